@@ -1,0 +1,41 @@
+"""The application factory: `create_app(settings)` wires settings, database, routes and errors."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors
+from api.privacy import PrivacyHeaders
+from api.routes import health, hsds
+from api.settings import Settings, get_settings
+from directory.database import make_engine
+
+log = logging.getLogger("passerelle")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Passerelle",
+        summary="Directory and referral matcher for sex workers and victims of trafficking.",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    errors.install(app)
+    app.add_middleware(PrivacyHeaders)
+    app.include_router(health.router)
+    app.include_router(hsds.router)
+    return app

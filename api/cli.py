@@ -1,0 +1,116 @@
+"""The `passerelle` command. Every command first brings the database's schema up to date."""
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.progress import Progress
+from sqlalchemy.engine import Engine
+
+from api.settings import Settings, get_settings
+from directory import bundled, exporter, importer
+from directory.database import make_engine, session_scope, upgrade_schema
+from directory.errors import InvalidInput
+from directory.hsds_files import read_records
+
+app = typer.Typer(
+    name="passerelle",
+    help="Passerelle: a directory and referral matcher for sex workers and victims of trafficking.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _engine(settings: Settings) -> Engine:
+    engine = make_engine(settings.database_url, pool=False)
+    upgrade_schema(engine)
+    return engine
+
+
+def _fail(error: InvalidInput) -> None:
+    typer.echo(f"error: {error.message}", err=True)
+    for item in error.errors:
+        typer.echo(f"  {item}", err=True)
+    raise typer.Exit(code=1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, max=64, help="Worker processes.")] = None,
+) -> None:
+    """Serve the website and the APIs (loads the bundled directory into an empty database)."""
+    settings = get_settings()
+    engine = _engine(settings)
+    with session_scope(engine) as session:
+        loaded = bundled.load_if_empty(session.connection())
+    if loaded:
+        typer.echo(f"Loaded the bundled directory: {loaded} services.")
+    engine.dispose()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+        log_config=None,
+    )
+
+
+@app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="HSDS JSON file, or CSV data package folder.")],
+) -> None:
+    """Import HSDS 3.0 services: all of them, or nothing if any record is wrong."""
+    engine = _engine(get_settings())
+    try:
+        records = read_records(path)
+        with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
+            task = progress.add_task("checking and importing", total=len(records))
+            with session_scope(engine) as session:
+                summary = importer.import_records(
+                    session.connection(),
+                    records,
+                    progress=lambda n: progress.advance(task, n),
+                )
+    except InvalidInput as error:
+        _fail(error)
+        return
+    typer.echo(f"Imported {summary.total} services ({summary.created} new, {summary.updated} updated).")
+
+
+@app.command()
+def export(
+    path: Annotated[Path, typer.Argument(help="JSON file, or folder for the CSV data package.")],
+    format: Annotated[exporter.Format, typer.Option("--format", help="json or csv.")] = exporter.Format.json,
+    include_confidential: Annotated[
+        bool, typer.Option(help="Keep confidential addresses: for curators only, never publish.")
+    ] = False,
+) -> None:
+    """Export every service as HSDS 3.0 (confidential addresses left out unless asked)."""
+    engine = _engine(get_settings())
+    with session_scope(engine) as session:
+        count = exporter.export_directory(
+            session.connection(), path, format=format, include_confidential=include_confidential
+        )
+    typer.echo(f"Exported {count} services to {path}.")
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database's schema up to date, and nothing else."""
+    _engine(get_settings())
+    typer.echo("The database schema is up to date.")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,95 @@
+"""One place that turns every error into an answer: JSON for the API, a page for people.
+
+Never a 500 with a stack trace: an unexpected error is logged (without the request body) and
+answered with a generic message.
+"""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException
+
+from api.responses import JSONBytes
+from directory.errors import InvalidInput, PasserelleError
+
+log = logging.getLogger("passerelle")
+
+PageRenderer = Any
+"""`(request, status, message) -> Response | None`: set by `web` for people's pages."""
+
+
+def _detail(error: PasserelleError) -> Any:
+    if isinstance(error, InvalidInput) and error.errors:
+        return [
+            {"loc": [item.where, *item.field.split(".")], "msg": item.message, "type": "value_error"}
+            for item in error.errors
+        ]
+    return error.message
+
+
+def _wants_page(request: Request) -> bool:
+    return request.scope.get("passerelle.page", False) is True
+
+
+def _error_page(request: Request, status: int, message: str) -> Response | None:
+    renderer = getattr(request.app.state, "error_page", None)
+    if renderer is None or not _wants_page(request):
+        return None
+    page: Response | None = renderer(request, status, message)
+    return page
+
+
+async def passerelle_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, PasserelleError)
+    page = _error_page(request, error.status_code, error.message)
+    if page is not None:
+        return page
+    headers = {"Retry-After": "5"} if error.status_code == 503 else None
+    return JSONBytes({"detail": _detail(error)}, status_code=error.status_code, headers=headers)
+
+
+async def validation_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    detail = [
+        {"loc": list(item.get("loc", ())), "msg": str(item.get("msg", "")), "type": str(item.get("type", ""))}
+        for item in error.errors()
+    ]
+    return JSONBytes({"detail": detail}, status_code=422)
+
+
+async def http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    page = _error_page(request, error.status_code, str(error.detail))
+    if page is not None:
+        return page
+    return JSONBytes({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+
+
+async def database_error(request: Request, error: Exception) -> Response:
+    log.error("database unavailable: %s", type(error).__name__)
+    message = "The directory's database cannot be reached right now. Please try again in a moment."
+    page = _error_page(request, 503, message)
+    if page is not None:
+        return page
+    return JSONBytes({"detail": message}, status_code=503, headers={"Retry-After": "5"})
+
+
+async def unexpected_error(request: Request, error: Exception) -> Response:
+    log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.url.path)
+    message = "Something went wrong on our side. Nothing you entered was kept."
+    page = _error_page(request, 500, message)
+    if page is not None:
+        return page
+    return JSONBytes({"detail": message}, status_code=500)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(PasserelleError, passerelle_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(OperationalError, database_error)
+    app.add_exception_handler(Exception, unexpected_error)

@@ -1,0 +1,45 @@
+"""Headers that keep an anonymous visit from leaving traces, on every answer.
+
+No caching anywhere (a cached stylesheet also says the site was visited), no referrer, a strict
+Content-Security-Policy (nothing from another origin, no inline script), no framing.
+"""
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+HEADERS: list[tuple[bytes, bytes]] = [
+    (b"cache-control", b"no-store"),
+    (b"pragma", b"no-cache"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+    (b"permissions-policy", b"geolocation=(), camera=(), microphone=(), interest-cohort=()"),
+]
+_NAMES = {name for name, _ in HEADERS}
+
+
+class PrivacyHeaders:
+    """Pure ASGI middleware: adds HEADERS to every HTTP response (replacing any same-named)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _NAMES]
+                message = {**message, "headers": kept + HEADERS}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

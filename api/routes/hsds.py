@@ -1,0 +1,288 @@
+"""The HSDS 3.0 read API at `/hsds`, paged exactly as the standard's OpenAPI describes.
+
+Confidential addresses never appear: every read goes through `repository.public_fetch`.
+"""
+
+import math
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
+from sqlalchemy import Connection
+
+from api.deps import ConnectionDep
+from api.responses import JSONBytes
+from directory import repository
+from directory.errors import NotFound
+from directory.hsds_files import iter_ndjson
+from directory.hsds_tree import (
+    ORGANIZATION,
+    ORGANIZATION_LIST,
+    SERVICE,
+    SERVICE_AT_LOCATION_FULL,
+    SERVICE_AT_LOCATION_LIST,
+    SERVICE_BRIEF,
+    TAXONOMY,
+    TAXONOMY_TERM,
+    Fetch,
+    Record,
+    Shape,
+)
+from directory.taxonomy import TERMS
+
+router = APIRouter(prefix="/hsds", tags=["HSDS 3.0"])
+
+MAX_PER_PAGE = 200
+
+
+class Format(StrEnum):
+    json = "json"
+    ndjson = "ndjson"
+
+
+class Root(BaseModel):
+    version: str
+    profile: str
+    openapi_url: str
+
+
+class PageOut(BaseModel):
+    """An HSDS page: `contents` holds HSDS objects of the endpoint's kind."""
+
+    total_items: int
+    total_pages: int
+    page_number: int
+    size: int
+    first_page: bool
+    last_page: bool
+    empty: bool
+    contents: list[dict[str, Any]]
+
+
+PageNumber = Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1.")]
+PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="Results per page.")]
+FormatParam = Annotated[Format, Query(description="`ndjson` streams every result, unpaged.")]
+Text = Annotated[str | None, Query(max_length=200)]
+Id = Annotated[str | None, Query(max_length=64)]
+
+
+def _page(result: repository.Page, contents: list[Record], *, page: int, per_page: int) -> JSONBytes:
+    total_pages = max(1, math.ceil(result.total_items / per_page))
+    return JSONBytes(
+        {
+            "total_items": result.total_items,
+            "total_pages": total_pages,
+            "page_number": page,
+            "size": len(contents),
+            "first_page": page == 1,
+            "last_page": page >= total_pages,
+            "empty": not contents,
+            "contents": contents,
+        }
+    )
+
+
+def _listing(
+    fetch: Fetch,
+    shape: Shape,
+    paged: Callable[[int, int], repository.Page],
+    *,
+    page: int,
+    per_page: int,
+    format: Format,
+) -> JSONBytes | StreamingResponse:
+    if format is Format.ndjson:
+        everything = paged(1, 10**9)
+        records = repository.records(fetch, shape, everything.ids)
+        return StreamingResponse(iter_ndjson(records), media_type="application/x-ndjson")
+    result = paged(page, per_page)
+    return _page(result, repository.records(fetch, shape, result.ids), page=page, per_page=per_page)
+
+
+def _one(fetch: Fetch, shape: Shape, kind: str, item_id: str) -> JSONBytes:
+    found = repository.records(fetch, shape, [item_id])
+    if not found:
+        raise NotFound(f"no {kind} with id {item_id}")
+    return JSONBytes(found[0])
+
+
+@router.get("/", response_model=Root)
+def root(request: Request) -> Root:
+    base = str(request.base_url).rstrip("/")
+    return Root(version="3.0", profile=f"{base}/hsds/profile", openapi_url=f"{base}/openapi.json")
+
+
+@router.get("/profile")
+def profile() -> JSONBytes:
+    """Passerelle's HSDS profile: the taxonomy codes carried as attributes, and their meaning."""
+    return JSONBytes(
+        {
+            "name": "passerelle",
+            "hsds_version": "3.0",
+            "description": (
+                "Services for sex workers and victims of trafficking. What HSDS has no field for "
+                "is an attribute whose taxonomy_term.code is one of the codes below (taxonomy "
+                "'passerelle'). Confidential addresses are never published."
+            ),
+            "codes": [{"code": t.code, "name": t.name, "description": t.description} for t in TERMS],
+        }
+    )
+
+
+def _service_filter(
+    search: str | None,
+    taxonomy_term_id: str | None,
+    taxonomy_id: str | None,
+    organization_id: str | None,
+    modified_after: datetime | None,
+) -> repository.ServiceFilter:
+    return repository.ServiceFilter(
+        search=search,
+        taxonomy_term_id=taxonomy_term_id,
+        taxonomy_id=taxonomy_id,
+        organization_id=organization_id,
+        modified_after=modified_after,
+    )
+
+
+@router.get("/services", response_model=PageOut)
+def services(
+    connection: ConnectionDep,
+    search: Text = None,
+    page: PageNumber = 1,
+    per_page: PerPage = 50,
+    format: FormatParam = Format.json,
+    taxonomy_term_id: Id = None,
+    taxonomy_id: Id = None,
+    organization_id: Id = None,
+    modified_after: datetime | None = None,
+    full: bool = False,
+) -> JSONBytes | StreamingResponse:
+    spec = _service_filter(search, taxonomy_term_id, taxonomy_id, organization_id, modified_after)
+    return _listing(
+        repository.public_fetch(connection),
+        SERVICE if full else SERVICE_BRIEF,
+        lambda number, size: repository.service_page(connection, spec, page=number, per_page=size),
+        page=page,
+        per_page=per_page,
+        format=format,
+    )
+
+
+@router.get("/services/{service_id}", response_model=dict[str, Any])
+def service(connection: ConnectionDep, service_id: str) -> JSONBytes:
+    return _one(repository.public_fetch(connection), SERVICE, "service", service_id)
+
+
+@router.get("/organizations", response_model=PageOut)
+def organizations(
+    connection: ConnectionDep,
+    search: Text = None,
+    page: PageNumber = 1,
+    per_page: PerPage = 50,
+    format: FormatParam = Format.json,
+) -> JSONBytes | StreamingResponse:
+    return _listing(
+        repository.public_fetch(connection),
+        ORGANIZATION_LIST,
+        lambda number, size: repository.organization_page(connection, search, page=number, per_page=size),
+        page=page,
+        per_page=per_page,
+        format=format,
+    )
+
+
+@router.get("/organizations/{organization_id}", response_model=dict[str, Any])
+def organization(connection: ConnectionDep, organization_id: str) -> JSONBytes:
+    return _one(repository.public_fetch(connection), ORGANIZATION, "organization", organization_id)
+
+
+def _hidden(connection: Connection) -> set[str]:
+    return repository.confidential_location_ids(connection)
+
+
+@router.get("/service_at_locations", response_model=PageOut)
+def service_at_locations(
+    connection: ConnectionDep,
+    search: Text = None,
+    page: PageNumber = 1,
+    per_page: PerPage = 50,
+    format: FormatParam = Format.json,
+    taxonomy_term_id: Id = None,
+    taxonomy_id: Id = None,
+    organization_id: Id = None,
+    modified_after: datetime | None = None,
+) -> JSONBytes | StreamingResponse:
+    spec = _service_filter(search, taxonomy_term_id, taxonomy_id, organization_id, modified_after)
+    hidden = _hidden(connection)
+    return _listing(
+        repository.public_fetch(connection),
+        SERVICE_AT_LOCATION_LIST,
+        lambda number, size: repository.service_at_location_page(
+            connection, spec, hidden_locations=hidden, page=number, per_page=size
+        ),
+        page=page,
+        per_page=per_page,
+        format=format,
+    )
+
+
+@router.get("/service_at_locations/{service_at_location_id}", response_model=dict[str, Any])
+def service_at_location(connection: ConnectionDep, service_at_location_id: str) -> JSONBytes:
+    return _one(
+        repository.public_fetch(connection),
+        SERVICE_AT_LOCATION_FULL,
+        "service_at_location",
+        service_at_location_id,
+    )
+
+
+@router.get("/taxonomies", response_model=PageOut)
+def taxonomies(
+    connection: ConnectionDep,
+    page: PageNumber = 1,
+    per_page: PerPage = 50,
+    format: FormatParam = Format.json,
+) -> JSONBytes | StreamingResponse:
+    return _listing(
+        repository.db_fetch(connection),
+        TAXONOMY,
+        lambda number, size: repository.simple_page(connection, "taxonomy", page=number, per_page=size),
+        page=page,
+        per_page=per_page,
+        format=format,
+    )
+
+
+@router.get("/taxonomies/{taxonomy_id}", response_model=dict[str, Any])
+def taxonomy(connection: ConnectionDep, taxonomy_id: str) -> JSONBytes:
+    return _one(repository.db_fetch(connection), TAXONOMY, "taxonomy", taxonomy_id)
+
+
+@router.get("/taxonomy_terms", response_model=PageOut)
+def taxonomy_terms(
+    connection: ConnectionDep,
+    page: PageNumber = 1,
+    per_page: PerPage = 50,
+    format: FormatParam = Format.json,
+    taxonomy_id: Id = None,
+    parent_id: Id = None,
+    top_only: bool = False,
+) -> JSONBytes | StreamingResponse:
+    def paged(number: int, size: int) -> repository.Page:
+        return repository.term_page(
+            connection, taxonomy_id=taxonomy_id, parent_id=parent_id, top_only=top_only, page=number, per_page=size
+        )
+
+    return _listing(
+        repository.db_fetch(connection), TAXONOMY_TERM, paged, page=page, per_page=per_page, format=format
+    )
+
+
+@router.get("/taxonomy_terms/{taxonomy_term_id}", response_model=dict[str, Any])
+def taxonomy_term(connection: ConnectionDep, taxonomy_term_id: str) -> JSONBytes:
+    return _one(repository.db_fetch(connection), TAXONOMY_TERM, "taxonomy_term", taxonomy_term_id)

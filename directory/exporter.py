@@ -1,0 +1,57 @@
+"""`passerelle export`: every service as HSDS 3.0 JSON records or as a CSV data package.
+
+Public exports leave out confidential addresses (`privacy.confidential_address`); a curator's
+export with `include_confidential` keeps them and must not be published.
+"""
+
+from pathlib import Path
+from enum import StrEnum
+
+from sqlalchemy import Connection
+
+from directory.hsds_files import write_csv_package, write_json
+from directory.hsds_tree import SERVICE, TABLES, Flat, flatten
+from directory.repository import fetch_for, service_records
+
+class Format(StrEnum):
+    json = "json"
+    csv = "csv"
+
+
+def _close_references(connection: Connection, flat: Flat, *, include_confidential: bool) -> None:
+    """Add the rows that foreign keys name but no service record carried (a location's
+    organization, say); a reference to a row that may not be shown is cleared."""
+    fetch = fetch_for(connection, include_confidential=include_confidential)
+    changed = True
+    while changed:
+        changed = False
+        for table_name in list(flat.rows):
+            for foreign_key in TABLES[table_name].foreign_keys:
+                column, target = foreign_key.parent.name, foreign_key.column.table.name
+                rows = flat.rows[table_name].values()
+                missing = {row[column] for row in rows if row.get(column) and row[column] not in flat.rows[target]}
+                if not missing:
+                    continue
+                visible = {row["id"]: row for row in fetch(target, "id", sorted(missing))}
+                for row_id, row in visible.items():
+                    flat.rows[target][row_id] = row
+                for row in rows:
+                    if row.get(column) in missing and row[column] not in visible:
+                        row[column] = None
+                changed = True
+
+
+def export_directory(
+    connection: Connection, path: Path, *, format: Format = Format.json, include_confidential: bool = False
+) -> int:
+    """Write the directory to `path` (a file for JSON, a folder for CSV); return the service count."""
+    records = service_records(connection, include_confidential=include_confidential)
+    if format is Format.json:
+        write_json(path, records)
+        return len(records)
+    flat = Flat()
+    for record in records:
+        flatten(record, SERVICE, into=flat)
+    _close_references(connection, flat, include_confidential=include_confidential)
+    write_csv_package(path, flat)
+    return len(records)

@@ -1,0 +1,166 @@
+"""HSDS 3.0 files: JSON (an array of full service records, or a page with `contents`) and the
+tabular form (a CSV data package: one CSV per HSDS object and a `datapackage.json`)."""
+
+import copy
+import csv
+import json
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from directory.errors import FieldError, ImportFailed
+from directory.hsds_tree import (
+    SERVICE,
+    TABLES,
+    Flat,
+    Record,
+    Row,
+    assemble,
+    column_type,
+    json_value,
+    memory_fetch,
+)
+from directory.validation import hsds_schema
+
+
+def _file_error(path: Path, message: str, field: str = "(file)") -> ImportFailed:
+    return ImportFailed(f"cannot read {path}", [FieldError(str(path), field, message)])
+
+
+def read_records(path: Path) -> list[Record]:
+    """The service records in an HSDS JSON file or CSV data package folder."""
+    if path.is_dir():
+        return read_csv_package(path)
+    if path.name == "datapackage.json":
+        return read_csv_package(path.parent)
+    try:
+        with path.open(encoding="utf-8") as file:
+            data = json.load(file)
+    except FileNotFoundError:
+        raise _file_error(path, "no such file") from None
+    except UnicodeDecodeError as error:
+        raise _file_error(path, f"not UTF-8 text: {error}") from None
+    except json.JSONDecodeError as error:
+        raise _file_error(path, f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
+    if isinstance(data, dict) and isinstance(data.get("contents"), list):
+        data = data["contents"]
+    if not isinstance(data, list):
+        raise _file_error(path, "expected an array of service records or a page with 'contents'")
+    return data
+
+
+# --- CSV data packages ---------------------------------------------------------------------
+
+
+def _resources() -> list[dict[str, Any]]:
+    resources: list[dict[str, Any]] = hsds_schema("datapackage")["resources"]
+    return resources
+
+
+def package_descriptor() -> dict[str, Any]:
+    """Our export's `datapackage.json`: HSDS's own, except that `metadata.last_action_date` holds a
+    timestamp (capacity updates need the time of day, not only the date)."""
+    descriptor = copy.deepcopy(hsds_schema("datapackage"))
+    for resource in descriptor["resources"]:
+        for field in resource["schema"]["fields"]:
+            if field["type"] == "string" and field.get("constraints", {}).get("required"):
+                field["missingValues"] = []  # a required text may be "" (HSDS allows it)
+        if resource["name"] == "metadata":
+            for field in resource["schema"]["fields"]:
+                if field["name"] == "last_action_date":
+                    field["type"] = "datetime"
+                    field["example"] = "2011-01-01T00:00:00Z"
+    descriptor["name"] = "passerelle-export"
+    descriptor["title"] = "Passerelle directory export (HSDS 3.0)"
+    return descriptor
+
+
+def _required_texts(resource: dict[str, Any]) -> set[str]:
+    return {
+        field["name"]
+        for field in resource.get("schema", {}).get("fields", [])
+        if field.get("type") == "string" and field.get("constraints", {}).get("required")
+    }
+
+
+def _cell(table: str, column: str, text: str, *, required: bool) -> Any:
+    if text == "":
+        return "" if required else None
+    if column_type(table, column) is float:
+        return float(text)
+    return text
+
+
+def _read_table(folder: Path, resource: dict[str, Any], issues: list[FieldError]) -> list[Row]:
+    table = resource["name"]
+    path = folder / resource["path"]
+    if table not in TABLES or not path.exists():
+        return []
+    required = _required_texts(resource)
+    rows: list[Row] = []
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        for line, raw in enumerate(csv.DictReader(file), start=2):
+            row: Row = {}
+            for column, text in raw.items():
+                if column is None or column not in TABLES[table].c:
+                    continue
+                try:
+                    row[column] = _cell(table, column, text or "", required=column in required)
+                except ValueError:
+                    issues.append(FieldError(f"{resource['path']} line {line}", column, f"expected a number, got {text!r}"))
+            rows.append(row)
+    return rows
+
+
+def read_csv_package(folder: Path) -> list[Record]:
+    """Service records assembled from the CSV files of an HSDS data package."""
+    descriptor_path = folder / "datapackage.json"
+    resources = _resources()
+    if descriptor_path.exists():
+        try:
+            resources = json.loads(descriptor_path.read_text(encoding="utf-8"))["resources"]
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            raise _file_error(descriptor_path, f"not a data package descriptor: {error}") from None
+    issues: list[FieldError] = []
+    tables = {resource["name"]: _read_table(folder, resource, issues) for resource in resources}
+    if issues:
+        raise ImportFailed(f"cannot read {folder}", issues)
+    if not tables.get("service"):
+        raise _file_error(folder, "no services.csv with at least one service")
+    services = sorted(tables["service"], key=lambda row: str(row.get("id")))
+    return assemble(memory_fetch(tables), SERVICE, services)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date | float):
+        return str(json_value(value))
+    return str(value)
+
+
+def write_csv_package(folder: Path, flat: Flat) -> None:
+    """One CSV per HSDS resource (empty ones with their header) and the package descriptor."""
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor = package_descriptor()
+    for resource in descriptor["resources"]:
+        columns = [field["name"] for field in resource["schema"]["fields"]]
+        rows = sorted(flat.rows.get(resource["name"], {}).values(), key=lambda row: row["id"])
+        with (folder / resource["path"]).open("w", encoding="utf-8", newline="") as file:
+            writer = csv.writer(file)
+            writer.writerow(columns)
+            writer.writerows([_text(row.get(column)) for column in columns] for row in rows)
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def write_json(path: Path, records: list[Record]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as file:
+        json.dump(records, file, ensure_ascii=False, indent=1)
+        file.write("\n")
+
+
+def iter_ndjson(records: list[Record]) -> Iterator[str]:
+    for record in records:
+        yield json.dumps(record, ensure_ascii=False) + "\n"

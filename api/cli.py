@@ -85,13 +85,17 @@ def import_(
     except InvalidInput as error:
         _fail(error)
         return
-    typer.echo(f"Imported {summary.total} services ({summary.created} new, {summary.updated} updated).")
+    typer.echo(
+        f"Imported {summary.total} services ({summary.created} new, {summary.updated} updated)."
+    )
 
 
 @app.command()
 def export(
     path: Annotated[Path, typer.Argument(help="JSON file, or folder for the CSV data package.")],
-    format: Annotated[exporter.Format, typer.Option("--format", help="json or csv.")] = exporter.Format.json,
+    format: Annotated[
+        exporter.Format, typer.Option("--format", help="json or csv.")
+    ] = exporter.Format.json,
     include_confidential: Annotated[
         bool, typer.Option(help="Keep confidential addresses: for curators only, never publish.")
     ] = False,

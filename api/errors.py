@@ -25,7 +25,11 @@ PageRenderer = Any
 def _detail(error: PasserelleError) -> Any:
     if isinstance(error, InvalidInput) and error.errors:
         return [
-            {"loc": [item.where, *item.field.split(".")], "msg": item.message, "type": "value_error"}
+            {
+                "loc": [item.where, *item.field.split(".")],
+                "msg": item.message,
+                "type": "value_error",
+            }
             for item in error.errors
         ]
     return error.message
@@ -55,7 +59,11 @@ async def passerelle_error(request: Request, error: Exception) -> Response:
 async def validation_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
     detail = [
-        {"loc": list(item.get("loc", ())), "msg": str(item.get("msg", "")), "type": str(item.get("type", ""))}
+        {
+            "loc": list(item.get("loc", ())),
+            "msg": str(item.get("msg", "")),
+            "type": str(item.get("type", "")),
+        }
         for item in error.errors()
     ]
     return JSONBytes({"detail": detail}, status_code=422)

@@ -36,7 +36,8 @@ class Settings(BaseSettings):
         default=3.0, description="How often each worker checks the directory for changes."
     )
     online_geocoder: bool = Field(
-        default=False, description="Let unknown places go to an online geocoder (off: offline only)."
+        default=False,
+        description="Let unknown places go to an online geocoder (off: offline only).",
     )
     public_base_url: str | None = Field(
         default=None, description="The site's public address, printed on referral sheets."

@@ -39,7 +39,7 @@ def make_engine(url: str, *, pool: bool = True) -> Engine:
 
 
 def upgrade_schema(engine: Engine) -> None:
-    """Bring the database's schema up to date (Alembic `upgrade head`); an empty database just works."""
+    """Bring the schema up to date (Alembic `upgrade head`); an empty database just works."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:

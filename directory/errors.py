@@ -1,5 +1,5 @@
-"""The exceptions of Passerelle's domain. Each carries the HTTP status it stands for; `api/errors.py`
-renders them all, as JSON for the API and as a page for people.
+"""The exceptions of Passerelle's domain. Each carries the HTTP status it stands for;
+`api/errors.py` renders them all, as JSON for the API and as a page for people.
 
     PasserelleError
     ├── NotFound             404  no such service, organization, change...

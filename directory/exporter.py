@@ -4,14 +4,15 @@ Public exports leave out confidential addresses (`privacy.confidential_address`)
 export with `include_confidential` keeps them and must not be published.
 """
 
-from pathlib import Path
 from enum import StrEnum
+from pathlib import Path
 
 from sqlalchemy import Connection
 
 from directory.hsds_files import write_csv_package, write_json
 from directory.hsds_tree import SERVICE, TABLES, Flat, flatten
 from directory.repository import fetch_for, service_records
+
 
 class Format(StrEnum):
     json = "json"
@@ -29,7 +30,11 @@ def _close_references(connection: Connection, flat: Flat, *, include_confidentia
             for foreign_key in TABLES[table_name].foreign_keys:
                 column, target = foreign_key.parent.name, foreign_key.column.table.name
                 rows = flat.rows[table_name].values()
-                missing = {row[column] for row in rows if row.get(column) and row[column] not in flat.rows[target]}
+                missing = {
+                    row[column]
+                    for row in rows
+                    if row.get(column) and row[column] not in flat.rows[target]
+                }
                 if not missing:
                     continue
                 visible = {row["id"]: row for row in fetch(target, "id", sorted(missing))}
@@ -42,9 +47,13 @@ def _close_references(connection: Connection, flat: Flat, *, include_confidentia
 
 
 def export_directory(
-    connection: Connection, path: Path, *, format: Format = Format.json, include_confidential: bool = False
+    connection: Connection,
+    path: Path,
+    *,
+    format: Format = Format.json,
+    include_confidential: bool = False,
 ) -> int:
-    """Write the directory to `path` (a file for JSON, a folder for CSV); return the service count."""
+    """Write the directory to `path` (JSON: a file, CSV: a folder); return the service count."""
     records = service_records(connection, include_confidential=include_confidential)
     if format is Format.json:
         write_json(path, records)

@@ -42,7 +42,9 @@ def read_records(path: Path) -> list[Record]:
     except UnicodeDecodeError as error:
         raise _file_error(path, f"not UTF-8 text: {error}") from None
     except json.JSONDecodeError as error:
-        raise _file_error(path, f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
+        raise _file_error(
+            path, f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+        ) from None
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
         data = data["contents"]
     if not isinstance(data, list):
@@ -108,7 +110,13 @@ def _read_table(folder: Path, resource: dict[str, Any], issues: list[FieldError]
                 try:
                     row[column] = _cell(table, column, text or "", required=column in required)
                 except ValueError:
-                    issues.append(FieldError(f"{resource['path']} line {line}", column, f"expected a number, got {text!r}"))
+                    issues.append(
+                        FieldError(
+                            f"{resource['path']} line {line}",
+                            column,
+                            f"expected a number, got {text!r}",
+                        )
+                    )
             rows.append(row)
     return rows
 
@@ -151,7 +159,9 @@ def write_csv_package(folder: Path, flat: Flat) -> None:
             writer = csv.writer(file)
             writer.writerow(columns)
             writer.writerows([_text(row.get(column)) for column in columns] for row in rows)
-    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
+    (folder / "datapackage.json").write_text(
+        json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
 
 
 def write_json(path: Path, records: list[Record]) -> None:

@@ -22,7 +22,10 @@ from sqlalchemy import Table
 from directory.db_types import UTCDateTime
 from directory.models import HSDS_TABLES
 
-TABLES: dict[str, Table] = {model.__tablename__: model.__table__ for model in HSDS_TABLES}  # type: ignore[misc]
+TABLES: dict[str, Table] = {
+    str(model.__tablename__): model.__table__  # type: ignore[attr-defined]
+    for model in HSDS_TABLES
+}
 
 Row = dict[str, Any]
 """A row: column name -> Python value (str, float, date, datetime or None)."""
@@ -57,11 +60,17 @@ class Shape:
     def all_children(self) -> tuple[Child, ...]:
         if not self.annotated:
             return self.children
-        return (*self.children, Child("attributes", "link_id", ATTRIBUTE), Child("metadata", "resource_id", METADATA))
+        return (
+            *self.children,
+            Child("attributes", "link_id", ATTRIBUTE),
+            Child("metadata", "resource_id", METADATA),
+        )
 
 
 METADATA = Shape("metadata", annotated=False)
-TAXONOMY = Shape("taxonomy", children=(Child("metadata", "resource_id", METADATA),), annotated=False)
+TAXONOMY = Shape(
+    "taxonomy", children=(Child("metadata", "resource_id", METADATA),), annotated=False
+)
 TAXONOMY_TERM = Shape(
     "taxonomy_term",
     children=(Child("metadata", "resource_id", METADATA),),
@@ -121,11 +130,19 @@ _SERVICE_REFS = (
 SERVICE = Shape("service", children=_SERVICE_CHILDREN, refs=_SERVICE_REFS)
 """A full service record: `GET /services/{id}`, the unit of import and export."""
 
-SERVICE_BRIEF = Shape("service", refs=_SERVICE_REFS, annotated=False)
+SERVICE_BRIEF = Shape(
+    "service",
+    refs=(
+        Ref("organization", "organization_id", Shape("organization", annotated=False)),
+        Ref("program", "program_id", Shape("program", annotated=False)),
+    ),
+    annotated=False,
+)
 """A service in a list page: one-to-one fields only."""
 
 SERVICE_IN_SAL = Shape(
-    "service", children=tuple(c for c in _SERVICE_CHILDREN if c.key != "service_at_locations"),
+    "service",
+    children=tuple(c for c in _SERVICE_CHILDREN if c.key != "service_at_locations"),
     refs=_SERVICE_REFS,
 )
 ORGANIZATION = Shape(
@@ -148,7 +165,10 @@ SERVICE_AT_LOCATION_FULL = Shape(
 )
 SERVICE_AT_LOCATION_LIST = Shape(
     "service_at_location",
-    refs=(Ref("location", "location_id", LOCATION_BRIEF), Ref("service", "service_id", SERVICE_BRIEF)),
+    refs=(
+        Ref("location", "location_id", LOCATION_BRIEF),
+        Ref("service", "service_id", SERVICE_BRIEF),
+    ),
     annotated=False,
 )
 
@@ -242,8 +262,8 @@ class Flat:
         for table, rows in other.rows.items():
             for row_id, row in rows.items():
                 self.rows[table].setdefault(row_id, {}).update(row)
-        for key, ids in other.replaces.items():
-            self.replaces[key] |= ids
+        for replaced, ids in other.replaces.items():
+            self.replaces[replaced] |= ids
         self.issues.extend(other.issues)
         for key, where in other.paths.items():
             self.paths.setdefault(key, where)
@@ -325,7 +345,9 @@ def flatten(record: Record, shape: Shape, *, path: str = "", into: Flat | None =
                 continue
             parent = item.get(child.fk)
             if parent is not None and parent != row_id:
-                flat.issues.append(Issue(f"{item_path}{child.fk}", f"should be {row_id} (its parent)"))
+                flat.issues.append(
+                    Issue(f"{item_path}{child.fk}", f"should be {row_id} (its parent)")
+                )
             flatten({**item, child.fk: row_id}, child.shape, path=item_path, into=flat)
             if child.key == "attributes":
                 flat.rows["attribute"][item["id"]].setdefault("link_entity", shape.table)

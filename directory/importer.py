@@ -68,10 +68,12 @@ def _issues_to_errors(where: str, issues: Sequence[Issue]) -> list[FieldError]:
     return [FieldError(where, issue.path, issue.message) for issue in issues]
 
 
-def _reference_errors(connection: Connection, flats: list[tuple[str, Flat]], merged: Flat) -> list[FieldError]:
+def _reference_errors(
+    connection: Connection, flats: list[tuple[str, Flat]], merged: Flat
+) -> list[FieldError]:
     """Every foreign key must name a row of this file or of the database."""
     wanted: dict[str, set[str]] = {}
-    for _where_, flat in flats:
+    for _, flat in flats:
         for table_name, rows in flat.rows.items():
             for foreign_key in TABLES[table_name].foreign_keys:
                 target = foreign_key.column.table.name
@@ -105,7 +107,13 @@ def _duplicate_errors(flats: list[tuple[str, Flat]]) -> list[FieldError]:
                 first = owner.setdefault((table_name, row_id), where)
                 if first != where:
                     path = flat.paths.get((table_name, row_id), "")
-                    errors.append(FieldError(where, f"{path}.id" if path else "id", f"{row_id} is already used by {first}"))
+                    errors.append(
+                        FieldError(
+                            where,
+                            f"{path}.id" if path else "id",
+                            f"{row_id} is already used by {first}",
+                        )
+                    )
     return errors
 
 
@@ -139,7 +147,9 @@ def prepare(
     return merged, service_ids
 
 
-def audit_rows(service_ids: Sequence[str], existing: set[str], *, who: str, now: datetime) -> list[dict[str, Any]]:
+def audit_rows(
+    service_ids: Sequence[str], existing: set[str], *, who: str, now: datetime
+) -> list[dict[str, Any]]:
     """One HSDS metadata row per service: created or updated, by whom, when."""
     return [
         {
@@ -164,7 +174,7 @@ def import_records(
     who: str = "import",
     progress: Progress | None = None,
 ) -> ImportSummary:
-    """Check and write `records` in the caller's transaction: all of them, or raise and write nothing."""
+    """Check and write `records` in the caller's transaction: all, or raise and write none."""
     ensure_taxonomy(connection)
     flat, service_ids = prepare(connection, records, progress=progress)
     existing = existing_ids(connection, "service", service_ids)

@@ -12,7 +12,6 @@ from sqlmodel import Field, SQLModel
 from directory.db_types import UTCDateTime
 
 
-
 class Taxonomy(SQLModel, table=True):
     """HSDS `taxonomy`."""
 
@@ -141,7 +140,9 @@ class Contact(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=36)
     organization_id: str | None = Field(default=None, foreign_key="organization.id", index=True)
     service_id: str | None = Field(default=None, foreign_key="service.id", index=True)
-    service_at_location_id: str | None = Field(default=None, foreign_key="service_at_location.id", index=True)
+    service_at_location_id: str | None = Field(
+        default=None, foreign_key="service_at_location.id", index=True
+    )
     location_id: str | None = Field(default=None, foreign_key="location.id", index=True)
     name: str | None = Field(default=None)
     title: str | None = Field(default=None)
@@ -159,7 +160,9 @@ class Phone(SQLModel, table=True):
     service_id: str | None = Field(default=None, foreign_key="service.id", index=True)
     organization_id: str | None = Field(default=None, foreign_key="organization.id", index=True)
     contact_id: str | None = Field(default=None, foreign_key="contact.id", index=True)
-    service_at_location_id: str | None = Field(default=None, foreign_key="service_at_location.id", index=True)
+    service_at_location_id: str | None = Field(
+        default=None, foreign_key="service_at_location.id", index=True
+    )
     number: str
     extension: float | None = Field(default=None)
     type: str | None = Field(default=None)
@@ -206,7 +209,9 @@ class Schedule(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=36)
     service_id: str | None = Field(default=None, foreign_key="service.id", index=True)
     location_id: str | None = Field(default=None, foreign_key="location.id", index=True)
-    service_at_location_id: str | None = Field(default=None, foreign_key="service_at_location.id", index=True)
+    service_at_location_id: str | None = Field(
+        default=None, foreign_key="service_at_location.id", index=True
+    )
     valid_from: date | None = Field(default=None)
     valid_to: date | None = Field(default=None)
     dtstart: date | None = Field(default=None)

@@ -14,7 +14,6 @@ from sqlalchemy import Connection, Select, and_, delete, exists, func, or_, sele
 from sqlalchemy.dialects import postgresql, sqlite
 
 from directory.hsds_tree import (
-    ATTRIBUTE,
     SERVICE,
     TABLES,
     Child,
@@ -38,7 +37,7 @@ from directory.taxonomy import (
 CHUNK = 500
 """Values per IN (...) list and rows per INSERT batch."""
 
-INSERT_ORDER = [model.__tablename__ for model in HSDS_TABLES]
+INSERT_ORDER = [str(model.__tablename__) for model in HSDS_TABLES]
 
 
 def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -76,7 +75,9 @@ def upsert_rows(connection: Connection, table_name: str, rows: Sequence[Row]) ->
         set_={column: statement.excluded[column] for column in columns if column != "id"},
     )
     for chunk in _chunks(rows):
-        connection.execute(statement, [{column: row.get(column) for column in columns} for row in chunk])
+        connection.execute(
+            statement, [{column: row.get(column) for column in columns} for row in chunk]
+        )
 
 
 def delete_owned(connection: Connection, child: Child, parent_ids: Sequence[str]) -> None:
@@ -84,7 +85,9 @@ def delete_owned(connection: Connection, child: Child, parent_ids: Sequence[str]
     table = TABLES[child.shape.table]
     ids: list[str] = []
     for chunk in _chunks(list(parent_ids)):
-        ids.extend(connection.execute(select(table.c.id).where(table.c[child.fk].in_(chunk))).scalars())
+        ids.extend(
+            connection.execute(select(table.c.id).where(table.c[child.fk].in_(chunk))).scalars()
+        )
     if not ids:
         return
     for grandchild in child.shape.all_children:
@@ -177,10 +180,11 @@ def confidential_location_ids(connection: Connection) -> set[str]:
             services.append(link_id)
     for chunk in _chunks(services):
         locations.update(
-            connection.execute(select(sal.c.location_id).where(sal.c.service_id.in_(chunk))).scalars()
+            connection.execute(
+                select(sal.c.location_id).where(sal.c.service_id.in_(chunk))
+            ).scalars()
         )
-    locations.discard(None)  # type: ignore[arg-type]
-    return locations
+    return {location for location in locations if location is not None}
 
 
 def public_fetch(connection: Connection) -> Fetch:
@@ -228,7 +232,9 @@ def service_records(
 ) -> list[Record]:
     """Full service records (all services when `ids` is None)."""
     wanted = all_service_ids(connection) if ids is None else ids
-    return records(fetch_for(connection, include_confidential=include_confidential), SERVICE, wanted)
+    return records(
+        fetch_for(connection, include_confidential=include_confidential), SERVICE, wanted
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +245,7 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class ServiceFilter:
-    """The HSDS API's filters on `/services` (and, through their service, on `/service_at_locations`)."""
+    """The HSDS API's filters on `/services` (and, through the service, `/service_at_locations`)."""
 
     search: str | None = None
     taxonomy_term_id: str | None = None
@@ -257,7 +263,10 @@ def _service_conditions(spec: ServiceFilter) -> list[Any]:
     if spec.search:
         like = f"%{spec.search.lower()}%"
         org_name = select(organization.c.id).where(
-            and_(organization.c.id == service.c.organization_id, func.lower(organization.c.name).like(like))
+            and_(
+                organization.c.id == service.c.organization_id,
+                func.lower(organization.c.name).like(like),
+            )
         )
         conditions.append(
             or_(
@@ -283,7 +292,11 @@ def _service_conditions(spec: ServiceFilter) -> list[Any]:
             exists(
                 select(attribute.c.id)
                 .join(term, term.c.id == attribute.c.taxonomy_term_id)
-                .where(and_(attribute.c.link_id == service.c.id, term.c.taxonomy_id == spec.taxonomy_id))
+                .where(
+                    and_(
+                        attribute.c.link_id == service.c.id, term.c.taxonomy_id == spec.taxonomy_id
+                    )
+                )
             )
         )
     if spec.organization_id:
@@ -307,7 +320,12 @@ def service_page(connection: Connection, spec: ServiceFilter, *, page: int, per_
 
 
 def service_at_location_page(
-    connection: Connection, spec: ServiceFilter, *, hidden_locations: set[str], page: int, per_page: int
+    connection: Connection,
+    spec: ServiceFilter,
+    *,
+    hidden_locations: set[str],
+    page: int,
+    per_page: int,
 ) -> Page:
     sal = TABLES["service_at_location"]
     service = TABLES["service"]
@@ -334,7 +352,9 @@ def simple_page(
     return page_of(connection, query, page=page, per_page=per_page)
 
 
-def organization_page(connection: Connection, search: str | None, *, page: int, per_page: int) -> Page:
+def organization_page(
+    connection: Connection, search: str | None, *, page: int, per_page: int
+) -> Page:
     organization = TABLES["organization"]
     query = select(organization.c.id).order_by(organization.c.id)
     if search:

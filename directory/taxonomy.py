@@ -55,55 +55,109 @@ TERMS: tuple[Term, ...] = (
     # what the service helps with
     Term("need.emergency_shelter", "Emergency shelter", "A bed for tonight or the next days."),
     Term("need.housing", "Housing", "Help to find or keep a place to live."),
-    Term("need.health_sexual", "Sexual health", "STI and HIV tests, PrEP, contraception, vaccination."),
+    Term(
+        "need.health_sexual",
+        "Sexual health",
+        "STI and HIV tests, PrEP, contraception, vaccination.",
+    ),
     Term("need.health_general", "Health care", "A doctor, a nurse or help to get medical care."),
     Term("need.health_mental", "Mental health", "Someone to talk to: psychologists, counselling."),
     Term("need.harm_reduction", "Harm reduction", "Safer-use and safer-work material and advice."),
     Term("need.legal_migration", "Papers and residence", "Advice on residence, asylum and papers."),
-    Term("need.legal_labour", "Work rights", "Advice on contracts, labour and sex workers' rights."),
+    Term(
+        "need.legal_labour", "Work rights", "Advice on contracts, labour and sex workers' rights."
+    ),
     Term("need.legal_general", "Legal advice", "A lawyer or legal advice on other questions."),
-    Term("need.trafficking_support", "Help for victims of trafficking",
-         "Protection, shelter and support for people exploited or controlled by others."),
-    Term("need.violence_support", "Help after violence", "Support after violence or sexual assault."),
+    Term(
+        "need.trafficking_support",
+        "Help for victims of trafficking",
+        "Protection, shelter and support for people exploited or controlled by others.",
+    ),
+    Term(
+        "need.violence_support", "Help after violence", "Support after violence or sexual assault."
+    ),
     Term("need.training", "Training", "Courses and vocational training."),
     Term("need.employment", "Finding work", "Help to find a job."),
     Term("need.language_course", "Language courses", "Courses to learn a language."),
-    Term("need.financial", "Money and benefits", "Help with money, debts, benefits and allowances."),
+    Term(
+        "need.financial", "Money and benefits", "Help with money, debts, benefits and allowances."
+    ),
     Term("need.administration", "Paperwork", "Help with forms, registration and administration."),
-    Term("need.peer_support", "Peer support", "Meet and get support from people with the same experience."),
-    Term("need.childcare_family", "Children and family", "Help for parents, children and families."),
+    Term(
+        "need.peer_support",
+        "Peer support",
+        "Meet and get support from people with the same experience.",
+    ),
+    Term(
+        "need.childcare_family", "Children and family", "Help for parents, children and families."
+    ),
     Term("need.basic_needs", "Food, showers, clothes", "Meals, showers, laundry and clothes."),
     Term("need.crisis_line", "Helpline", "A phone line to call for help or to talk."),
-    Term("need.exit_programme", "Leaving sex work", "Programmes for people who want to stop sex work."),
+    Term(
+        "need.exit_programme",
+        "Leaving sex work",
+        "Programmes for people who want to stop sex work.",
+    ),
     # the service's stance
     Term("approach.exit_focused", "Exit-focused", "Works towards leaving sex work."),
-    Term("approach.rights_based", "Rights-based", "Supports sex workers' rights, whatever their choice."),
+    Term(
+        "approach.rights_based",
+        "Rights-based",
+        "Supports sex workers' rights, whatever their choice.",
+    ),
     Term("approach.neutral", "Neutral", "Helps with the need, without a stance on sex work."),
     # what the service demands
-    Term("condition.exit_commitment_required", "Requires a commitment to leave sex work",
-         "Only helps people who commit to stopping sex work."),
-    Term("condition.police_complaint_required", "Requires a police complaint",
-         "Only helps people who file a complaint with the police."),
+    Term(
+        "condition.exit_commitment_required",
+        "Requires a commitment to leave sex work",
+        "Only helps people who commit to stopping sex work.",
+    ),
+    Term(
+        "condition.police_complaint_required",
+        "Requires a police complaint",
+        "Only helps people who file a complaint with the police.",
+    ),
     # residence statuses served
-    Term("welcome.undocumented", "Open to people without papers",
-         "Serves people without a residence permit."),
-    Term("welcome.asylum_seeker", "Open to asylum seekers", "Serves people who have asked for asylum."),
-    Term("welcome.non_eu_permit", "Open to non-EU residents",
-         "Serves people from outside the EU with a residence permit."),
+    Term(
+        "welcome.undocumented",
+        "Open to people without papers",
+        "Serves people without a residence permit.",
+    ),
+    Term(
+        "welcome.asylum_seeker",
+        "Open to asylum seekers",
+        "Serves people who have asked for asylum.",
+    ),
+    Term(
+        "welcome.non_eu_permit",
+        "Open to non-EU residents",
+        "Serves people from outside the EU with a residence permit.",
+    ),
     Term("welcome.eu_citizen", "Open to EU citizens", "Serves citizens of other EU countries."),
     Term("welcome.citizen", "Open to citizens", "Serves citizens of the country."),
     # requirements
-    Term("requires.residence_permit", "Residence permit needed", "Only for people with a residence permit."),
+    Term(
+        "requires.residence_permit",
+        "Residence permit needed",
+        "Only for people with a residence permit.",
+    ),
     Term("requires.id_document", "ID document needed", "Asks for an identity document."),
     Term("requires.health_insurance", "Health insurance needed", "Asks for health insurance."),
     Term("requires.appointment", "Appointment needed", "Make an appointment first."),
-    Term("requires.professional_referral", "Referral needed",
-         "Takes people referred by a social worker or doctor."),
+    Term(
+        "requires.professional_referral",
+        "Referral needed",
+        "Takes people referred by a social worker or doctor.",
+    ),
     # offers
     Term("offers.free", "Free", "Costs nothing."),
     Term("offers.anonymous", "Anonymous", "You do not have to give your name."),
     Term("offers.interpretation", "Interpreters", "Can bring in an interpreter."),
-    Term("offers.remote", "By phone or online", "Reachable by phone or online from anywhere in its area."),
+    Term(
+        "offers.remote",
+        "By phone or online",
+        "Reachable by phone or online from anywhere in its area.",
+    ),
     Term("offers.outreach", "Outreach", "Comes to where people live or work."),
     Term("offers.open_24_7", "Open day and night", "Reachable 24 hours a day, 7 days a week."),
     # audience
@@ -114,14 +168,28 @@ TERMS: tuple[Term, ...] = (
     Term("audience.minors", "Under 18", "Serves people under 18."),
     Term("audience.sex_workers", "Sex workers", "Works with sex workers."),
     Term("audience.migrants", "Migrants", "Works with migrants."),
-    Term("audience.trafficking_victims", "Victims of trafficking", "Works with victims of trafficking."),
+    Term(
+        "audience.trafficking_victims",
+        "Victims of trafficking",
+        "Works with victims of trafficking.",
+    ),
     # privacy
-    Term("privacy.confidential_address", "Confidential address",
-         "The address is never shown; reach them by phone."),
-    Term("privacy.may_share_with_authorities", "May share information with authorities",
-         "Information you give may be passed to the authorities."),
+    Term(
+        "privacy.confidential_address",
+        "Confidential address",
+        "The address is never shown; reach them by phone.",
+    ),
+    Term(
+        "privacy.may_share_with_authorities",
+        "May share information with authorities",
+        "Information you give may be passed to the authorities.",
+    ),
     # capacity
-    Term("capacity.beds_available", "Free beds", "Number of free beds now, with the time of the update."),
+    Term(
+        "capacity.beds_available",
+        "Free beds",
+        "Number of free beds now, with the time of the update.",
+    ),
 )
 
 BY_CODE: dict[str, Term] = {term.code: term for term in TERMS}

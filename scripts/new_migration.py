@@ -9,7 +9,6 @@ revision must not import application code (plain `sa.String`, `sa.DateTime(timez
 import re
 import sys
 import tempfile
-from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
@@ -28,8 +27,14 @@ def main(message: str, revision_id: str) -> None:
             command.revision(config, message=message, autogenerate=True, rev_id=revision_id)
     for path in (MIGRATIONS / "versions").glob(f"{revision_id}_*.py"):
         text = path.read_text()
-        text = re.sub(r"sqlmodel\.sql\.sqltypes\.AutoString\((length=\d+)?\)", lambda m: f"sa.String({m.group(1) or ''})", text)
-        text = text.replace("directory.db_types.UTCDateTime(timezone=True)", "sa.DateTime(timezone=True)")
+        text = re.sub(
+            r"sqlmodel\.sql\.sqltypes\.AutoString\((length=\d+)?\)",
+            lambda m: f"sa.String({m.group(1) or ''})",
+            text,
+        )
+        text = text.replace(
+            "directory.db_types.UTCDateTime(timezone=True)", "sa.DateTime(timezone=True)"
+        )
         text = text.replace("import sqlmodel\n", "")
         path.write_text(text)
         print(f"wrote {path}")

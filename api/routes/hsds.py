@@ -70,7 +70,9 @@ Text = Annotated[str | None, Query(max_length=200)]
 Id = Annotated[str | None, Query(max_length=64)]
 
 
-def _page(result: repository.Page, contents: list[Record], *, page: int, per_page: int) -> JSONBytes:
+def _page(
+    result: repository.Page, contents: list[Record], *, page: int, per_page: int
+) -> JSONBytes:
     total_pages = max(1, math.ceil(result.total_items / per_page))
     return JSONBytes(
         {
@@ -128,7 +130,9 @@ def profile() -> JSONBytes:
                 "is an attribute whose taxonomy_term.code is one of the codes below (taxonomy "
                 "'passerelle'). Confidential addresses are never published."
             ),
-            "codes": [{"code": t.code, "name": t.name, "description": t.description} for t in TERMS],
+            "codes": [
+                {"code": t.code, "name": t.name, "description": t.description} for t in TERMS
+            ],
         }
     )
 
@@ -189,7 +193,9 @@ def organizations(
     return _listing(
         repository.public_fetch(connection),
         ORGANIZATION_LIST,
-        lambda number, size: repository.organization_page(connection, search, page=number, per_page=size),
+        lambda number, size: repository.organization_page(
+            connection, search, page=number, per_page=size
+        ),
         page=page,
         per_page=per_page,
         format=format,
@@ -251,7 +257,9 @@ def taxonomies(
     return _listing(
         repository.db_fetch(connection),
         TAXONOMY,
-        lambda number, size: repository.simple_page(connection, "taxonomy", page=number, per_page=size),
+        lambda number, size: repository.simple_page(
+            connection, "taxonomy", page=number, per_page=size
+        ),
         page=page,
         per_page=per_page,
         format=format,
@@ -275,11 +283,21 @@ def taxonomy_terms(
 ) -> JSONBytes | StreamingResponse:
     def paged(number: int, size: int) -> repository.Page:
         return repository.term_page(
-            connection, taxonomy_id=taxonomy_id, parent_id=parent_id, top_only=top_only, page=number, per_page=size
+            connection,
+            taxonomy_id=taxonomy_id,
+            parent_id=parent_id,
+            top_only=top_only,
+            page=number,
+            per_page=size,
         )
 
     return _listing(
-        repository.db_fetch(connection), TAXONOMY_TERM, paged, page=page, per_page=per_page, format=format
+        repository.db_fetch(connection),
+        TAXONOMY_TERM,
+        paged,
+        page=page,
+        per_page=per_page,
+        format=format,
     )
 
 

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection handed over by `directory.database.upgrade_schema`."""
+"""Alembic environment: runs on the connection that `database.upgrade_schema` hands over."""
 
 from alembic import context
 from sqlmodel import SQLModel

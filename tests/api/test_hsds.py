@@ -1,0 +1,178 @@
+"""The HSDS 3.0 read API: shapes validated against the official schemas, paging, filters, 404s."""
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from directory.database import session_scope
+from directory.importer import import_records
+from directory.taxonomy import TAXONOMY_ID, term_id
+from tests.builders import service_record
+from tests.conftest import FIXTURES
+from tests.hsds_schemas import errors, page_errors
+
+SAMPLE: list[dict[str, Any]] = json.loads((FIXTURES / "passerelle-sample.json").read_text())
+CONFIDENTIAL = "ff075b3f-89de-544a-a791-abb7726919af"
+
+
+@pytest.fixture
+def loaded(engine: Engine) -> list[dict[str, Any]]:
+    with session_scope(engine) as session:
+        import_records(session.connection(), SAMPLE)
+    return SAMPLE
+
+
+def test_root(client: TestClient) -> None:
+    body = client.get("/hsds/").json()
+    assert body["version"] == "3.0"
+    assert body["openapi_url"].endswith("/openapi.json")
+    assert client.get(body["profile"].replace("http://testserver", "")).status_code == 200
+
+
+def test_services_page_validates(client: TestClient, loaded: list[dict[str, Any]]) -> None:
+    page = client.get("/hsds/services", params={"per_page": 4}).json()
+    assert page_errors(page, "service_list") == []
+    assert (page["total_items"], page["total_pages"], page["size"]) == (6, 2, 4)
+    assert page["first_page"] and not page["last_page"]
+    last = client.get("/hsds/services", params={"per_page": 4, "page": 2}).json()
+    assert last["size"] == 2 and last["last_page"]
+    beyond = client.get("/hsds/services", params={"per_page": 4, "page": 3}).json()
+    assert beyond["empty"] and beyond["contents"] == []
+
+
+def test_full_services_page_validates(client: TestClient, loaded: list[dict[str, Any]]) -> None:
+    page = client.get("/hsds/services", params={"full": "true"}).json()
+    assert page_errors(page, "service") == []
+    assert all("attributes" in item for item in page["contents"])
+
+
+@pytest.mark.parametrize("record", SAMPLE, ids=[r["name"] for r in SAMPLE])
+def test_each_service_validates(
+    client: TestClient, loaded: list[dict[str, Any]], record: dict[str, Any]
+) -> None:
+    response = client.get(f"/hsds/services/{record['id']}")
+    assert response.status_code == 200
+    assert errors(response.json(), "service") == []
+
+
+def test_confidential_location_never_leaves(
+    client: TestClient, loaded: list[dict[str, Any]]
+) -> None:
+    secret = next(r for r in SAMPLE if r["id"] == CONFIDENTIAL)["service_at_locations"][0]
+    shelter = client.get(f"/hsds/services/{CONFIDENTIAL}").json()
+    assert shelter["service_at_locations"] == []
+    assert client.get(f"/hsds/service_at_locations/{secret['id']}").status_code == 404
+    everything = client.get("/hsds/service_at_locations", params={"format": "ndjson"}).text
+    everything += client.get(f"/hsds/organizations/{shelter['organization_id']}").text
+    assert secret["location_id"] not in everything
+
+
+def test_organizations(client: TestClient, loaded: list[dict[str, Any]]) -> None:
+    page = client.get("/hsds/organizations").json()
+    assert page_errors(page, "organization_list") == []
+    one = client.get(f"/hsds/organizations/{SAMPLE[0]['organization_id']}").json()
+    assert errors(one, "organization") == []
+    assert SAMPLE[0]["id"] in {service["id"] for service in one["services"]}
+
+
+def test_service_at_locations(client: TestClient, loaded: list[dict[str, Any]]) -> None:
+    page = client.get("/hsds/service_at_locations").json()
+    assert page_errors(page, "service_at_location_list") == []
+    assert page["total_items"] == 4  # six services, one remote, one confidential
+    one = client.get(f"/hsds/service_at_locations/{page['contents'][0]['id']}").json()
+    assert errors(one, "service_at_location") == []
+
+
+def test_taxonomies_and_terms(client: TestClient, loaded: list[dict[str, Any]]) -> None:
+    taxonomies = client.get("/hsds/taxonomies").json()
+    assert TAXONOMY_ID in {t["id"] for t in taxonomies["contents"]}
+    for item in taxonomies["contents"]:
+        assert errors(item, "taxonomy") == []
+    terms = client.get(
+        "/hsds/taxonomy_terms", params={"taxonomy_id": TAXONOMY_ID, "per_page": 200}
+    ).json()
+    assert "need.housing" in {t["code"] for t in terms["contents"]}
+    for item in terms["contents"]:
+        assert errors(item, "taxonomy_term") == []
+    term = client.get(f"/hsds/taxonomy_terms/{term_id('offers.free')}").json()
+    assert term["code"] == "offers.free"
+    assert client.get(f"/hsds/taxonomies/{TAXONOMY_ID}").json()["name"] == "passerelle"
+
+
+def test_filters(client: TestClient, loaded: list[dict[str, Any]]) -> None:
+    def ids(**params: Any) -> set[str]:
+        return {
+            item["id"] for item in client.get("/hsds/services", params=params).json()["contents"]
+        }
+
+    shelters = ids(taxonomy_term_id=term_id("need.emergency_shelter"))
+    assert shelters == {
+        r["id"]
+        for r in SAMPLE
+        if any(a["taxonomy_term"]["code"] == "need.emergency_shelter" for a in r["attributes"])
+    }
+    assert ids(search="HASSELT") == {r["id"] for r in SAMPLE if "Hasselt" in r["name"]}
+    assert ids(organization_id=SAMPLE[0]["organization_id"]) >= {SAMPLE[0]["id"]}
+    assert len(ids(taxonomy_id=TAXONOMY_ID)) == 6
+    later = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    assert ids(modified_after=later) == set()
+    assert len(ids(modified_after="2020-01-01T00:00:00Z")) == 6
+
+
+def test_ndjson_streams_everything(client: TestClient, loaded: list[dict[str, Any]]) -> None:
+    response = client.get("/hsds/services", params={"format": "ndjson", "per_page": 1})
+    assert response.headers["content-type"].startswith("application/x-ndjson")
+    lines = [json.loads(line) for line in response.text.splitlines()]
+    assert len(lines) == 6
+    assert all(errors(line, "service_list") == [] for line in lines)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/hsds/services/0d0d0d0d-0000-4000-8000-000000000001",
+        "/hsds/organizations/nope",
+        "/hsds/taxonomies/nope",
+        "/hsds/taxonomy_terms/nope",
+        "/hsds/service_at_locations/nope",
+    ],
+)
+def test_unknown_id_is_404(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "no " in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"per_page": 0}, "per_page"),
+        ({"per_page": 201}, "per_page"),
+        ({"page": 0}, "page"),
+        ({"page": "x"}, "page"),
+        ({"format": "xml"}, "format"),
+        ({"modified_after": "yesterday"}, "modified_after"),
+        ({"full": "maybe"}, "full"),
+    ],
+)
+def test_bad_parameters_are_422_naming_the_field(
+    client: TestClient, params: dict[str, Any], field: str
+) -> None:
+    response = client.get("/hsds/services", params=params)
+    assert response.status_code == 422
+    assert field in {part for item in response.json()["detail"] for part in item["loc"]}
+
+
+def test_a_service_added_later_is_listed(client: TestClient, engine: Engine) -> None:
+    record = service_record("Late")
+    with session_scope(engine) as session:
+        import_records(session.connection(), [record])
+    assert client.get(f"/hsds/services/{record['id']}").json()["name"] == "Late"
+
+
+def test_health(client: TestClient) -> None:
+    assert client.get("/health").json() == {"status": "ok", "database": "ok"}

@@ -1,0 +1,111 @@
+"""Exports: strict HSDS JSON, a CSV data package that passes frictionless, lossless round trips."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import frictionless
+import pytest
+from sqlalchemy.engine import Engine
+
+from directory.database import session_scope
+from directory.exporter import Format, export_directory
+from directory.hsds_files import read_records
+from directory.importer import import_records
+from tests.builders import service_record
+from tests.conftest import FIXTURES
+from tests.hsds_schemas import errors
+
+SAMPLE = json.loads((FIXTURES / "passerelle-sample.json").read_text())
+CONFIDENTIAL = "ff075b3f-89de-544a-a791-abb7726919af"  # the sample's women's shelter
+
+
+def load(engine: Engine, records: list[dict[str, Any]]) -> None:
+    with session_scope(engine) as session:
+        import_records(session.connection(), records)
+
+
+def export(engine: Engine, path: Path, **options: Any) -> list[dict[str, Any]]:
+    with session_scope(engine) as session:
+        export_directory(session.connection(), path, **options)
+    if options.get("format") is Format.csv:
+        return read_records(path)
+    loaded: list[dict[str, Any]] = json.loads(path.read_text())
+    return loaded
+
+
+def essentials(record: dict[str, Any]) -> dict[str, Any]:
+    """What a round trip keeps: ids, names, languages, locations, phones, taxonomy attributes."""
+    locations = sorted(
+        (
+            sal["location"]["id"],
+            sal["location"].get("name"),
+            sal["location"].get("latitude"),
+            sal["location"].get("longitude"),
+        )
+        for sal in record["service_at_locations"]
+    )
+    return {
+        "id": record["id"],
+        "name": record["name"],
+        "organization": (record["organization"]["id"], record["organization"]["name"]),
+        "languages": sorted((item["id"], item.get("code")) for item in record["languages"]),
+        "phones": sorted((item["id"], item["number"]) for item in record["phones"]),
+        "locations": locations,
+        "attributes": sorted(
+            (a["id"], a["taxonomy_term"]["code"], a.get("value")) for a in record["attributes"]
+        ),
+    }
+
+
+def test_json_export_validates_strictly(engine: Engine, tmp_path: Path) -> None:
+    load(engine, SAMPLE + [service_record("Extra", minimum_age=18, areas=("Belgium",))])
+    exported = export(engine, tmp_path / "out.json")
+    assert len(exported) == 7
+    for record in exported:
+        assert errors(record, "service") == []
+
+
+def test_csv_export_passes_frictionless_with_foreign_keys(engine: Engine, tmp_path: Path) -> None:
+    load(engine, SAMPLE)
+    export(engine, tmp_path / "csv", format=Format.csv)
+    report = frictionless.validate(tmp_path / "csv" / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+@pytest.mark.parametrize("form", [Format.json, Format.csv])
+def test_import_export_import_is_lossless(
+    engine: Engine, tmp_path: Path, form: Format, database_url: str
+) -> None:
+    originals = SAMPLE + [service_record("With two languages", languages=("ro", "bg"))]
+    load(engine, originals)
+    first = export(engine, tmp_path / "first", format=form, include_confidential=True)
+    load(engine, first)
+    second = export(engine, tmp_path / "second", format=form, include_confidential=True)
+    assert sorted(map(essentials, first), key=lambda r: r["id"]) == sorted(
+        map(essentials, second), key=lambda r: r["id"]
+    )
+    by_id = {record["id"]: essentials(record) for record in first}
+    for original in originals:
+        assert by_id[original["id"]] == essentials(original)
+
+
+@pytest.mark.parametrize("form", [Format.json, Format.csv])
+def test_public_export_leaves_confidential_addresses_out(
+    engine: Engine, tmp_path: Path, form: Format
+) -> None:
+    load(engine, SAMPLE)
+    public = export(engine, tmp_path / "public", format=form)
+    shelter = next(r for r in public if r["id"] == CONFIDENTIAL)
+    assert shelter["service_at_locations"] == []
+    secret = next(r for r in SAMPLE if r["id"] == CONFIDENTIAL)["service_at_locations"][0][
+        "location"
+    ]
+    written = (
+        [tmp_path / "public"] if form is Format.json else sorted((tmp_path / "public").iterdir())
+    )
+    for path in written:
+        text = path.read_text()
+        assert secret["id"] not in text and secret["addresses"][0]["id"] not in text, path
+    curator = export(engine, tmp_path / "curator", format=form, include_confidential=True)
+    assert next(r for r in curator if r["id"] == CONFIDENTIAL)["service_at_locations"] != []

@@ -25,7 +25,7 @@ from directory.repository import count_rows
 BACKENDS = [
     name for name in ("sqlite", "postgresql") if os.environ.get("PASSERELLE_TEST_DB", name) == name
 ]
-"""Every database test runs on each of these; PASSERELLE_TEST_DB=sqlite (or postgresql) picks one."""
+"""Every database test runs on each of these; PASSERELLE_TEST_DB=sqlite (or postgresql): one."""
 PG_SERVER = os.environ.get("PASSERELLE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 FIXTURES = Path(__file__).parent / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

@@ -4,12 +4,13 @@ Catalogs are plain gettext `.po` files under `web/locale/<lang>/LC_MESSAGES/<dom
 Babel (no compile step, so a fresh clone works as it is). Two domains:
 
 - `messages`: the website's own words (templates, form errors);
-- `matcher`: reasons, cautions and notices of the matcher and the names of taxonomy terms, shared by
-  the JSON API and the pages.
+- `matcher`: reasons, cautions and notices of the matcher, shared by the JSON API and the pages;
+- `taxonomy`: names and descriptions of the "passerelle" taxonomy terms (msgid = the English text
+  in `directory/taxonomy.py`), for the pages, the API and the HSDS taxonomy.
 
 Strings are written and reviewed by people, never machine-translated at run time. A language whose
-catalog still awaits a native speaker's review is listed in `AWAITING_REVIEW` (and flagged `fuzzy`
--free but marked in the catalog header comment).
+catalog still awaits a native speaker's review is listed in `AWAITING_REVIEW` and says so in its
+header comment.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ NATIVE_NAMES: Mapping[str, str] = {
     "bg": "Български",
     "es": "Español",
 }
-DOMAINS: tuple[str, ...] = ("messages", "matcher")
+DOMAINS: tuple[str, ...] = ("messages", "matcher", "taxonomy")
 
 
 def supported(lang: str | None) -> str | None:

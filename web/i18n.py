@@ -1,7 +1,7 @@
 """Translations: the seven interface languages, language choice, Babel catalogs read at start-up.
 
 Catalogs are plain gettext `.po` files under `web/locale/<lang>/LC_MESSAGES/<domain>.po`, read with
-Babel (no compile step, so a fresh clone works as it is). Two domains:
+Babel (no compile step, so a fresh clone works as it is). Three domains:
 
 - `messages`: the website's own words (templates, form errors);
 - `matcher`: reasons, cautions and notices of the matcher, shared by the JSON API and the pages;

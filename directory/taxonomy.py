@@ -2,7 +2,7 @@
 
 Each code is an HSDS `taxonomy_term` of the taxonomy "passerelle", attached to services (and
 locations) through HSDS `attributes`. The English name and description below are the source
-strings; `web/translations` carries them in every interface language.
+strings; `web/locale` carries them in every interface language.
 """
 
 import uuid

@@ -502,6 +502,8 @@ class Builder:
             location["description"] = (
                 f"Approximate position: the centre of {what} {place.name}, not the street address."
             )
+            if not confidential:
+                location["name"] = f"{org_name}, {place.name}"
             location["latitude"] = place.latitude
             location["longitude"] = place.longitude
         if address:

@@ -13,8 +13,14 @@ How `resolve` chooses, in this order:
 3. a region name is not a place: Flanders and Wallonia give None (use `region_named`), the
    Brussels-Capital Region gives the City of Brussels (postcode 1000);
 4. "St"/"Ste" read as Sint, Saint or Sankt;
-5. a typo (a few edits, by name length) of a Belgian name or of a foreign place of 50,000+
-   inhabitants; fewest edits first, then the order of 2. Otherwise None, never a wild guess.
+5. a typo of a Belgian name or of a foreign place of 50,000+ inhabitants: one edit (a letter
+   added, dropped, changed or two swapped) for 5 to 7 letters, two for 8 to 11, three from 12 on,
+   none below 5; fewest edits first, then the order of 2. Otherwise None, never a wild guess:
+   `suggest` offers the close names for a "Did you mean ...?".
+
+The display name is the spelling that matched ("Anvers", "Lüttich"), an official one when the
+user's spelling differs only by accents or case ("liege" -> "Liège"). Nothing here reads the
+network; `geocode_online` (Nominatim) is opt-in and sends the text to a third party.
 """
 
 import re
@@ -286,16 +292,18 @@ class Gazetteer:
         return range(int(self._name_start[index]), int(self._name_start[index + 1]))
 
     def _exact(self, key: str, typed: str = "") -> int | None:
-        """The best pair named `key`, in the spelling the user typed if it is one of the place's."""
+        """The best pair named `key`: an official spelling, else the alias the user typed."""
         pairs = self._pairs(key)
         if not pairs:
             return None
         entry = self._pair_entry[pairs[0]]
+        same = [pair for pair in pairs if self._pair_entry[pair] == entry]
         typed = unicodedata.normalize("NFC", " ".join(typed.split())).casefold()
-        for pair in pairs:
-            if self._pair_entry[pair] == entry and self._spelling_of(pair).casefold() == typed:
-                return pair
-        return pairs[0]
+        as_typed = [pair for pair in same if self._spelling_of(pair).casefold() == typed]
+        official = [pair for pair in same if self._pair_official[pair]]
+        return (
+            [pair for pair in as_typed if self._pair_official[pair]] + official + as_typed + same
+        )[0]
 
     def _spelling_of(self, pair: int) -> str:
         return self._spelling(self._pair_spelling[pair])
@@ -353,9 +361,9 @@ def _saint_variants(key: str) -> Iterator[str]:
 
 def _allowed_edits(key: str) -> int:
     letters = len(key.replace(" ", ""))
-    if letters < 4:
+    if letters < 5:
         return 0
-    if letters < 6:
+    if letters < 8:
         return 1
     return 2 if letters < 12 else 3
 

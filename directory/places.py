@@ -55,6 +55,7 @@ EARTH_RADIUS_KM = 6371.0088
 BELGIUM_REACH_KM = 15.0
 """`region_of` answers None farther than this from every Belgian locality."""
 SUGGESTION_SCORE = 70.0
+_BELGIAN_LATITUDE = np.radians(50.5)
 _POSTCODE = re.compile(r"(?:BE?\s*-?\s*)?(\d{4})")
 _SAINTS = {"st": ("sint", "saint", "sankt"), "ste": ("sainte",)}
 
@@ -121,7 +122,9 @@ class Gazetteer:
         belgium = self._countries.index("BE")
         self._belgian = np.flatnonzero(self._country == belgium)
         self._localities = self._pc_main[self._pc_main >= 0]
-        self._border = arrays["border"]
+        self._belgian_xy = self._plane(self._belgian)
+        self._localities_xy = self._plane(self._localities)
+        self._border_xy = self._plane(arrays["border"])
         self._belgium_code = belgium
 
     @classmethod
@@ -208,22 +211,27 @@ class Gazetteer:
         """The region of the nearest Belgian locality; None outside Belgium (or nearer abroad)."""
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             return None
-        nearest = self._nearest(latitude, longitude, self._belgian)
+        nearest = self._nearest(latitude, longitude, self._belgian, self._belgian_xy)
         if nearest is None:
             return None
         return REGIONS[int(self._region[nearest])]
 
-    def _nearest(self, latitude: float, longitude: float, among: npt.NDArray[Any]) -> int | None:
-        distances = haversine_km(latitude, longitude, self._latitude[among], self._longitude[among])
+    def _nearest(
+        self, latitude: float, longitude: float, among: npt.NDArray[Any], among_xy: FloatArray
+    ) -> int | None:
+        """The nearest of `among` within reach of Belgium, unless a place abroad is nearer."""
+        point = _to_plane(np.array([latitude]), np.array([longitude]))
+        distances = ((among_xy - point) ** 2).sum(axis=0)
         best = int(np.argmin(distances))
-        if distances[best] > BELGIUM_REACH_KM:
+        if distances[best] > BELGIUM_REACH_KM**2:
             return None
-        border = haversine_km(
-            latitude, longitude, self._latitude[self._border], self._longitude[self._border]
-        )
-        if border.size and float(border.min()) < distances[best]:
+        abroad = ((self._border_xy - point) ** 2).sum(axis=0)
+        if abroad.size and float(abroad.min()) < distances[best]:
             return None
         return int(among[best])
+
+    def _plane(self, entries: npt.NDArray[Any]) -> FloatArray:
+        return _to_plane(self._latitude[entries], self._longitude[entries])
 
     def _in_postcode(self, postcode: int, key: str) -> Place | None:
         """A locality named `key` with this postcode, else the postcode's main locality."""
@@ -274,7 +282,9 @@ class Gazetteer:
     def _postcode_for(self, place: Place) -> int | None:
         if place.postcode and place.postcode.isdigit() and self._pc_main[int(place.postcode)] >= 0:
             return int(place.postcode)
-        nearest = self._nearest(place.latitude, place.longitude, self._localities)
+        nearest = self._nearest(
+            place.latitude, place.longitude, self._localities, self._localities_xy
+        )
         return None if nearest is None else int(self._postcode[nearest])
 
     def _region_for(self, place: Place) -> str | None:
@@ -332,6 +342,12 @@ class Gazetteer:
             postcode=f"{postcode:04d}" if postcode else None,
             kind=KINDS[self._kind[entry]],
         )
+
+
+def _to_plane(latitudes: FloatArray, longitudes: FloatArray) -> FloatArray:
+    """Kilometres east and north on a plane tangent to Belgium (within 1% there; far stays far)."""
+    east = np.radians(longitudes) * np.cos(_BELGIAN_LATITUDE) * EARTH_RADIUS_KM
+    return np.stack([east, np.radians(latitudes) * EARTH_RADIUS_KM])
 
 
 def _split_postcode(key: str) -> tuple[int | None, str]:

@@ -350,9 +350,6 @@ def build(source: Path) -> dict[str, npt.NDArray[np.generic]]:
         "country": np.array([countries.index(e.country) for e in entries], dtype=np.uint8),
         "countries": np.array(countries, dtype="<U2"),
         "region": np.array([REGIONS.index(e.region or None) for e in entries], dtype=np.uint8),
-        "province": np.array(
-            [PROVINCES.index(e.province) + 1 if e.province else 0 for e in entries], dtype=np.uint8
-        ),
         "kind": np.array([KINDS.index(e.kind) for e in entries], dtype=np.uint8),
         "postcode": np.array([e.postcode for e in entries], dtype=np.uint16),
         "population": np.array([e.population for e in entries], dtype=np.uint32),

@@ -27,7 +27,7 @@ network; `geocode_online` (Nominatim) is opt-in and sends the text to a third pa
 
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -128,8 +128,10 @@ class Gazetteer:
         self._pc_province = arrays["pc_province"]
         self._muni_pc_start = arrays["muni_pc_start"]
         self._muni_pcs = arrays["muni_pcs"]
-        self._fuzzy_index = np.flatnonzero(arrays["fuzzy"])
-        self._fuzzy_names = [self._names[i] for i in self._fuzzy_index]
+        by_length = sorted(np.flatnonzero(arrays["fuzzy"]), key=lambda i: len(self._names[i]))
+        self._fuzzy_index = np.array(by_length, dtype=np.int64)
+        self._fuzzy_names = [self._names[i] for i in by_length]
+        self._fuzzy_lengths = [len(name) for name in self._fuzzy_names]
         belgium = self._countries.index("BE")
         self._belgian = np.flatnonzero(self._country == belgium)
         self._localities = self._pc_main[self._pc_main >= 0]
@@ -179,26 +181,28 @@ class Gazetteer:
         key = _split_postcode(normalise(name))[1]
         if not key or limit < 1:
             return []
+        reach = SUGGESTION_SCORE / (200 - SUGGESTION_SCORE)
+        start, pool = self._of_length(int(len(key) * reach), int(len(key) / reach) + 1)
         found = process.extract(
-            key, self._fuzzy_names, scorer=fuzz.ratio, score_cutoff=SUGGESTION_SCORE, limit=None
+            key, pool, scorer=fuzz.ratio, score_cutoff=SUGGESTION_SCORE, limit=None
         )
-        pairs = [(-score, self._first_pair(int(self._fuzzy_index[i]))) for _, score, i in found]
-        pairs.sort(key=lambda scored: (scored[0], self._pair_rank[scored[1]]))
-        names: dict[str, str] = {}
+        scored = sorted(
+            (-score, int(self._pair_rank[pair]), pair)
+            for _, score, i in found
+            for pair in [self._first_pair(int(self._fuzzy_index[start + i]))]
+        )
+        chosen: dict[str, str] = {}
         entries: set[int] = set()
-        for _, pair in pairs:
+        for *_, pair in scored:
             entry = int(self._pair_entry[pair])
-            if entry in entries:
-                continue
-            entries.add(entry)
-            official = self._pair_official[pair]
-            spelling = self._spelling(
-                self._pair_spelling[pair] if official else self._entry_name[entry]
-            )
-            names.setdefault(spelling.casefold(), spelling)
-            if len(names) == limit:
-                break
-        return list(names.values())
+            if entry not in entries and len(chosen) < limit:
+                entries.add(entry)
+                official = self._pair_official[pair]
+                spelling = self._spelling(
+                    self._pair_spelling[pair] if official else self._entry_name[entry]
+                )
+                chosen.setdefault(spelling.casefold(), spelling)
+        return list(chosen.values())
 
     def region_named(self, name: str) -> str | None:
         """ISO 3166-2 code of the Belgian region a name means, in any of our languages."""
@@ -268,14 +272,13 @@ class Gazetteer:
         edits = _allowed_edits(key)
         if not edits:
             return None
-        found = process.extract(
-            key, self._fuzzy_names, scorer=OSA.distance, score_cutoff=edits, limit=None
-        )
+        start, names = self._of_length(len(key) - edits, len(key) + edits)
+        found = process.extract(key, names, scorer=OSA.distance, score_cutoff=edits, limit=None)
         scored = sorted(
             (distance, int(self._pair_rank[pair]), pair)
             for name, distance, i in found
             if name[0] == key[0]
-            for pair in [self._first_pair(int(self._fuzzy_index[i]))]
+            for pair in [self._first_pair(int(self._fuzzy_index[start + i]))]
         )
         if not scored:
             return None
@@ -288,6 +291,11 @@ class Gazetteer:
             ):
                 return None
         return self._pair_place(best[2])
+
+    def _of_length(self, shortest: int, longest: int) -> tuple[int, list[str]]:
+        """The names open to typos between these lengths, and where they start in the pool."""
+        start = bisect_left(self._fuzzy_lengths, shortest)
+        return start, self._fuzzy_names[start : bisect_right(self._fuzzy_lengths, longest)]
 
     def _apart(self, pair: int, other: int) -> bool:
         """Whether two pairs name places too far apart to be one place (an ambiguous typo)."""

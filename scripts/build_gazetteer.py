@@ -296,6 +296,9 @@ def build(source: Path) -> dict[str, npt.NDArray[np.generic]]:
         for code in codes:
             muni_names[code] |= munis[m].keys
     localities = postcode_localities(source, province_of_postcode)
+    listed = {entry.postcode for entry in localities}
+    for m, codes in muni_postcodes.items():
+        munis[m].postcode = next(code for code in codes if code in listed)
     rows = list(read_tsv(source / "places_eu.tsv.gz"))
     places_be = merge_geonames_belgium(
         [r for r in rows if r["cc"] == "BE"], munis + localities, localities

@@ -535,3 +535,44 @@ def test_places_are_plain_frozen_values(places: Gazetteer) -> None:
     assert place == Place("Anvers", 51.2199, 4.4035, "BE", "BE-VLG", "2000", "municipality")
     with pytest.raises(AttributeError):
         place.name = "Antwerpen"  # type: ignore[misc]
+
+
+def region_by_postcode_range(code: int) -> str:
+    if code < 1300:
+        return "BE-BRU"
+    if code < 1500 or 4000 <= code < 8000:
+        return "BE-WAL"
+    return "BE-VLG"
+
+
+def test_every_known_postcode_is_in_the_region_its_number_says(places: Gazetteer) -> None:
+    known = 0
+    for code in range(1000, 10_000):
+        place = places.by_postcode(str(code))
+        if place is not None:
+            known += 1
+            assert (place.country, place.region) == ("BE", region_by_postcode_range(code)), code
+            assert places.region_of(place.latitude, place.longitude) == place.region, code
+    assert known > 1100
+
+
+@pytest.mark.parametrize(
+    ("province", "first", "last"),
+    [
+        ("Provincie Antwerpen", 2000, 2999),
+        ("Limburg", 3500, 3999),
+        ("Province de Liège", 4000, 4999),
+        ("Province de Namur", 5000, 5999),
+        ("Province de Luxembourg", 6600, 6999),
+        ("West-Vlaanderen", 8000, 8999),
+        ("Oost-Vlaanderen", 9000, 9999),
+        ("Brabant wallon", 1300, 1499),
+    ],
+)
+def test_a_province_covers_its_postcodes_and_no_others(
+    places: Gazetteer, province: str, first: int, last: int
+) -> None:
+    for code in range(1000, 10_000, 7):
+        place = places.by_postcode(str(code))
+        if place is not None:
+            assert places.area_covers(province, place) is (first <= code <= last), code

@@ -28,6 +28,7 @@ from api.match_models import (
     Notice,
     ServiceSummary,
 )
+from directory.bundled import RECOGNISED_TRAFFICKING_CENTRES
 from directory.errors import FieldError, InvalidInput
 from directory.repository import service_records
 from directory.state import current_version
@@ -262,6 +263,4 @@ def places_for_matching() -> dict[str, Any]:
 
 def recognised_centres() -> frozenset[str]:
     """Organisation ids of the recognised trafficking-victim centres of the bundled directory."""
-    from directory import bundled
-
-    return frozenset(getattr(bundled, "RECOGNISED_TRAFFICKING_CENTRES", ()))
+    return RECOGNISED_TRAFFICKING_CENTRES

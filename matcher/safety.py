@@ -6,15 +6,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from directory.bundled import EMERGENCY_NUMBER, POLICE_NUMBER
 from matcher.index import NEED_BIT, Bools, Index
 from matcher.listing import Listing
 from matcher.messages import Notice, message
 from matcher.person import Person
 
-EMERGENCY_NUMBER = "112"
-"""The EU emergency number: urgent help (police, ambulance, fire), free, day and night."""
-POLICE_NUMBER = "101"
-"""The Belgian police."""
 MAX_CRISIS_NOTICES = 3
 
 
@@ -29,8 +26,9 @@ def _lines(index: Index, usable: Bools, *needs: str) -> list[int]:
     """Helplines (crisis_line plus `needs`) the person can use, 24/7 and recognised ones first."""
     bits = np.uint32(sum(NEED_BIT[need] for need in ("crisis_line", *needs)))
     found = np.flatnonzero(usable & ((index.needs & bits) == bits))
+    hard_coded = {EMERGENCY_NUMBER, POLICE_NUMBER}
     return sorted(
-        (int(n) for n in found if _phone(index.listings[n])),
+        (int(n) for n in found if _phone(index.listings[n]) not in (None, *hard_coded)),
         key=lambda n: (
             not index.flags["recognised"][n],
             not index.flags["open_24_7"][n],

@@ -1,6 +1,7 @@
 """`POST /v1/match` on SQLite and PostgreSQL: contract, bad input, languages, refresh, faults."""
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ def directory(engine: Engine) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def searcher(directory: list[dict[str, Any]], app: Any) -> TestClient:
+def searcher(directory: list[dict[str, Any]], app: Any) -> Iterator[TestClient]:
     with TestClient(app) as client:
         yield client
 

@@ -8,7 +8,7 @@ from matcher.person import STATUSES
 from web.i18n import LANGUAGES, LOCALE_DIR
 from web.messages import NEED_NAMES, TEXTS, every_msgid, render
 
-SAMPLE = {
+SAMPLE: dict[str, str | int | float] = {
     "km": 1.5,
     "place": "Liège",
     "language": "ro",

@@ -118,10 +118,14 @@ def served(size: int, runs: int) -> dict[str, tuple[float, float]]:
                 except httpx.TransportError:
                     time.sleep(0.5)
             figures = {}
-            for name, call in (
-                ("health", lambda: client.get("/health")),
-                ("match", lambda: client.post("/v1/match", json=BODY)),
-            ):
+
+            def health() -> httpx.Response:
+                return client.get("/health")
+
+            def match() -> httpx.Response:
+                return client.post("/v1/match", json=BODY)
+
+            for name, call in (("health", health), ("match", match)):
                 for _ in range(20):
                     call()
                 times = []

@@ -26,15 +26,15 @@ def _lines(index: Index, usable: Bools, *needs: str) -> list[int]:
     """Helplines (crisis_line plus `needs`) the person can use, 24/7 and recognised ones first."""
     bits = np.uint32(sum(NEED_BIT[need] for need in ("crisis_line", *needs)))
     found = np.flatnonzero(usable & ((index.needs & bits) == bits))
+    order = np.lexsort((~index.flags["open_24_7"][found], ~index.flags["recognised"][found]))
     hard_coded = {EMERGENCY_NUMBER, POLICE_NUMBER}
-    return sorted(
-        (int(n) for n in found if _phone(index.listings[n]) not in (None, *hard_coded)),
-        key=lambda n: (
-            not index.flags["recognised"][n],
-            not index.flags["open_24_7"][n],
-            index.listings[n].name,
-        ),
-    )
+    lines: list[int] = []
+    for n in found[order]:
+        if _phone(index.listings[int(n)]) not in (None, *hard_coded):
+            lines.append(int(n))
+            if len(lines) == MAX_CRISIS_NOTICES:
+                break
+    return lines
 
 
 def safety_notices(index: Index, person: Person, usable: Bools) -> Sequence[Notice]:

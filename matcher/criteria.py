@@ -147,22 +147,26 @@ class Goal(Criterion):
 
 
 def months_old(index: Index, now: datetime) -> Floats:
-    """Per service, months since last verified (unverified: `UNVERIFIED_MONTHS`); kept per day."""
+    """Per service, months since last verified (unverified: `UNVERIFIED_MONTHS`)."""
     today = days_since_epoch(now)
-    cached = index.per_day.get(("months", today))
-    if cached is None:
+
+    def compute() -> Floats:
         months = (np.float32(today) - index.assured_day) / np.float32(30.44)
-        cached = np.where(np.isnan(months), np.float32(UNVERIFIED_MONTHS), months)
-        index.per_day.clear()
-        index.per_day[("months", today)] = cached
-    return cached
+        filled: Floats = np.where(np.isnan(months), np.float32(UNVERIFIED_MONTHS), months)
+        return filled
+
+    return index.daily("months", today, compute)
 
 
 class Freshness(Criterion):
     def score(self, query: Query) -> Floats:
         months = months_old(query.index, query.now)
-        score: Floats = np.clip(1.0 - months / np.float32(30.0), 0.1, 1.0).astype(np.float32)
-        return score
+
+        def compute() -> Floats:
+            score: Floats = np.clip(1.0 - months / np.float32(30.0), 0.1, 1.0).astype(np.float32)
+            return score
+
+        return query.index.daily("freshness", days_since_epoch(query.now), compute)
 
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
         if listing.assured_date is None:
@@ -245,18 +249,35 @@ CRITERIA: tuple[Criterion, ...] = (
 def total_scores(query: Query) -> Floats:
     """Per row, the weighted mean of every criterion, 0..1 (stale records scaled down)."""
     index = query.index
-    rows = index.row_service
-    total = np.zeros(len(rows), dtype=np.float32)
+    per_service = np.zeros(index.size, dtype=np.float32)
+    per_row: Floats | None = None
     weights = 0.0
     for criterion in CRITERIA:
         weight = criterion.weight(query)
         if not weight:
             continue
-        score = criterion.score(query)
-        total += np.float32(weight) * (score if criterion.per_row else score[rows])
+        weighted = np.float32(weight) * criterion.score(query)
+        if criterion.per_row:
+            per_row = weighted if per_row is None else per_row + weighted
+        else:
+            per_service += weighted
         weights += weight
-    total *= np.float32(1 / weights)
-    stale_rows = (months_old(index, query.now) > STALE_MONTHS)[rows]
-    total[stale_rows] *= np.float32(STALE_FACTOR)
+    total = per_service[index.row_service]
+    if per_row is not None:
+        total += per_row
+    total *= _row_factor(query) * np.float32(1 / weights)
     clipped: Floats = np.clip(total, 0.0, 1.0, out=total)
     return clipped
+
+
+def _row_factor(query: Query) -> Floats:
+    """Per row, `STALE_FACTOR` for records older than `STALE_MONTHS`, else 1."""
+    index = query.index
+    months = months_old(index, query.now)
+
+    def compute() -> Floats:
+        stale = months[index.row_service] > STALE_MONTHS
+        factor: Floats = np.where(stale, np.float32(STALE_FACTOR), np.float32(1.0))
+        return factor
+
+    return index.daily("row_factor", days_since_epoch(query.now), compute)

@@ -70,12 +70,12 @@ def rows_in_reach(index: Index, person: Person, distance: Floats) -> Bools:
     area_ok = np.array(
         [any(covers(area) for area in areas) for areas in index.area_sets] + [True], np.bool_
     )
-    remote_ok = area_ok[index.area_set[index.row_service]]
+    remote_ok = area_ok[index.row_area_set]
     if person.max_distance_km is None:
-        physical_ok = np.ones(len(index.row_service), dtype=np.bool_)
-    else:
-        physical_ok = distance <= np.float32(person.max_distance_km)  # False for NaN
-    reach: Bools = np.where(index.remote_row, remote_ok, physical_ok)
+        reach: Bools = remote_ok | ~index.remote_row
+        return reach
+    physical_ok = distance <= np.float32(person.max_distance_km)  # False for NaN
+    reach = np.where(index.remote_row, remote_ok, physical_ok)
     return reach
 
 

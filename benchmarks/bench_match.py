@@ -39,6 +39,15 @@ PERSONS = [
     ),
     Person(latitude=50.63, longitude=5.57, controlled_by_someone=True, in_danger_now=True, age=17),
     Person(),
+    Person(
+        latitude=50.45,
+        longitude=3.95,
+        needs=("legal_labour",),
+        text="besoin d'un avocat pour mon contrat",
+        gender="woman",
+        anonymous_only=True,
+        max_distance_km=40,
+    ),
 ]
 BODY = {
     "location": {"lat": 50.85, "lon": 4.35},
@@ -144,16 +153,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--small", action="store_true", help="CI sizes: 1k and 2k, few runs")
     small = parser.parse_args().small
+    print("load average at start: {:.2f} {:.2f} {:.2f} (2 shared cores)".format(*os.getloadavg()))
     sizes = (1_000, 2_000) if small else (1_000, 10_000, 100_000)
     runs = 50 if small else 300
     for size in sizes:
         p50, p99 = kernel(size, runs)
-        print(f"kernel {size:>7} services: p50 {p50:.2f} ms  p99 {p99:.2f} ms")
+        print(f"kernel {size:>7} services: p50 {p50:.2f} ms  p99 {p99:.2f} ms (mix of personas)")
     print(f"index memory at {sizes[-1]}: {index_memory(sizes[-1]):.0f} MB (tracemalloc)")
     http = served(sizes[0] if small else 10_000, runs)
     (h50, h99), (m50, m99) = http["health"], http["match"]
     print(f"/health   p50 {h50:.2f} ms  p99 {h99:.2f} ms")
     print(f"/v1/match p50 {m50:.2f} ms  p99 {m99:.2f} ms  ratio p50 {m50 / h50:.2f}x")
+    print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

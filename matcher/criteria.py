@@ -85,8 +85,10 @@ class Distance(Criterion):
         site = listing.sites[site_number]
         cautions = [message("address_confidential")] if site.confidential else []
         distance = float(query.distance[row])
-        if site.approximate and site.municipality:
-            return Explained([message("in_place", place=site.municipality)], cautions)
+        if site.approximate:
+            # a centroid: "in Liège" when the town is known, never a precise-looking distance
+            place = [message("in_place", place=site.municipality)] if site.municipality else []
+            return Explained(place, cautions)
         if np.isnan(distance):
             return Explained([], cautions)
         km = float(round(distance)) if site.confidential else round(distance, 1)

@@ -1,5 +1,6 @@
 """Matching benchmark: kernel p50/p99 at 1k/10k/100k services, `/v1/match` against `/health` on
-one real uvicorn process at 10k, index memory at 100k. Prints ratios measured in one run.
+one real uvicorn process at 10k, index memory at 100k. Prints ratios measured in one run;
+figures and the load they were measured under: benchmarks/README.md.
 
     .venv/bin/python -m benchmarks.bench_match [--small]
 """

@@ -23,7 +23,8 @@ NoticeKind = Literal["emergency", "trafficking", "minor"]
 @cache
 def iso_639_codes() -> frozenset[str]:
     """ISO 639-1 codes, and 639-3 codes for languages without one, as CLDR (Babel) knows them."""
-    return frozenset(code for code in Locale("en").languages if code.isalpha() and code.islower())
+    names: dict[str, str] = dict(Locale("en").languages)
+    return frozenset(code for code in names if code.isalpha() and code.islower())
 
 
 class Strict(BaseModel):

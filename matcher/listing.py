@@ -72,6 +72,8 @@ class Listing:
     openings: tuple[Opening, ...]
     beds: int | None
     beds_updated: datetime | None
+    hours: str | None = None
+    """The service's own words about its hours or scope (a schedule description), if any."""
 
     def words(self, prefix: str) -> frozenset[str]:
         """The codes with this prefix, without it: `words("need")` -> {"housing", ...}."""
@@ -258,4 +260,5 @@ def listing_from_record(record: Mapping[str, Any]) -> Listing:
         openings=tuple(o for s in schedules if (o := _opening(s)) is not None),
         beds=beds,
         beds_updated=beds_updated,
+        hours=next((str(s["description"]) for s in schedules if s.get("description")), None),
     )

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 
 from api.deps import ConnectionDep, SettingsDep
 from api.match_models import MatchRequest, MatchResponse
+from api.matching import MatchService
 from api.settings import Settings
 from directory import repository
 from directory.errors import InvalidInput, NotFound
@@ -131,8 +132,16 @@ def _match(request: Request, form: SearchForm, lang: str) -> MatchResponse | Non
         _add_errors(form, ((*item.where.split("."), *item.field.split(".")) for item in error.errors))
         if not error.errors:
             form.errors.setdefault("form", FIELD_MESSAGES["form"])
+        if "place" in form.errors and form.place:
+            form.suggestions = _suggestions(request, form.place)
         return None
     return answer
+
+
+def _suggestions(request: Request, name: str) -> list[str]:
+    """Known places whose names are close to an unknown one."""
+    matching: MatchService = request.app.state.matching
+    return matching.places.suggest(name) if matching.places else []
 
 
 @router.post("/search", response_class=HTMLResponse)

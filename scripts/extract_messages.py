@@ -1,7 +1,7 @@
 """Write `web/locale/messages.pot`: every msgid of the website (templates and form messages).
 
     python scripts/extract_messages.py          # write the template
-    python scripts/extract_messages.py --check  # fail if it is out of date
+    python scripts/extract_messages.py --check  # fail if its msgids are out of date
 
 Templates are read with Jinja2's Babel extractor (`_()` and `ngettext()` calls), Python modules
 with Babel's own (`_`, `N_`). Translators then update each `<lang>/LC_MESSAGES/messages.po`.
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import write_po
+from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 POT = ROOT / "web" / "locale" / "messages.pot"
@@ -44,12 +44,13 @@ def pot_text() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if messages.pot is stale")
+    parser.add_argument("--check", action="store_true", help="fail if msgids changed")
     check = parser.parse_args().check
     text = pot_text()
     if check:
-        current = POT.read_text(encoding="utf-8") if POT.exists() else ""
-        if current != text:
+        with POT.open("rb") as handle:
+            current = {message.id for message in read_po(handle) if message.id}
+        if current != {message.id for message in catalog() if message.id}:
             print(f"{POT.relative_to(ROOT)} is out of date: run scripts/extract_messages.py")
             return 1
         return 0

@@ -7,7 +7,6 @@ cannot be reached, matching goes on from the last index.
 """
 
 import asyncio
-import importlib
 import logging
 import threading
 import time
@@ -28,7 +27,9 @@ from api.match_models import (
     Notice,
     ServiceSummary,
 )
+from directory.bundled import RECOGNISED_TRAFFICKING_CENTRES
 from directory.errors import FieldError, InvalidInput
+from directory.places import Place, gazetteer
 from directory.repository import service_records
 from directory.state import current_version
 from matcher.index import Index, build_index
@@ -239,29 +240,14 @@ def answer(ranking: Ranking, lang: str) -> MatchResponse:
 def places_for_matching() -> dict[str, Any]:
     """The gazetteer, a maker of places for coordinates and the recognised centres, for
     `MatchService(...)`."""
-    try:
-        gazetteer_module = importlib.import_module("directory.places")
-    except ImportError:  # the gazetteer ships with the `geo` branch
-        log.warning("no gazetteer: searches by place or postcode answer 422")
-        return {"places": None, "point": None, "recognised": recognised_centres()}
-    gazetteer = gazetteer_module.gazetteer()
 
-    def point(latitude: float, longitude: float, region: str | None) -> Any:
-        return gazetteer_module.Place(
-            name="",
-            latitude=latitude,
-            longitude=longitude,
-            country="BE" if region else "",
-            region=region,
-            postcode=None,
-            kind="place",
-        )
+    def point(latitude: float, longitude: float, region: str | None) -> Place:
+        country = "BE" if region else ""
+        return Place("", latitude, longitude, country, region, None, "place")
 
-    return {"places": gazetteer, "point": point, "recognised": recognised_centres()}
+    return {"places": gazetteer(), "point": point, "recognised": recognised_centres()}
 
 
 def recognised_centres() -> frozenset[str]:
     """Organisation ids of the recognised trafficking-victim centres of the bundled directory."""
-    from directory import bundled
-
-    return frozenset(getattr(bundled, "RECOGNISED_TRAFFICKING_CENTRES", ()))
+    return RECOGNISED_TRAFFICKING_CENTRES

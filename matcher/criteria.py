@@ -163,7 +163,8 @@ class Freshness(Criterion):
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
         if listing.assured_date is None:
             return Explained([], [message("not_verified")])
-        months = int(months_old(query.index, query.now)[service])
+        days = days_since_epoch(query.now) - float(query.index.assured_day[service])
+        months = int(days / 30.44)
         if months >= UNVERIFIED_MONTHS:
             return Explained([], [message("verified_months_ago", months=months)])
         return Explained([], [])

@@ -6,15 +6,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from directory.bundled import EMERGENCY_NUMBER, POLICE_NUMBER
 from matcher.index import NEED_BIT, Bools, Index
 from matcher.listing import Listing
 from matcher.messages import Notice, message
 from matcher.person import Person
 
-EMERGENCY_NUMBER = "112"
-"""The EU emergency number: urgent help (police, ambulance, fire), free, day and night."""
-POLICE_NUMBER = "101"
-"""The Belgian police."""
 MAX_CRISIS_NOTICES = 3
 
 
@@ -29,14 +26,15 @@ def _lines(index: Index, usable: Bools, *needs: str) -> list[int]:
     """Helplines (crisis_line plus `needs`) the person can use, 24/7 and recognised ones first."""
     bits = np.uint32(sum(NEED_BIT[need] for need in ("crisis_line", *needs)))
     found = np.flatnonzero(usable & ((index.needs & bits) == bits))
-    return sorted(
-        (int(n) for n in found if _phone(index.listings[n])),
-        key=lambda n: (
-            not index.flags["recognised"][n],
-            not index.flags["open_24_7"][n],
-            index.listings[n].name,
-        ),
-    )
+    order = np.lexsort((~index.flags["open_24_7"][found], ~index.flags["recognised"][found]))
+    hard_coded = {EMERGENCY_NUMBER, POLICE_NUMBER}
+    lines: list[int] = []
+    for n in found[order]:
+        if _phone(index.listings[int(n)]) not in (None, *hard_coded):
+            lines.append(int(n))
+            if len(lines) == MAX_CRISIS_NOTICES:
+                break
+    return lines
 
 
 def safety_notices(index: Index, person: Person, usable: Bools) -> Sequence[Notice]:

@@ -13,8 +13,14 @@ How `resolve` chooses, in this order:
 3. a region name is not a place: Flanders and Wallonia give None (use `region_named`), the
    Brussels-Capital Region gives the City of Brussels (postcode 1000);
 4. "St"/"Ste" read as Sint, Saint or Sankt;
-5. a typo (a few edits, by name length) of a Belgian name or of a foreign place of 50,000+
-   inhabitants; fewest edits first, then the order of 2. Otherwise None, never a wild guess.
+5. a typo of a Belgian name or of a foreign place of 50,000+ inhabitants: one edit (a letter
+   added, dropped, changed or two swapped) for 5 to 7 letters, two for 8 to 11, three from 12 on,
+   none below 5; fewest edits first, then the order of 2. Otherwise None, never a wild guess:
+   `suggest` offers the close names for a "Did you mean ...?".
+
+The display name is the spelling that matched ("Anvers", "Lüttich"), an official one when the
+user's spelling differs only by accents or case ("liege" -> "Liège"). Nothing here reads the
+network; `geocode_online` (Nominatim) is opt-in and sends the text to a third party.
 """
 
 import re
@@ -49,6 +55,7 @@ EARTH_RADIUS_KM = 6371.0088
 BELGIUM_REACH_KM = 15.0
 """`region_of` answers None farther than this from every Belgian locality."""
 SUGGESTION_SCORE = 70.0
+_BELGIAN_LATITUDE = np.radians(50.5)
 _POSTCODE = re.compile(r"(?:BE?\s*-?\s*)?(\d{4})")
 _SAINTS = {"st": ("sint", "saint", "sankt"), "ste": ("sainte",)}
 
@@ -115,7 +122,9 @@ class Gazetteer:
         belgium = self._countries.index("BE")
         self._belgian = np.flatnonzero(self._country == belgium)
         self._localities = self._pc_main[self._pc_main >= 0]
-        self._border = arrays["border"]
+        self._belgian_xy = self._plane(self._belgian)
+        self._localities_xy = self._plane(self._localities)
+        self._border_xy = self._plane(arrays["border"])
         self._belgium_code = belgium
 
     @classmethod
@@ -202,22 +211,27 @@ class Gazetteer:
         """The region of the nearest Belgian locality; None outside Belgium (or nearer abroad)."""
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             return None
-        nearest = self._nearest(latitude, longitude, self._belgian)
+        nearest = self._nearest(latitude, longitude, self._belgian, self._belgian_xy)
         if nearest is None:
             return None
         return REGIONS[int(self._region[nearest])]
 
-    def _nearest(self, latitude: float, longitude: float, among: npt.NDArray[Any]) -> int | None:
-        distances = haversine_km(latitude, longitude, self._latitude[among], self._longitude[among])
+    def _nearest(
+        self, latitude: float, longitude: float, among: npt.NDArray[Any], among_xy: FloatArray
+    ) -> int | None:
+        """The nearest of `among` within reach of Belgium, unless a place abroad is nearer."""
+        point = _to_plane(np.array([latitude]), np.array([longitude]))
+        distances = ((among_xy - point) ** 2).sum(axis=0)
         best = int(np.argmin(distances))
-        if distances[best] > BELGIUM_REACH_KM:
+        if distances[best] > BELGIUM_REACH_KM**2:
             return None
-        border = haversine_km(
-            latitude, longitude, self._latitude[self._border], self._longitude[self._border]
-        )
-        if border.size and float(border.min()) < distances[best]:
+        abroad = ((self._border_xy - point) ** 2).sum(axis=0)
+        if abroad.size and float(abroad.min()) < distances[best]:
             return None
         return int(among[best])
+
+    def _plane(self, entries: npt.NDArray[Any]) -> FloatArray:
+        return _to_plane(self._latitude[entries], self._longitude[entries])
 
     def _in_postcode(self, postcode: int, key: str) -> Place | None:
         """A locality named `key` with this postcode, else the postcode's main locality."""
@@ -268,7 +282,9 @@ class Gazetteer:
     def _postcode_for(self, place: Place) -> int | None:
         if place.postcode and place.postcode.isdigit() and self._pc_main[int(place.postcode)] >= 0:
             return int(place.postcode)
-        nearest = self._nearest(place.latitude, place.longitude, self._localities)
+        nearest = self._nearest(
+            place.latitude, place.longitude, self._localities, self._localities_xy
+        )
         return None if nearest is None else int(self._postcode[nearest])
 
     def _region_for(self, place: Place) -> str | None:
@@ -286,16 +302,18 @@ class Gazetteer:
         return range(int(self._name_start[index]), int(self._name_start[index + 1]))
 
     def _exact(self, key: str, typed: str = "") -> int | None:
-        """The best pair named `key`, in the spelling the user typed if it is one of the place's."""
+        """The best pair named `key`: an official spelling, else the alias the user typed."""
         pairs = self._pairs(key)
         if not pairs:
             return None
         entry = self._pair_entry[pairs[0]]
+        same = [pair for pair in pairs if self._pair_entry[pair] == entry]
         typed = unicodedata.normalize("NFC", " ".join(typed.split())).casefold()
-        for pair in pairs:
-            if self._pair_entry[pair] == entry and self._spelling_of(pair).casefold() == typed:
-                return pair
-        return pairs[0]
+        as_typed = [pair for pair in same if self._spelling_of(pair).casefold() == typed]
+        official = [pair for pair in same if self._pair_official[pair]]
+        return (
+            [pair for pair in as_typed if self._pair_official[pair]] + official + as_typed + same
+        )[0]
 
     def _spelling_of(self, pair: int) -> str:
         return self._spelling(self._pair_spelling[pair])
@@ -326,6 +344,12 @@ class Gazetteer:
         )
 
 
+def _to_plane(latitudes: FloatArray, longitudes: FloatArray) -> FloatArray:
+    """Kilometres east and north on a plane tangent to Belgium (within 1% there; far stays far)."""
+    east = np.radians(longitudes) * np.cos(_BELGIAN_LATITUDE) * EARTH_RADIUS_KM
+    return np.stack([east, np.radians(latitudes) * EARTH_RADIUS_KM])
+
+
 def _split_postcode(key: str) -> tuple[int | None, str]:
     """A Belgian-looking postcode ("1000", "b 1000", "be 1000") and the words around it."""
     words = key.split()
@@ -353,9 +377,9 @@ def _saint_variants(key: str) -> Iterator[str]:
 
 def _allowed_edits(key: str) -> int:
     letters = len(key.replace(" ", ""))
-    if letters < 4:
+    if letters < 5:
         return 0
-    if letters < 6:
+    if letters < 8:
         return 1
     return 2 if letters < 12 else 3
 

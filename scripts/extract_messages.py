@@ -32,7 +32,9 @@ def catalog() -> Catalog:
     for folder, method_map in SOURCES:
         found = extract_from_dir(ROOT / folder, method_map, keywords=KEYWORDS)
         for filename, lineno, message, comments, _context in found:
-            result.add(message, locations=[(f"{folder}/{filename}", lineno)], auto_comments=comments)
+            result.add(
+                message, locations=[(f"{folder}/{filename}", lineno)], auto_comments=comments
+            )
     return result
 
 

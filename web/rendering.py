@@ -45,13 +45,17 @@ def qr_svg(url: str, title: str) -> Markup:
 
 
 def render(name: str, *, lang: str, **context: Any) -> str:
-    """The page `name` in `lang`, with `_`, `need_label` and `term_description` for that language."""
+    """The page `name` in `lang`, with `_`, `need_label` and `term_description` in that language."""
     messages = translator(lang)
-    return environment().get_template(name).render(
-        _=messages.gettext,
-        ngettext=messages.ngettext,
-        lang=lang,
-        need_label=lambda word: need_label(word, lang),
-        term_description=lambda code: term_description(code, lang),
-        **context,
+    return (
+        environment()
+        .get_template(name)
+        .render(
+            _=messages.gettext,
+            ngettext=messages.ngettext,
+            lang=lang,
+            need_label=lambda word: need_label(word, lang),
+            term_description=lambda code: term_description(code, lang),
+            **context,
+        )
     )

@@ -129,11 +129,15 @@ def service_view(record: Mapping[str, Any], lang: str) -> ServiceView:
     codes = _codes(record)
     verified = bool(record.get("assured_date"))
     confidential = "privacy.confidential_address" in codes
-    addresses = () if confidential else tuple(
-        text
-        for location in _locations(record)
-        for text in (_address(a) for a in location.get("addresses") or ())
-        if text
+    addresses = (
+        ()
+        if confidential
+        else tuple(
+            text
+            for location in _locations(record)
+            for text in (_address(a) for a in location.get("addresses") or ())
+            if text
+        )
     )
     areas = tuple(
         str(area.get("name") or area.get("extent") or "")

@@ -89,7 +89,9 @@ def _form_context(form: SearchForm, lang: str) -> dict[str, Any]:
 def search_page(request: Request, settings: SettingsDep, lang: LangQuery = None) -> HTMLResponse:
     _mark_page(request)
     chosen = _lang(request, lang)
-    return page(request, settings, "search.html", lang=chosen, **_form_context(SearchForm(), chosen))
+    return page(
+        request, settings, "search.html", lang=chosen, **_form_context(SearchForm(), chosen)
+    )
 
 
 def _field_of(location: Sequence[Any]) -> str:
@@ -129,7 +131,9 @@ def _match(request: Request, form: SearchForm, lang: str) -> MatchResponse | Non
     try:
         answer: MatchResponse = request.app.state.matching.match(match_request, lang)
     except InvalidInput as error:
-        _add_errors(form, ((*item.where.split("."), *item.field.split(".")) for item in error.errors))
+        _add_errors(
+            form, ((*item.where.split("."), *item.field.split(".")) for item in error.errors)
+        )
         if not error.errors:
             form.errors.setdefault("form", FIELD_MESSAGES["form"])
         if "place" in form.errors and form.place:
@@ -254,9 +258,7 @@ async def referral(
 @router.get("/safety", response_class=HTMLResponse)
 def safety_page(request: Request, settings: SettingsDep, lang: LangQuery = None) -> HTMLResponse:
     _mark_page(request)
-    return page(
-        request, settings, "safety.html", lang=_lang(request, lang), switch_path="/safety"
-    )
+    return page(request, settings, "safety.html", lang=_lang(request, lang), switch_path="/safety")
 
 
 @router.get("/about", response_class=HTMLResponse)
@@ -270,9 +272,7 @@ def about_page(
     )
     ids = [result.service.id for result in answer.results if "crisis_line" in result.matched_needs]
     lines = [view for view in _views(connection, ids, chosen) if view.phones]
-    return page(
-        request, settings, "about.html", lang=chosen, switch_path="/about", helplines=lines
-    )
+    return page(request, settings, "about.html", lang=chosen, switch_path="/about", helplines=lines)
 
 
 @router.get("/favicon.ico", include_in_schema=False)

@@ -1,20 +1,30 @@
 """Every word of the website exists in every language: no page falls back to English by accident."""
 
+import importlib.util
 import re
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from web.i18n import AWAITING_REVIEW, LANGUAGES, LOCALE_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-sys.path.insert(0, str(ROOT / "scripts"))
 
-import extract_messages  # noqa: E402
+
+def _extractor() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "extract_messages", ROOT / "scripts" / "extract_messages.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _catalog(lang: str) -> dict[str, str | tuple[str, ...]]:
@@ -32,7 +42,8 @@ def _catalog(lang: str) -> dict[str, str | tuple[str, ...]]:
 def _used() -> dict[str, str | tuple[str, ...]]:
     """msgid -> msgid (or singular -> (singular, plural)) of every string the templates use."""
     used: dict[str, str | tuple[str, ...]] = {}
-    for message in extract_messages.catalog():
+    catalog: Catalog = _extractor().catalog()
+    for message in catalog:
         if isinstance(message.id, tuple | list):
             used[str(message.id[0])] = tuple(str(part) for part in message.id)
         elif message.id:

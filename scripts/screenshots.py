@@ -2,7 +2,8 @@
 
 Starts the real server on a temporary SQLite database (which loads the bundled Belgian directory),
 drives /usr/bin/chromium with Playwright, and saves the search page, a results page and a referral
-sheet in English and French, at a phone size (390x844) and a desktop size (1280x900, whole page).
+sheet in English and French, at a phone size (390x844) and a desktop size (1280x900, whole page),
+and the sheet as printed (print stylesheet).
 """
 
 import argparse
@@ -63,6 +64,10 @@ def main() -> int:
                 page.locator("#referral-form button[type=submit]").click()
                 page.wait_for_selector(".sheet-service")
                 take(page, out / f"referral-{lang}-{size}.png", whole=whole)
+                if whole:
+                    page.emulate_media(media="print")
+                    take(page, out / f"referral-{lang}-print.png", whole=True)
+                    page.emulate_media(media="screen")
             context.close()
         browser.close()
     return 0

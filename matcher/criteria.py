@@ -67,14 +67,13 @@ class Distance(Criterion):
 
     def score(self, query: Query) -> Floats:
         index = query.index
-        unlocated = np.float32(0.3 if query.person.located else 0.5)
-        near = np.exp(-np.nan_to_num(query.distance, nan=0.0) / np.float32(DISTANCE_SCALE_KM))
-        base = near if query.person.located else np.full_like(near, 0.5)
-        score: Floats = np.where(
-            index.remote_row,
-            np.float32(REMOTE_SCORE),
-            np.where(index.located, base, unlocated),
-        ).astype(np.float32)
+        if query.person.located:
+            # rows without coordinates (NaN distance) score 0.3
+            near = np.exp(query.distance * np.float32(-1 / DISTANCE_SCALE_KM))
+            score: Floats = np.where(index.located, near, np.float32(0.3))
+        else:
+            score = np.full(len(index.row_service), 0.5, dtype=np.float32)
+        score[index.remote_row] = np.float32(REMOTE_SCORE)
         return score
 
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
@@ -148,10 +147,15 @@ class Goal(Criterion):
 
 
 def months_old(index: Index, now: datetime) -> Floats:
-    today = np.float32(days_since_epoch(now))
-    months = (today - index.assured_day) / np.float32(30.44)
-    filled: Floats = np.nan_to_num(months, nan=UNVERIFIED_MONTHS).astype(np.float32)
-    return filled
+    """Per service, months since last verified (unverified: `UNVERIFIED_MONTHS`); kept per day."""
+    today = days_since_epoch(now)
+    cached = index.per_day.get(("months", today))
+    if cached is None:
+        months = (np.float32(today) - index.assured_day) / np.float32(30.44)
+        cached = np.where(np.isnan(months), np.float32(UNVERIFIED_MONTHS), months)
+        index.per_day.clear()
+        index.per_day[("months", today)] = cached
+    return cached
 
 
 class Freshness(Criterion):
@@ -182,8 +186,8 @@ class Capacity(Criterion):
 
     def score(self, query: Query) -> Floats:
         fresh = fresh_beds(query.index, query.now)
-        beds = np.nan_to_num(query.index.beds, nan=0.0)
-        return np.where(fresh, np.where(beds > 0, 1.0, 0.0), 0.5).astype(np.float32)
+        free_beds = query.index.beds > 0  # False for NaN (unknown)
+        return np.where(fresh, np.where(free_beds, 1.0, 0.0), 0.5).astype(np.float32)
 
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
         if listing.beds is None or not fresh_beds(query.index, query.now)[service]:
@@ -215,8 +219,7 @@ class OpenNow(Criterion):
 
 class Minors(Criterion):
     def weight(self, query: Query) -> float:
-        age = query.person.age
-        return 1.0 if age is not None and age < 18 else 0.0
+        return 1.0 if query.person.minor else 0.0
 
     def score(self, query: Query) -> Floats:
         return np.where(query.index.flags["minors"], 1.0, 0.3).astype(np.float32)
@@ -252,8 +255,8 @@ def total_scores(query: Query) -> Floats:
         score = criterion.score(query)
         total += np.float32(weight) * (score if criterion.per_row else score[rows])
         weights += weight
-    total /= np.float32(weights)
-    stale = months_old(index, query.now) > STALE_MONTHS
-    total *= np.where(stale, np.float32(STALE_FACTOR), np.float32(1.0))[rows]
-    clipped: Floats = np.clip(total, 0.0, 1.0)
+    total *= np.float32(1 / weights)
+    stale_rows = (months_old(index, query.now) > STALE_MONTHS)[rows]
+    total[stale_rows] *= np.float32(STALE_FACTOR)
+    clipped: Floats = np.clip(total, 0.0, 1.0, out=total)
     return clipped

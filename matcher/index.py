@@ -79,11 +79,14 @@ class Index:
     with_openings: list[int] = field(init=False)
     # per row
     row_service: Ints = field(init=False)
+    row_needs: npt.NDArray[np.uint32] = field(init=False)
     row_site: Ints = field(init=False)
     lat: Floats = field(init=False)
     lon: Floats = field(init=False)
     located: Bools = field(init=False)
     remote_row: Bools = field(init=False)
+    per_day: dict[tuple[str, float], Floats] = field(init=False, default_factory=dict)
+    """Arrays that depend only on today's date (months since verification), kept for the day."""
 
     def __post_init__(self) -> None:
         self.listings = [item for item in self.listings if item.status == "active"]
@@ -167,6 +170,7 @@ class Index:
                 lon.append(np.nan)
                 remote.append(item.remote)
         self.row_service = np.array(service, dtype=np.int32)
+        self.row_needs = self.needs[self.row_service]
         self.row_site = np.array(site, dtype=np.int32)
         self.lat = np.radians(np.array(lat, dtype=np.float32))
         self.lon = np.radians(np.array(lon, dtype=np.float32))

@@ -1,13 +1,14 @@
 """A `Listing`: what the matcher needs to know about one service, read from its HSDS record."""
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 APPROXIMATE = "geo.approximate"
 """Location attribute (taxonomy "passerelle-geo"): coordinates are a postcode or town centroid."""
 CONFIDENTIAL = "privacy.confidential_address"
+NOTHING: frozenset[str] = frozenset()
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -74,15 +75,25 @@ class Listing:
     beds_updated: datetime | None
     hours: str | None = None
     """The service's own words about its hours or scope (a schedule description), if any."""
+    by_prefix: Mapping[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+    """`codes` grouped once by prefix, without it: {"need": {"housing", ...}, ...}."""
+
+    def __post_init__(self) -> None:
+        groups: dict[str, set[str]] = {}
+        for code in self.codes:
+            prefix, dot, word = code.partition(".")
+            if dot:
+                groups.setdefault(prefix, set()).add(word)
+        grouped = {prefix: frozenset(words) for prefix, words in groups.items()}
+        object.__setattr__(self, "by_prefix", grouped)
 
     def words(self, prefix: str) -> frozenset[str]:
         """The codes with this prefix, without it: `words("need")` -> {"housing", ...}."""
-        start = prefix + "."
-        return frozenset(code[len(start) :] for code in self.codes if code.startswith(start))
+        return self.by_prefix.get(prefix, NOTHING)
 
     @property
     def needs(self) -> frozenset[str]:
-        return self.words("need")
+        return self.by_prefix.get("need", NOTHING)
 
     @property
     def remote(self) -> bool:

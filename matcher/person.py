@@ -38,5 +38,9 @@ class Person:
         return self.latitude is not None and self.longitude is not None
 
     @property
+    def minor(self) -> bool:
+        return self.age is not None and self.age < 18
+
+    @property
     def known_status(self) -> str | None:
         return self.status if self.status in STATUSES else None

@@ -74,9 +74,7 @@ def rows_in_reach(index: Index, person: Person, distance: Floats) -> Bools:
     if person.max_distance_km is None:
         physical_ok = np.ones(len(index.row_service), dtype=np.bool_)
     else:
-        physical_ok = index.located & (
-            np.nan_to_num(distance, nan=np.inf) <= person.max_distance_km
-        )
+        physical_ok = distance <= np.float32(person.max_distance_km)  # False for NaN
     reach: Bools = np.where(index.remote_row, remote_ok, physical_ok)
     return reach
 
@@ -229,11 +227,11 @@ def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
     usable_rows = eligible_services(index, person)[rows] & rows_in_reach(index, person, distance)
     scores = total_scores(query)
     wanted = np.uint32(query.wanted_bits)
-    meets = (index.needs[rows] & wanted) != 0 if needs else np.ones(len(rows), np.bool_)
+    meets = (index.row_needs & wanted) != 0 if needs else np.ones(len(rows), np.bool_)
     limit = person.limit
     candidates = list(best_rows(scores, usable_rows & meets, 3 * limit + 10))
     for need in needs if len(needs) > 1 else ():
-        need_rows = usable_rows & ((index.needs[rows] & np.uint32(NEED_BIT[need])) != 0)
+        need_rows = usable_rows & ((index.row_needs & np.uint32(NEED_BIT[need])) != 0)
         candidates += list(best_rows(scores, need_rows, limit + 5))
     adjusted = scores.copy()
     texts = _text_matches(query, candidates)
@@ -254,12 +252,11 @@ def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
         )
         for row in chosen
     )
-    usable_services = np.zeros(index.size, dtype=np.bool_)
-    usable_services[rows[usable_rows]] = True
-    unmet = tuple(
-        need
-        for need in needs
-        if not (usable_services & ((index.needs & np.uint32(NEED_BIT[need])) != 0)).any()
-    )
-    notices = tuple(safety_notices(index, person, usable_services))
+    covered = int(np.bitwise_or.reduce(index.row_needs[usable_rows])) if needs else 0
+    unmet = tuple(need for need in needs if not covered & NEED_BIT[need])
+    notices: tuple[Notice, ...] = ()
+    if person.in_danger_now or person.controlled_by_someone or person.minor:
+        usable_services = np.zeros(index.size, dtype=np.bool_)
+        usable_services[rows[usable_rows]] = True
+        notices = tuple(safety_notices(index, person, usable_services))
     return Ranking(results, notices, unmet)

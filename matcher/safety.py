@@ -63,7 +63,7 @@ def safety_notices(index: Index, person: Person, usable: Bools) -> Sequence[Noti
             )
         else:
             notices.append(Notice("trafficking", message("trafficking")))
-    if person.age is not None and person.age < 18:
+    if person.minor:
         young = [n for n in _lines(index, usable) if index.flags["minors"][n]]
         phone = _phone(index.listings[young[0]]) if young else None
         notices.append(Notice("minor", message("minor"), phone))

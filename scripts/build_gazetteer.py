@@ -296,6 +296,9 @@ def build(source: Path) -> dict[str, npt.NDArray[np.generic]]:
         for code in codes:
             muni_names[code] |= munis[m].keys
     localities = postcode_localities(source, province_of_postcode)
+    listed = {entry.postcode for entry in localities}
+    for m, codes in muni_postcodes.items():
+        munis[m].postcode = next(code for code in codes if code in listed)
     rows = list(read_tsv(source / "places_eu.tsv.gz"))
     places_be = merge_geonames_belgium(
         [r for r in rows if r["cc"] == "BE"], munis + localities, localities
@@ -350,9 +353,6 @@ def build(source: Path) -> dict[str, npt.NDArray[np.generic]]:
         "country": np.array([countries.index(e.country) for e in entries], dtype=np.uint8),
         "countries": np.array(countries, dtype="<U2"),
         "region": np.array([REGIONS.index(e.region or None) for e in entries], dtype=np.uint8),
-        "province": np.array(
-            [PROVINCES.index(e.province) + 1 if e.province else 0 for e in entries], dtype=np.uint8
-        ),
         "kind": np.array([KINDS.index(e.kind) for e in entries], dtype=np.uint8),
         "postcode": np.array([e.postcode for e in entries], dtype=np.uint16),
         "population": np.array([e.population for e in entries], dtype=np.uint32),

@@ -190,6 +190,46 @@ def test_unknown_or_too_distant_names_resolve_to_nothing(places: Gazetteer, name
 
 
 @pytest.mark.parametrize(
+    ("name", "postcode"),
+    [
+        ("Antwerpen centrum", "2000"),
+        ("Bruxelles centre", "1000"),
+        ("Brussels city", "1000"),
+        ("Liège centre", "4000"),
+        ("Gent Centrum", "9000"),
+    ],
+)
+def test_words_like_centre_are_ignored(places: Gazetteer, name: str, postcode: str) -> None:
+    assert resolved(places, name).postcode == postcode
+
+
+@pytest.mark.parametrize(
+    "name", ["France", "Germany", "Belgium", "België", "Netherlands", "Centre", "Centrum", "city"]
+)
+def test_countries_and_generic_words_are_not_places(places: Gazetteer, name: str) -> None:
+    assert places.resolve(name) is None
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [("Berlar", {"Berlaar", "Berlare"}), ("Weteren", {"Wetteren", "Wezeren"})],
+)
+def test_a_typo_as_close_to_two_distant_places_is_ambiguous(
+    places: Gazetteer, typo: str, meant: set[str]
+) -> None:
+    assert places.resolve(typo) is None
+    assert meant <= set(places.suggest(typo))
+
+
+@pytest.mark.parametrize(("typo", "meant"), [("Erlaar", "Berlaar"), ("Gnet", "Gent")])
+def test_a_typo_in_the_first_letter_or_a_very_short_name_is_only_suggested(
+    places: Gazetteer, typo: str, meant: str
+) -> None:
+    assert places.resolve(typo) is None
+    assert meant in places.suggest(typo)
+
+
+@pytest.mark.parametrize(
     ("name", "expected"),
     [
         ("Brxles", "Bruxelles"),
@@ -398,10 +438,26 @@ def test_region_named(places: Gazetteer, name: str, code: str | None) -> None:
         ("", "Anvers", False),
         ("Vlaanderen", "Paris", False),
         ("Paris", "Paris", False),
+        ("France", "Paris", True),
+        ("FR", "Roubaix", True),
+        ("France", "Anvers", False),
+        ("Netherlands", "Maastricht", True),
+        ("Luxembourg", "Luxembourg", True),
+        ("Belgium", "Luxembourg", False),
     ],
 )
 def test_area_covers(places: Gazetteer, area: str, place: str, covered: bool) -> None:
     assert places.area_covers(area, resolved(places, place)) is covered
+
+
+@pytest.mark.parametrize("postcode", ["75001", "12", "abcd", "0999", ""])
+def test_area_covers_a_belgian_place_with_an_odd_postcode_by_its_coordinates(
+    places: Gazetteer, postcode: str
+) -> None:
+    mechelen = Place("Mechelen", 51.0257, 4.4776, "BE", "BE-VLG", postcode, "place")
+    assert places.area_covers("Provincie Antwerpen", mechelen)
+    assert places.area_covers("Mechelen", mechelen)
+    assert not places.area_covers("Antwerpen", mechelen)
 
 
 def test_area_covers_a_place_known_only_by_its_coordinates(places: Gazetteer) -> None:
@@ -479,3 +535,44 @@ def test_places_are_plain_frozen_values(places: Gazetteer) -> None:
     assert place == Place("Anvers", 51.2199, 4.4035, "BE", "BE-VLG", "2000", "municipality")
     with pytest.raises(AttributeError):
         place.name = "Antwerpen"  # type: ignore[misc]
+
+
+def region_by_postcode_range(code: int) -> str:
+    if code < 1300:
+        return "BE-BRU"
+    if code < 1500 or 4000 <= code < 8000:
+        return "BE-WAL"
+    return "BE-VLG"
+
+
+def test_every_known_postcode_is_in_the_region_its_number_says(places: Gazetteer) -> None:
+    known = 0
+    for code in range(1000, 10_000):
+        place = places.by_postcode(str(code))
+        if place is not None:
+            known += 1
+            assert (place.country, place.region) == ("BE", region_by_postcode_range(code)), code
+            assert places.region_of(place.latitude, place.longitude) == place.region, code
+    assert known > 1100
+
+
+@pytest.mark.parametrize(
+    ("province", "first", "last"),
+    [
+        ("Provincie Antwerpen", 2000, 2999),
+        ("Limburg", 3500, 3999),
+        ("Province de Liège", 4000, 4999),
+        ("Province de Namur", 5000, 5999),
+        ("Province de Luxembourg", 6600, 6999),
+        ("West-Vlaanderen", 8000, 8999),
+        ("Oost-Vlaanderen", 9000, 9999),
+        ("Brabant wallon", 1300, 1499),
+    ],
+)
+def test_a_province_covers_its_postcodes_and_no_others(
+    places: Gazetteer, province: str, first: int, last: int
+) -> None:
+    for code in range(1000, 10_000, 7):
+        place = places.by_postcode(str(code))
+        if place is not None:
+            assert places.area_covers(province, place) is (first <= code <= last), code

@@ -248,7 +248,7 @@ class Draft:
                 "id": derived_id("language", sid, code),
                 "service_id": sid,
                 "code": code,
-                "name": pycountry.languages.get(alpha_2=code).name,
+                "name": language_name(code),
             }
             for code in self.languages
         ]
@@ -303,6 +303,14 @@ class Draft:
             for url, page_date in self.sources.items()
         ]
         return record
+
+
+def language_name(code: str) -> str:
+    language = pycountry.languages.get(alpha_2=code)
+    if language is None:
+        raise CurationError(f"{code!r} is not an ISO 639-1 language code")
+    name: str = language.name
+    return name
 
 
 def digits(number: str) -> str:
@@ -366,12 +374,12 @@ class Builder:
         curated: Json = self.curation.get("organizations", {}).get(org["id"], {})
         check_keys(f"organizations.{org['id']}", curated, ORGANIZATION_KEYS)
         defaults = {key: value for key, value in curated.items() if key != "services"}
-        specs = curated.get("services") or [{"key": "main"}]
+        specs: list[Json] = curated.get("services") or [{"key": "main"}]
         covered: set[str] = set()
         for spec in specs:
             check_keys(f"organizations.{org['id']}.services", spec, SERVICE_KEYS)
-            merged = {**defaults, **spec}
-            kinds = merged.get("kinds", org["service_kinds"])
+            merged: Json = {**defaults, **spec}
+            kinds: list[str] = merged["kinds"] if "kinds" in merged else org["service_kinds"]
             if not set(kinds) <= set(org["service_kinds"]):
                 raise CurationError(f"{org['id']}/{spec['key']}: kinds not in the file: {kinds}")
             covered |= set(kinds)
@@ -390,7 +398,7 @@ class Builder:
         draft = Draft(
             key=f"{org['id']}:{spec['key']}",
             org=self.org_object(org),
-            name=spec.get("name", org["name"]),
+            name=spec["name"] if split else org["name"],
             description=description,
             url=org["website"],
             alert=self.alert(org),
@@ -502,6 +510,8 @@ class Builder:
             location["description"] = (
                 f"Approximate position: the centre of {what} {place.name}, not the street address."
             )
+            if not confidential:
+                location["name"] = f"{org_name}, {place.name}"
             location["latitude"] = place.latitude
             location["longitude"] = place.longitude
         if address:

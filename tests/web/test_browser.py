@@ -162,3 +162,14 @@ def test_no_serious_accessibility_problems(browser: Browser, site: LiveServer) -
     found["about"] = _serious(page)
     context.close()
     assert not any(found.values()), found
+
+
+def test_typing_capital_letters_does_not_trigger_quick_exit(page: Page, site: LiveServer) -> None:
+    page.goto(f"{site}/?lang=en")
+    field = page.get_by_label("In your own words (optional)")
+    field.click()
+    for letter in "HELP":
+        page.keyboard.press(f"Shift+Key{letter}")
+    page.wait_for_timeout(300)
+    assert page.url.startswith(site)
+    assert field.input_value() == "HELP"

@@ -21,8 +21,13 @@
     leave();
   });
 
+  /* Only Shift pressed on its own counts: typing capital letters resets the count. */
   document.addEventListener("keydown", function (event) {
-    if (event.key !== "Shift" || event.repeat) {
+    if (event.key !== "Shift") {
+      presses = [];
+      return;
+    }
+    if (event.repeat) {
       return;
     }
     var now = Date.now();

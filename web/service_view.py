@@ -49,8 +49,8 @@ class ServiceView:
 
 
 def tel_uri(number: str) -> str:
-    """`tel:` form of a printed number: keeps a leading + and the digits."""
-    digits = re.sub(r"[^\d+]", "", number)
+    """`tel:` form of a printed number: a leading + and the digits ("+32 (0)2" drops the (0))."""
+    digits = re.sub(r"[^\d+]", "", number.replace("(0)", ""))
     return "tel:" + (digits[0] + digits[1:].replace("+", "") if digits else "")
 
 

@@ -36,6 +36,14 @@ FORM_FIELDS = frozenset(
      "in_danger_now", "controlled_by_someone", "anonymous_only", "free_only", "text"}
 )  # fmt: skip
 LangQuery = Annotated[str | None, Query(max_length=35)]
+FIELD_IDS = {
+    "needs": "needs-field",
+    "languages": "languages-field",
+    "documentation_status": "status-field",
+    "goal": "goal-field",
+    "gender": "gender-field",
+}
+"""Where an error's link in the summary leads, for fields that are groups of choices."""
 
 
 def _mark_page(request: Request) -> None:
@@ -71,7 +79,7 @@ def _form_context(form: SearchForm, lang: str) -> dict[str, Any]:
     return {
         "form": form,
         "errors": {name: messages(text) for name, text in form.errors.items()},
-        "field_ids": {"languages": "other-language", "needs": "main"},
+        "field_ids": FIELD_IDS,
         "needs": search_form.NEEDS,
         "statuses": search_form.STATUSES,
         "goals": search_form.GOALS,

@@ -338,3 +338,14 @@ def test_an_unknown_place_offers_close_names_as_buttons(site: TestClient) -> Non
     assert 'name="place" value="Namurrrr"' in page.text
     chosen = search(site, place="Namurrrr", suggested_place="Namur", needs="housing")
     assert chosen.status_code == 200
+
+
+def test_every_error_in_the_summary_links_to_its_field(site: TestClient) -> None:
+    page = search(site, needs="flying", goal="x", gender="x", documentation_status="x", age="x")
+    assert page.status_code == 422
+    html = parse(page.text)
+    ids = {tag.attrs.get("id") for tag in html.tags}
+    summary = page.text.split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    targets = re.findall(r'href="#([^"]+)"', summary)
+    assert len(targets) == 5
+    assert all(target in ids for target in targets), targets

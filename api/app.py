@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from api import errors
 from api.matching import MatchService, places_for_matching
 from api.privacy import PrivacyHeaders
-from api.routes import health, hsds, match
+from api.routes import health, hsds, match, pages
 from api.settings import Settings, get_settings
 from directory.database import make_engine
 
@@ -51,4 +51,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(hsds.router)
     app.include_router(match.router)
+    pages.install(app)
     return app

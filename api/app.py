@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.privacy import PrivacyHeaders
-from api.routes import health, hsds
+from api.routes import curator, health, hsds, partner
 from api.settings import Settings, get_settings
 from directory.database import make_engine
 
@@ -38,4 +38,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(PrivacyHeaders)
     app.include_router(health.router)
     app.include_router(hsds.router)
+    app.include_router(partner.router)
+    app.include_router(curator.router)
     return app

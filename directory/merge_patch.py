@@ -107,7 +107,7 @@ def changes(
     kinds: Mapping[str, str] | None = None,
 ) -> Iterator[FieldChange]:
     """Every leaf that differs between two records, on the innermost object with an id holding
-    it; list items are paired by their `id` (an added or removed item: each of its fields)."""
+    it; list items are paired by their `id` (an added or removed item is one change, field `*`)."""
     place = _Place("", resource[0], resource[1], "")
     yield from _changes(old, new, place, kinds or {})
 
@@ -115,8 +115,8 @@ def changes(
 def _changes(old: Any, new: Any, place: _Place, kinds: Mapping[str, str]) -> Iterator[FieldChange]:
     if old == new:
         return
-    if isinstance(old, dict | None) and isinstance(new, dict | None) and (old or new):
-        before, after = old or {}, new or {}
+    if isinstance(old, dict) and isinstance(new, dict):
+        before, after = old, new
         for key in sorted(before.keys() | after.keys()):
             inner_old, inner_new = before.get(key), after.get(key)
             yield from _changes(

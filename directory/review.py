@@ -32,7 +32,7 @@ from directory.importer import prepare
 from directory.repository import canonical_term, ensure_taxonomy, service_records, write_flat
 from directory.state import bump_version
 from directory.suspensions import SUSPENSION
-from directory.taxonomy import LINK_TYPE, derived_id
+from directory.taxonomy import BY_CODE, LINK_TYPE, derived_id
 
 FORBIDDEN = ("id", "organization_id", "organization")
 """Fields a partner's merge patch may not change."""
@@ -75,6 +75,25 @@ def clean(value: Any) -> Any:
     return value
 
 
+def canonical(value: Any) -> Any:
+    """A record as it will be stored: our own taxonomy terms in place of whatever the partner sent
+    for a passerelle code, audit rows and write time left out."""
+    if isinstance(value, list):
+        items = [canonical(item) for item in value]
+        if all(isinstance(item, dict) and isinstance(item.get("id"), str) for item in items):
+            items.sort(key=lambda item: str(item["id"]))
+        return items
+    if not isinstance(value, dict):
+        return value
+    result = {k: canonical(v) for k, v in value.items() if k not in HIDDEN_KEYS}
+    code = _code(result)
+    if code in BY_CODE and isinstance(result.get("taxonomy_term"), dict):
+        term = canonical_term(code)
+        result.update(taxonomy_term=term, taxonomy_term_id=term["id"])
+        result.setdefault("link_type", LINK_TYPE)
+    return result
+
+
 def version_of(record: Record) -> str:
     """The published version: sha256 of the record (audit rows and write time left out)."""
     return hashlib.sha256(store.dumps(clean(record)).encode()).hexdigest()
@@ -112,7 +131,7 @@ def service_owner(connection: Connection, service_id: str) -> str | None:
 def published_record(connection: Connection, service_id: str) -> Record | None:
     """The stored record, confidential addresses included, audit rows left out."""
     found = service_records(connection, [service_id], include_confidential=True)
-    return clean(found[0]) if found else None
+    return canonical(found[0]) if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,7 +455,7 @@ def propose(
     if not if_match_allows(if_match, state.etag):
         raise PreconditionFailed("the service changed since you read it: fetch it again")
     check_patch(patch, state.record)
-    proposed = clean(merge_patch.apply(state.record, patch))
+    proposed = canonical(merge_patch.apply(state.record, patch))
     validate(connection, proposed, before=state.published, organization_id=organization_id)
     published, taken = urgent_part(state.published, proposed)
     if taken:
@@ -473,7 +492,7 @@ def publish_at_once(
     published = published_record(connection, service_id) or new
     change_id = None
     if state.change:
-        proposed = clean(edit(copy.deepcopy(state.change.record)))
+        proposed = canonical(edit(copy.deepcopy(state.change.record)))
         change_id = _keep_waiting(
             connection, state, published=published, proposed=proposed, now=_now()
         )
@@ -537,7 +556,7 @@ def propose_new(connection: Connection, *, organization_id: str, record: Any) ->
     )
     if errors:
         raise InvalidInput("the record has fields a partner cannot set", errors)
-    proposed = clean({**record, "organization_id": organization_id})
+    proposed = canonical({**record, "organization_id": organization_id})
     proposed.setdefault("id", str(uuid.uuid4()))
     lock_organization(connection, organization_id)
     if service_owner(connection, str(proposed["id"])) is not None:

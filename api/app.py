@@ -5,12 +5,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.privacy import PrivacyHeaders
-from api.routes import curator, health, hsds, partner
+from api.routes import curator, health, hsds, partner, portal
 from api.settings import Settings, get_settings
 from directory.database import make_engine
+from web.portal_pages import STATIC
 
 log = logging.getLogger("passerelle")
 
@@ -40,4 +42,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(hsds.router)
     app.include_router(partner.router)
     app.include_router(curator.router)
+    app.include_router(portal.router)
+    app.include_router(portal.public_router)
+    if not any(getattr(route, "path", None) == "/static" for route in app.routes):
+        app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -1,12 +1,16 @@
 """The curator API, and who may call what: every partner and curator endpoint against every kind
 of wrong caller answers 401, 403 or 404 and changes nothing."""
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from directory.exporter import Format, export_directory
+from directory.state import current_version
 from tests.partner_fixtures import World, all_row_counts, seed_world
 
 
@@ -120,6 +124,40 @@ def test_suspend_hides_everywhere_public(client: TestClient, world: World) -> No
     assert again.status_code == 409
     curator(client, world, "POST", f"/v1/curator/services/{world.service_b}/unsuspend")
     assert client.get(f"/hsds/services/{world.service_b}").status_code == 200
+
+
+def test_suspended_services_leave_public_exports(
+    client: TestClient, world: World, engine: Engine, tmp_path: Path
+) -> None:
+    curator(
+        client,
+        world,
+        "POST",
+        f"/v1/curator/services/{world.service_b}/suspend",
+        json={"reason": "check"},
+    )
+    with engine.connect() as connection:
+        export_directory(connection, tmp_path / "public.json", format=Format.json)
+        export_directory(
+            connection, tmp_path / "curators.json", format=Format.json, include_confidential=True
+        )
+    public = json.loads((tmp_path / "public.json").read_text())
+    everything = json.loads((tmp_path / "curators.json").read_text())
+    assert [r["id"] for r in public] == [world.service_a]
+    assert {r["id"] for r in everything} == {world.service_a, world.service_b}
+    audit = curator(client, world, "GET", "/v1/curator/audit").json()["contents"]
+    assert audit[0]["field_name"] == "suspended" and audit[0]["updated_by"] == "curator"
+
+
+def test_approval_bumps_the_directory_version(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    change_id = propose(client, world, {"name": "Alpha beds 3"})
+    with engine.connect() as connection:
+        before = current_version(connection)
+    curator(client, world, "POST", f"/v1/curator/changes/{change_id}/approve")
+    with engine.connect() as connection:
+        assert current_version(connection) == before + 1
 
 
 def endpoints(world: World) -> list[tuple[str, str, dict[str, Any]]]:

@@ -76,23 +76,35 @@ def test_check_order(client: TestClient, world: World) -> None:
     assert patch(client, world, {"name": "x"}, '"stale"').status_code == 412
 
 
-def test_same_etag_twice_gives_one_202_and_one_412(client: TestClient, world: World) -> None:
+@pytest.mark.parametrize("waiting", [False, True], ids=["new-change", "amend"])
+def test_same_etag_twice_gives_one_202_and_one_412(
+    client: TestClient, world: World, waiting: bool
+) -> None:
     _, etag = read(client, world)
-    results: list[int] = []
+    if waiting:
+        etag = patch(client, world, {"description": "Already waiting."}, etag).headers["etag"]
+    results: dict[str, int] = {}
     barrier = threading.Barrier(2)
 
     def send(name: str) -> None:
         barrier.wait()
-        results.append(patch(client, world, {"name": name}, etag).status_code)
+        results[name] = patch(client, world, {"name": name}, etag).status_code
 
     threads = [threading.Thread(target=send, args=(f"Name {n}",)) for n in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(results) == [202, 412]
+    assert sorted(results.values()) == [202, 412]
+    (winner,) = [name for name, status in results.items() if status == 202]
+    (loser,) = [name for name, status in results.items() if status == 412]
+    record, current = read(client, world)
+    assert record["name"] == winner
+    if waiting:
+        assert record["description"] == "Already waiting."
+    assert patch(client, world, {"alternate_name": loser}, current).status_code == 202
     record, _ = read(client, world)
-    assert record["name"] in {"Name 0", "Name 1"}
+    assert (record["name"], record["alternate_name"]) == (winner, loser)
 
 
 @pytest.mark.parametrize(

@@ -267,3 +267,21 @@ def test_public_suggestion_reaches_the_queue(client: TestClient, world: World) -
     sign_in(client, CURATOR)
     assert "The phone number changed." in client.get("/portal/queue").text
     assert client.get("/suggest/no-such-service").status_code == 404
+
+
+def test_pages_have_no_inline_script_and_keep_privacy_headers(
+    client: TestClient, world: World
+) -> None:
+    pages = [client.get("/portal/login"), client.get(f"/suggest/{world.service_a}")]
+    sign_in(client, PARTNER)
+    pages += [client.get("/portal/services"), client.get(f"/portal/services/{world.service_a}")]
+    client.cookies.clear()
+    sign_in(client, CURATOR)
+    pages += [client.get(p) for p in ("/portal/queue", "/portal/audit", "/portal/stale")]
+    for answer in pages:
+        assert answer.status_code == 200
+        assert "<script" not in answer.text and " style=" not in answer.text
+        assert "default-src 'self'" in answer.headers["content-security-policy"]
+        assert answer.headers["referrer-policy"] == "no-referrer"
+    css = client.get("/static/portal.css")
+    assert css.status_code == 200 and "text/css" in css.headers["content-type"]

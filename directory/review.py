@@ -251,6 +251,7 @@ def ownership_errors(
     Owned rows (phones, attributes...) must be new or already this service's; shared rows
     (locations, programs) may change only when they belong to the partner's organisation."""
     known = _ids(before) if before else {}
+    owners = location_owners(connection, set(flat.rows.get("location", {})))
     errors: list[FieldError] = []
     for table, rows in flat.rows.items():
         if table in ("service", "metadata") or not rows:
@@ -258,11 +259,60 @@ def ownership_errors(
         stored = _stored_rows(connection, table, set(rows))
         for row_id, row in rows.items():
             where = flat.paths.get((table, row_id), table) or table
+            found = stored.get(row_id)
+            if found is not None and table == "location":
+                owner = _sole_owner(owners.get(row_id, set()))
+                found = {**found, "owner": owner}
             problem = _ownership_problem(
-                table, row, stored.get(row_id), row_id in known.get(table, set()), organization_id
+                table, row, found, row_id in known.get(table, set()), organization_id
             )
             if problem:
                 errors.append(FieldError("service", f"{where}.id" if where else "id", problem))
+    errors.extend(_foreign_location_marks(flat, known, owners, organization_id))
+    return errors
+
+
+def location_owners(connection: Connection, ids: set[str]) -> dict[str, set[str]]:
+    """For each stored location: its organisation and the organisations of the services there."""
+    if not ids:
+        return {}
+    location, sal, service = TABLES["location"], TABLES["service_at_location"], TABLES["service"]
+    owners: dict[str, set[str]] = {}
+    for row in connection.execute(
+        select(location.c.id, location.c.organization_id).where(location.c.id.in_(sorted(ids)))
+    ):
+        owners[row.id] = {row.organization_id} if row.organization_id else set()
+    used = connection.execute(
+        select(sal.c.location_id, service.c.organization_id)
+        .join(service, service.c.id == sal.c.service_id)
+        .where(sal.c.location_id.in_(sorted(ids)))
+    )
+    for row in used:
+        if row.location_id in owners and row.organization_id:
+            owners[row.location_id].add(row.organization_id)
+    return owners
+
+
+def _sole_owner(owners: set[str]) -> str | None:
+    """The one organisation a location belongs to; several: a marker no partner matches."""
+    if len(owners) > 1:
+        return "(several organisations)"
+    return next(iter(owners), None)
+
+
+def _foreign_location_marks(
+    flat: Flat, known: dict[str, set[str]], owners: dict[str, set[str]], organization_id: str
+) -> list[FieldError]:
+    """New attributes on a location of another organisation (say, marking its address
+    confidential) would change that organisation's listing."""
+    errors = []
+    for row_id, row in flat.rows.get("attribute", {}).items():
+        holders = owners.get(row.get("link_id") or "", set())
+        if holders - {organization_id} and row_id not in known.get("attribute", set()):
+            where = flat.paths.get(("attribute", row_id), "attributes")
+            errors.append(
+                FieldError("service", f"{where}.link_id", "a location of another organisation")
+            )
     return errors
 
 
@@ -270,7 +320,9 @@ def _ownership_problem(
     table: str, row: dict[str, Any], stored: dict[str, Any] | None, ours: bool, org: str
 ) -> str | None:
     if table in ("location", "program"):
-        owner = stored.get("organization_id") if stored else row.get("organization_id")
+        owner = None
+        if stored is not None:
+            owner = stored.pop("owner", None) if table == "location" else stored["organization_id"]
         if row.get("organization_id") not in (None, org) or (
             stored is not None and _changed(stored, row) and owner != org
         ):

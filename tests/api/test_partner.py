@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from directory.importer import import_records
 from directory.review import published_record
-from tests.builders import attribute
+from tests.builders import attribute, new_id
 from tests.partner_fixtures import World, all_row_counts, seed_world
 
 
@@ -252,3 +252,34 @@ def test_stale_base_is_a_conflict(client: TestClient, world: World, engine: Engi
         f"/v1/curator/changes/{change_id}/approve", headers=world.auth(world.curator)
     )
     assert answer.status_code == 409
+
+
+def test_patch_cannot_change_or_hide_another_organisations_location(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    other = client.get(f"/hsds/services/{world.service_b}").json()
+    place = other["service_at_locations"][0]["location"]
+    record, etag = read(client, world)
+    link = {
+        "id": new_id(),
+        "service_id": world.service_a,
+        "location_id": place["id"],
+        "location": {"id": place["id"], "location_type": "physical", "name": "Renamed by A"},
+    }
+    before = all_row_counts(engine)
+    renamed = patch(client, world, {"service_at_locations": [link]}, etag)
+    assert renamed.status_code == 422 and "another organisation" in renamed.text
+    mark = attribute(place["id"], "privacy.confidential_address")
+    hiding = {**link, "location": {**link["location"], "name": place["name"], "attributes": [mark]}}
+    hidden = patch(client, world, {"service_at_locations": [hiding]}, etag)
+    assert hidden.status_code == 422 and "another organisation" in hidden.text
+    assert all_row_counts(engine) == before
+    assert client.get(f"/hsds/services/{world.service_b}").json() == other
+
+
+def test_partner_may_edit_its_own_location(client: TestClient, world: World) -> None:
+    record, etag = read(client, world)
+    links = record["service_at_locations"]
+    links[0]["location"]["name"] = "Alpha new office"
+    answer = patch(client, world, {"service_at_locations": links}, etag)
+    assert answer.status_code == 202, answer.text

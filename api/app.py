@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.privacy import PrivacyHeaders
+from api.ratelimit import RateLimits
 from api.routes import health, hsds
 from api.settings import Settings, get_settings
 from directory.database import make_engine
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.rate_limits = RateLimits(settings)
     errors.install(app)
     app.add_middleware(PrivacyHeaders)
     app.include_router(health.router)

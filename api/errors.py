@@ -10,11 +10,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
 from api.responses import JSONBytes
 from directory.errors import InvalidInput, PasserelleError
+from directory.faults import UNAVAILABLE, code
 
 log = logging.getLogger("passerelle")
 
@@ -78,8 +78,11 @@ async def http_error(request: Request, error: Exception) -> Response:
 
 
 async def database_error(request: Request, error: Exception) -> Response:
-    log.error("database unavailable: %s", type(error).__name__)
-    message = "The directory's database cannot be reached right now. Please try again in a moment."
+    log.error("database unavailable: %s (%s)", type(error).__name__, code(error))
+    message = (
+        "The directory's database cannot be reached or written right now. "
+        "Please try again in a moment."
+    )
     page = _error_page(request, 503, message)
     if page is not None:
         return page
@@ -99,5 +102,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(PasserelleError, passerelle_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
-    app.add_exception_handler(OperationalError, database_error)
+    for fault in UNAVAILABLE:
+        app.add_exception_handler(fault, database_error)
     app.add_exception_handler(Exception, unexpected_error)

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
+from api.nul_guard import RejectNulCharacters
 from api.privacy import PrivacyHeaders
 from api.ratelimit import RateLimits
 from api.routes import health, hsds
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.rate_limits = RateLimits(settings)
     errors.install(app)
+    app.add_middleware(RejectNulCharacters)
     app.add_middleware(PrivacyHeaders)
     app.include_router(health.router)
     app.include_router(hsds.router)

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from api.responses import JSONBytes
@@ -89,6 +90,16 @@ async def database_error(request: Request, error: Exception) -> Response:
     return JSONBytes({"detail": message}, status_code=503, headers={"Retry-After": "5"})
 
 
+async def unstorable_value(request: Request, error: Exception) -> Response:
+    """A value the database refuses (out of range, NUL in text) that validation let through."""
+    log.warning("value refused by the database: %s", code(error))
+    message = "A value given cannot be stored or searched for: please check what you entered."
+    page = _error_page(request, 422, message)
+    if page is not None:
+        return page
+    return JSONBytes({"detail": message}, status_code=422)
+
+
 async def unexpected_error(request: Request, error: Exception) -> Response:
     log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.url.path)
     message = "Something went wrong on our side. Nothing you entered was kept."
@@ -104,4 +115,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, http_error)
     for fault in UNAVAILABLE:
         app.add_exception_handler(fault, database_error)
+    app.add_exception_handler(DataError, unstorable_value)
     app.add_exception_handler(Exception, unexpected_error)

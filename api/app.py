@@ -1,5 +1,7 @@
 """The application factory: `create_app(settings)` wires settings, database, routes and errors."""
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -7,10 +9,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
+from api.matching import MatchService, places_for_matching
 from api.nul_guard import RejectNulCharacters
 from api.privacy import PrivacyHeaders
 from api.ratelimit import RateLimits
-from api.routes import health, hsds
+from api.routes import health, hsds, match
 from api.settings import Settings, get_settings
 from directory.database import make_engine
 
@@ -20,10 +23,18 @@ log = logging.getLogger("passerelle")
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
+    matching = MatchService(
+        engine, refresh_seconds=settings.refresh_seconds, **places_for_matching()
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(matching.refresh)
+        refresher = asyncio.create_task(matching.keep_fresh())
         yield
+        refresher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await refresher
         engine.dispose()
 
     app = FastAPI(
@@ -37,9 +48,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.rate_limits = RateLimits(settings)
+    app.state.matching = matching
     errors.install(app)
     app.add_middleware(RejectNulCharacters)
     app.add_middleware(PrivacyHeaders)
     app.include_router(health.router)
     app.include_router(hsds.router)
+    app.include_router(match.router)
     return app

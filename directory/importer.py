@@ -16,7 +16,7 @@ from directory.errors import FieldError, ImportFailed
 from directory.hsds_tree import SERVICE, TABLES, Flat, Issue, Record, flatten
 from directory.repository import canonical_term, ensure_taxonomy, existing_ids, write_flat
 from directory.state import bump_version
-from directory.taxonomy import BY_CODE, LINK_TYPE
+from directory.taxonomy import KNOWN, LINK_TYPE
 from directory.validation import record_issues
 
 Progress = Callable[[int], None]
@@ -41,26 +41,41 @@ def _where(index: int, record: Any) -> str:
     return f"record {index} (id {record_id})" if record_id else f"record {index}"
 
 
+def _canonical_attributes(node: Any) -> Any:
+    """`node` with every attribute below it (the service's, its locations'...) pointing at our own
+    term for a code we define: a term is recognised by its code alone, whatever its ids."""
+    if isinstance(node, list):
+        return [_canonical_attributes(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    normal = {key: _canonical_attributes(value) for key, value in node.items()}
+    attributes = normal.get("attributes")
+    if isinstance(attributes, list):
+        normal["attributes"] = [_canonical_attribute(item) for item in attributes]
+    return normal
+
+
+def _canonical_attribute(attribute: Any) -> Any:
+    term = attribute.get("taxonomy_term") if isinstance(attribute, dict) else None
+    code = term.get("code") if isinstance(term, dict) else None
+    if code not in KNOWN:
+        return attribute
+    ours = canonical_term(code)
+    return {
+        **attribute,
+        "taxonomy_term_id": ours["id"],
+        "taxonomy_term": ours,
+        "link_type": attribute.get("link_type", LINK_TYPE),
+    }
+
+
 def _canonical(record: Record, now: datetime) -> Record:
     """The record as it will be stored: every array present, our own taxonomy terms in place of
-    whatever ids the file gave them (a term is recognised by its code alone)."""
-    normal = dict(record)
+    whatever ids the file gave them."""
+    normal: Record = _canonical_attributes(record)
     for child in SERVICE.all_children:
         normal.setdefault(child.key, [])
     normal["last_modified"] = now.isoformat()
-    attributes = []
-    for attribute in normal["attributes"]:
-        term = attribute.get("taxonomy_term") or {}
-        code = term.get("code")
-        if code in BY_CODE:
-            attribute = {
-                **attribute,
-                "taxonomy_term_id": canonical_term(code)["id"],
-                "taxonomy_term": canonical_term(code),
-                "link_type": attribute.get("link_type", LINK_TYPE),
-            }
-        attributes.append(attribute)
-    normal["attributes"] = attributes
     return normal
 
 

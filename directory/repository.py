@@ -25,14 +25,7 @@ from directory.hsds_tree import (
     assemble,
 )
 from directory.models import HSDS_TABLES
-from directory.taxonomy import (
-    TAXONOMY_DESCRIPTION,
-    TAXONOMY_ID,
-    TAXONOMY_NAME,
-    TAXONOMY_VERSION,
-    TERMS,
-    term_id,
-)
+from directory.taxonomy import KNOWN, TAXONOMIES, term_id
 
 CHUNK = 500
 """Values per IN (...) list and rows per INSERT batch."""
@@ -115,47 +108,33 @@ def existing_ids(connection: Connection, table_name: str, ids: Iterable[str]) ->
 
 
 def ensure_taxonomy(connection: Connection) -> None:
-    """Write the "passerelle" taxonomy and every one of its terms as the code defines them."""
+    """Write Passerelle's taxonomies and every one of their terms as the code defines them."""
     upsert_rows(
         connection,
         "taxonomy",
         [
             {
-                "id": TAXONOMY_ID,
-                "name": TAXONOMY_NAME,
-                "description": TAXONOMY_DESCRIPTION,
-                "version": TAXONOMY_VERSION,
+                "id": taxonomy.id,
+                "name": taxonomy.name,
+                "description": taxonomy.description,
+                "version": taxonomy.version,
             }
+            for taxonomy in TAXONOMIES
         ],
     )
-    upsert_rows(
-        connection,
-        "taxonomy_term",
-        [
-            {
-                "id": term.id,
-                "code": term.code,
-                "name": term.name,
-                "description": term.description,
-                "taxonomy": TAXONOMY_NAME,
-                "taxonomy_id": TAXONOMY_ID,
-                "language": "en",
-            }
-            for term in TERMS
-        ],
-    )
+    upsert_rows(connection, "taxonomy_term", [canonical_term(code) for code in KNOWN])
 
 
 def canonical_term(code: str) -> Record:
-    """Our own taxonomy_term object for a passerelle code, as it is stored."""
-    term = next(term for term in TERMS if term.code == code)
+    """Our own taxonomy_term object for a Passerelle code (any of our taxonomies), as stored."""
+    term = KNOWN[code]
     return {
         "id": term.id,
         "code": term.code,
         "name": term.name,
         "description": term.description,
-        "taxonomy": TAXONOMY_NAME,
-        "taxonomy_id": TAXONOMY_ID,
+        "taxonomy": term.taxonomy,
+        "taxonomy_id": term.taxonomy_id,
         "language": "en",
     }
 

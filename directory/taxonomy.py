@@ -3,6 +3,9 @@
 Each code is an HSDS `taxonomy_term` of the taxonomy "passerelle", attached to services (and
 locations) through HSDS `attributes`. The English name and description below are the source
 strings; `web/translations` carries them in every interface language.
+
+A second, small taxonomy "passerelle-geo" (`geo.` codes) describes data rather than services:
+`geo.approximate` marks a location placed at its postcode's or municipality's centre.
 """
 
 import uuid
@@ -32,10 +35,16 @@ class Term:
     code: str
     name: str
     description: str
+    taxonomy: str = TAXONOMY_NAME
+    """The taxonomy's name: "passerelle", or "passerelle-geo" for `geo.` codes."""
 
     @property
     def id(self) -> str:
-        return term_id(self.code)
+        return derived_id("taxonomy_term", self.taxonomy, self.code)
+
+    @property
+    def taxonomy_id(self) -> str:
+        return derived_id("taxonomy", self.taxonomy)
 
     @property
     def prefix(self) -> str:
@@ -48,7 +57,8 @@ class Term:
 
 
 def term_id(code: str) -> str:
-    return derived_id("taxonomy_term", TAXONOMY_NAME, code)
+    known = KNOWN.get(code)
+    return known.id if known else derived_id("taxonomy_term", TAXONOMY_NAME, code)
 
 
 TERMS: tuple[Term, ...] = (
@@ -196,6 +206,43 @@ BY_CODE: dict[str, Term] = {term.code: term for term in TERMS}
 PREFIXES: frozenset[str] = frozenset(term.prefix for term in TERMS)
 
 
+@dataclass(frozen=True, slots=True)
+class Taxonomy:
+    name: str
+    description: str
+    version: str
+
+    @property
+    def id(self) -> str:
+        return derived_id("taxonomy", self.name)
+
+
+GEO_TAXONOMY_NAME = "passerelle-geo"
+GEO_TERMS: tuple[Term, ...] = (
+    Term(
+        "geo.approximate",
+        "Approximate position",
+        "Placed at the centre of its postcode or municipality, not at its street address: "
+        "show it as 'in <place>', never as an exact distance.",
+        GEO_TAXONOMY_NAME,
+    ),
+)
+"""Terms about a location's data rather than a service: attributes linked to a location."""
+
+TAXONOMIES: tuple[Taxonomy, ...] = (
+    Taxonomy(TAXONOMY_NAME, TAXONOMY_DESCRIPTION, TAXONOMY_VERSION),
+    Taxonomy(
+        GEO_TAXONOMY_NAME,
+        "Passerelle's codes about how well a location's position is known.",
+        "1",
+    ),
+)
+GEO_TAXONOMY_ID = TAXONOMIES[1].id
+KNOWN: dict[str, Term] = {term.code: term for term in (*TERMS, *GEO_TERMS)}
+"""Every code Passerelle defines, in any of its taxonomies: import recognises these by code."""
+RESERVED_PREFIXES: frozenset[str] = frozenset(term.prefix for term in KNOWN.values())
+
+
 class Need(StrEnum):
     """A person's needs: the `need.` codes without their prefix."""
 
@@ -224,11 +271,12 @@ class Need(StrEnum):
 
 def is_ours(code: str) -> bool:
     """True for a code that claims our namespace (`need.…`, `offers.…`), known or not."""
-    return "." in code and code.split(".", 1)[0] in PREFIXES
+    return "." in code and code.split(".", 1)[0] in RESERVED_PREFIXES
 
 
 def codes_with_prefix(prefix: str) -> tuple[str, ...]:
     return tuple(term.code for term in TERMS if term.prefix == prefix)
 
 
+assert TAXONOMIES[0].id == TAXONOMY_ID, "taxonomy id drifted"
 assert {f"need.{need.value}" for need in Need} == set(codes_with_prefix("need")), "Need drifted"

@@ -17,7 +17,7 @@ import jsonschema_rs
 import pycountry
 
 from directory.hsds_tree import Issue, Record
-from directory.taxonomy import BY_CODE, is_ours
+from directory.taxonomy import KNOWN, is_ours
 
 SCHEMAS = Path(__file__).parent / "hsds_schema"
 
@@ -96,9 +96,9 @@ def _walk(node: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
 
 def _term_issue(path: str, term: dict[str, Any]) -> Issue | None:
     code = term.get("code")
-    if not isinstance(code, str) or not is_ours(code) or code in BY_CODE:
+    if not isinstance(code, str) or not is_ours(code) or code in KNOWN:
         return None
-    close = difflib.get_close_matches(code, BY_CODE, n=1)
+    close = difflib.get_close_matches(code, KNOWN, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return Issue(_join(path, "code"), f"unknown passerelle code '{code}'{hint}")
 

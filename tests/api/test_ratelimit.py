@@ -169,3 +169,12 @@ def test_bad_settings_name_the_field(field: str, value: str, expected: str) -> N
     with pytest.raises(ValueError, match=expected) as raised:
         Settings(**{field: value})  # type: ignore[arg-type]
     assert field in str(raised.value)
+
+
+def test_match_is_rate_limited(tmp_path: pytest.TempPathFactory) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/m.db", rate_match="2/minute")
+    with TestClient(create_app(settings), client=(ADDRESS, 1)) as client:
+        codes = [client.post("/v1/match", json={}).status_code for _ in range(3)]
+        other = TestClient(client.app, client=("198.51.100.9", 1)).post("/v1/match", json={})
+    assert codes == [200, 200, 429]
+    assert other.status_code == 200

@@ -1,0 +1,126 @@
+"""The `POST /v1/match` request and answer, exactly as DESIGN.md's "Matching API" states them.
+
+Every request field is optional; unknown fields are refused (`extra="forbid"`), and every
+validation error names its field, so a 422 always says what to fix.
+"""
+
+from functools import cache
+from typing import Literal
+
+from babel import Locale
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from directory.taxonomy import Need
+
+DocumentationStatus = Literal[
+    "citizen", "eu_citizen", "non_eu_permit", "asylum_seeker", "undocumented", "unknown"
+]
+Goal = Literal["exit", "stay_safer", "undecided"]
+Gender = Literal["woman", "man", "trans", "nonbinary", "unspecified"]
+NoticeKind = Literal["emergency", "trafficking", "minor"]
+
+
+@cache
+def iso_639_codes() -> frozenset[str]:
+    """ISO 639-1 codes, and 639-3 codes for languages without one, as CLDR (Babel) knows them."""
+    names: dict[str, str] = dict(Locale("en").languages)
+    return frozenset(code for code in names if code.isalpha() and code.islower())
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MatchLocation(Strict):
+    """Where the person is: a place name, a postcode, or coordinates (postcode wins over place)."""
+
+    place: str | None = Field(default=None, min_length=1, max_length=120)
+    postcode: str | None = Field(default=None, min_length=1, max_length=12)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+
+    @model_validator(mode="after")
+    def _coordinates_in_pairs(self) -> "MatchLocation":
+        if (self.lat is None) != (self.lon is None):
+            missing = "lon" if self.lon is None else "lat"
+            raise ValueError(f"give both lat and lon ({missing} is missing)")
+        return self
+
+
+class Situation(Strict):
+    in_danger_now: bool = False
+    controlled_by_someone: bool = False
+
+
+class MatchRequest(Strict):
+    location: MatchLocation | None = None
+    max_distance_km: float | None = Field(default=None, gt=0, le=20_000)
+    languages: list[str] = Field(default_factory=list, max_length=20)
+    documentation_status: DocumentationStatus | None = None
+    goal: Goal | None = None
+    needs: list[Need] = Field(default_factory=list, max_length=len(Need))
+    gender: Gender | None = None
+    age: int | None = Field(default=None, ge=0, le=130)
+    situation: Situation | None = None
+    anonymous_only: bool = False
+    free_only: bool = False
+    text: str | None = Field(default=None, max_length=1000)
+    lang: str | None = Field(default=None, max_length=35)
+    limit: int = Field(default=10, ge=1, le=50)
+
+    @field_validator("languages")
+    @classmethod
+    def _iso_639(cls, codes: list[str]) -> list[str]:
+        known = iso_639_codes()
+        cleaned = [code.strip().lower() for code in codes]
+        unknown = [code for code in cleaned if code not in known]
+        if unknown:
+            raise ValueError(f"not ISO 639 language codes: {', '.join(unknown)}")
+        return list(dict.fromkeys(cleaned))
+
+
+class MatchOrganization(BaseModel):
+    id: str
+    name: str
+
+
+class ServiceSummary(BaseModel):
+    id: str
+    name: str
+    organization: MatchOrganization
+    languages: list[str]
+    phones: list[str]
+    url: str | None
+    verified: bool
+    """True when the record carries an `assured_date` (someone confirmed it with the service)."""
+    sources: list[str]
+    """Where the facts come from: URLs of the pages they were read on."""
+
+
+class MatchPlace(BaseModel):
+    name: str | None
+    address: str | None
+    latitude: float
+    longitude: float
+
+
+class MatchResult(BaseModel):
+    service: ServiceSummary
+    location: MatchPlace | None
+    distance_km: float | None
+    score: float = Field(ge=0, le=1)
+    matched_needs: list[str]
+    reasons: list[str]
+    cautions: list[str]
+
+
+class Notice(BaseModel):
+    kind: NoticeKind
+    text: str
+    phone: str | None
+
+
+class MatchResponse(BaseModel):
+    results: list[MatchResult]
+    notices: list[Notice]
+    unmet_needs: list[str]

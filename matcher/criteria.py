@@ -1,0 +1,285 @@
+"""One class per ranking criterion: the vectorised score (0..1) and the reasons for one result
+come from the same class, so that an explanation always says what the score used."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from matcher.index import NEED_BIT, Floats, Index, days_since_epoch
+from matcher.listing import Listing
+from matcher.messages import Message, message
+from matcher.person import Person
+
+REMOTE_SCORE = 0.9
+"""A remote service ranks like one a short walk away (about 1.5 km)."""
+DISTANCE_SCALE_KM = 15.0
+FRESH_BEDS_SECONDS = 48 * 3600
+UNVERIFIED_MONTHS = 12.0
+"""A record nobody has confirmed ranks like one confirmed 12 months ago."""
+STALE_MONTHS = 24.0
+STALE_FACTOR = 0.75
+"""Records older than `STALE_MONTHS` rank well below fresh ones: their total is multiplied."""
+
+
+@dataclass
+class Query:
+    index: Index
+    person: Person
+    now: datetime
+    needs: tuple[str, ...]
+    distance: Floats
+    """Per row, km (NaN: unknown)."""
+    speaks: Floats | None = None
+    open_now: np.ndarray = field(default_factory=lambda: np.zeros(0, np.bool_))
+
+    @property
+    def wanted_bits(self) -> int:
+        return sum(NEED_BIT[need] for need in self.needs)
+
+
+@dataclass(frozen=True, slots=True)
+class Explained:
+    reasons: list[Message]
+    cautions: list[Message]
+
+
+class Criterion:
+    """Scores per service (or per row when `per_row`), weighted; explains one result."""
+
+    per_row = False
+
+    def weight(self, query: Query) -> float:
+        return 1.0
+
+    def score(self, query: Query) -> Floats:
+        raise NotImplementedError
+
+    def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
+        return Explained([], [])
+
+
+class Distance(Criterion):
+    per_row = True
+
+    def weight(self, query: Query) -> float:
+        return 2.0
+
+    def score(self, query: Query) -> Floats:
+        index = query.index
+        if query.person.located:
+            # rows without coordinates (NaN distance) score 0.3
+            near = np.exp(query.distance * np.float32(-1 / DISTANCE_SCALE_KM))
+            score: Floats = np.where(index.located, near, np.float32(0.3))
+        else:
+            score = np.full(len(index.row_service), 0.5, dtype=np.float32)
+        score[index.remote_row] = np.float32(REMOTE_SCORE)
+        return score
+
+    def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
+        site_number = int(query.index.row_site[row])
+        if query.index.remote_row[row]:
+            return Explained([message("remote")], [])
+        if site_number < 0:
+            return Explained([], [])
+        site = listing.sites[site_number]
+        cautions = [message("address_confidential")] if site.confidential else []
+        distance = float(query.distance[row])
+        if site.approximate:
+            # a centroid: "in Liège" when the town is known, never a precise-looking distance
+            place = [message("in_place", place=site.municipality)] if site.municipality else []
+            return Explained(place, cautions)
+        if np.isnan(distance):
+            return Explained([], cautions)
+        km = float(round(distance)) if site.confidential else round(distance, 1)
+        return Explained([message("distance", km=km)], cautions)
+
+
+class Language(Criterion):
+    def weight(self, query: Query) -> float:
+        return 1.5 if query.person.languages else 0.0
+
+    def score(self, query: Query) -> Floats:
+        index = query.index
+        speaks = index.speaks(query.person.languages)
+        interpreted = index.flags["interpretation"]
+        return np.where(speaks, 1.0, np.where(interpreted, 0.6, 0.2)).astype(np.float32)
+
+    def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
+        for code in query.person.languages:
+            if code in listing.languages:
+                return Explained([message("speaks", language=code)], [])
+        if query.person.languages and listing.interpretation:
+            return Explained([message("interpretation")], [])
+        return Explained([], [])
+
+
+class Needs(Criterion):
+    def weight(self, query: Query) -> float:
+        return 3.0
+
+    def score(self, query: Query) -> Floats:
+        index = query.index
+        if not query.needs:
+            crisis = (index.needs & np.uint32(NEED_BIT["crisis_line"])) != 0
+            return np.where(crisis, 1.0, 0.5).astype(np.float32)
+        met: Floats = np.bitwise_count(index.needs & np.uint32(query.wanted_bits)).astype(
+            np.float32
+        )
+        return met / np.float32(len(query.needs))
+
+    def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
+        met = [need for need in query.needs if need in listing.needs]
+        return Explained([message("meets_need", need=need) for need in met], [])
+
+
+class Goal(Criterion):
+    def weight(self, query: Query) -> float:
+        return 1.0 if query.person.goal else 0.0
+
+    def score(self, query: Query) -> Floats:
+        fit: Floats = query.index.fit[query.person.goal or "undecided"]
+        return fit
+
+    def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
+        goal = query.person.goal
+        if goal and query.index.fit[goal][service] >= 0.8:
+            return Explained([message(f"goal_{goal}")], [])
+        return Explained([], [])
+
+
+def months_old(index: Index, now: datetime) -> Floats:
+    """Per service, months since last verified (unverified: `UNVERIFIED_MONTHS`)."""
+    today = days_since_epoch(now)
+
+    def compute() -> Floats:
+        months = (np.float32(today) - index.assured_day) / np.float32(30.44)
+        filled: Floats = np.where(np.isnan(months), np.float32(UNVERIFIED_MONTHS), months)
+        return filled
+
+    return index.daily("months", today, compute)
+
+
+class Freshness(Criterion):
+    def score(self, query: Query) -> Floats:
+        months = months_old(query.index, query.now)
+
+        def compute() -> Floats:
+            score: Floats = np.clip(1.0 - months / np.float32(30.0), 0.1, 1.0).astype(np.float32)
+            return score
+
+        return query.index.daily("freshness", days_since_epoch(query.now), compute)
+
+    def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
+        if listing.assured_date is None:
+            return Explained([], [message("not_verified")])
+        days = days_since_epoch(query.now) - float(query.index.assured_day[service])
+        months = int(days / 30.44)
+        if months >= UNVERIFIED_MONTHS:
+            return Explained([], [message("verified_months_ago", months=months)])
+        return Explained([], [])
+
+
+def fresh_beds(index: Index, now: datetime) -> np.ndarray:
+    age = np.float64(now.timestamp()) - index.beds_time
+    fresh: np.ndarray = (age <= FRESH_BEDS_SECONDS) & ~np.isnan(index.beds)
+    return fresh
+
+
+class Capacity(Criterion):
+    def weight(self, query: Query) -> float:
+        return 0.5 if {"emergency_shelter", "housing"} & set(query.needs) else 0.0
+
+    def score(self, query: Query) -> Floats:
+        fresh = fresh_beds(query.index, query.now)
+        free_beds = query.index.beds > 0  # False for NaN (unknown)
+        return np.where(fresh, np.where(free_beds, 1.0, 0.0), 0.5).astype(np.float32)
+
+    def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
+        if listing.beds is None or not fresh_beds(query.index, query.now)[service]:
+            return Explained([], [])
+        if listing.beds > 0:
+            return Explained([message("beds_available", beds=listing.beds)], [])
+        return Explained([], [message("no_beds")])
+
+
+class OpenNow(Criterion):
+    """Only when the person is in danger now: reachable right now matters most."""
+
+    def weight(self, query: Query) -> float:
+        return 1.5 if query.person.in_danger_now else 0.0
+
+    def score(self, query: Query) -> Floats:
+        always = query.index.flags["open_24_7"]
+        return np.where(always, 1.0, np.where(query.open_now, 0.9, 0.4)).astype(np.float32)
+
+    def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
+        if not query.person.in_danger_now:
+            return Explained([], [])
+        if query.index.flags["open_24_7"][service]:
+            return Explained([message("open_24_7")], [])
+        if query.open_now[service]:
+            return Explained([message("open_now")], [])
+        return Explained([], [])
+
+
+class Minors(Criterion):
+    def weight(self, query: Query) -> float:
+        return 1.0 if query.person.minor else 0.0
+
+    def score(self, query: Query) -> Floats:
+        return np.where(query.index.flags["minors"], 1.0, 0.3).astype(np.float32)
+
+    def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
+        if self.weight(query) and query.index.flags["minors"][service]:
+            return Explained([message("for_minors")], [])
+        return Explained([], [])
+
+
+CRITERIA: tuple[Criterion, ...] = (
+    Needs(),
+    Distance(),
+    Language(),
+    Goal(),
+    Freshness(),
+    Capacity(),
+    OpenNow(),
+    Minors(),
+)
+
+
+def total_scores(query: Query) -> Floats:
+    """Per row, the weighted mean of every criterion, 0..1 (stale records scaled down)."""
+    index = query.index
+    per_service = np.zeros(index.size, dtype=np.float32)
+    per_row: Floats | None = None
+    weights = 0.0
+    for criterion in CRITERIA:
+        weight = criterion.weight(query)
+        if not weight:
+            continue
+        weighted = np.float32(weight) * criterion.score(query)
+        if criterion.per_row:
+            per_row = weighted if per_row is None else per_row + weighted
+        else:
+            per_service += weighted
+        weights += weight
+    total = per_service[index.row_service]
+    if per_row is not None:
+        total += per_row
+    total *= _row_factor(query) * np.float32(1 / weights)
+    clipped: Floats = np.clip(total, 0.0, 1.0, out=total)
+    return clipped
+
+
+def _row_factor(query: Query) -> Floats:
+    """Per row, `STALE_FACTOR` for records older than `STALE_MONTHS`, else 1."""
+    index = query.index
+    months = months_old(index, query.now)
+
+    def compute() -> Floats:
+        stale = months[index.row_service] > STALE_MONTHS
+        factor: Floats = np.where(stale, np.float32(STALE_FACTOR), np.float32(1.0))
+        return factor
+
+    return index.daily("row_factor", days_since_epoch(query.now), compute)

@@ -1,0 +1,236 @@
+"""The in-memory index: one numpy row per (service, location) plus one per remote service.
+
+Hard filters are boolean masks, needs and residence statuses are bitmasks, languages a bitmask
+over the 64 commonest codes (rarer codes keep a boolean column each), coordinates float32
+radians. A query touches every row only through vectorised numpy operations.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import numpy as np
+import numpy.typing as npt
+
+from directory.taxonomy import Need
+from matcher.listing import Listing
+from matcher.person import GENDERS, STATUSES
+
+Bools = npt.NDArray[np.bool_]
+Floats = npt.NDArray[np.float32]
+Ints = npt.NDArray[np.int32]
+
+NEED_BIT: dict[str, int] = {need.value: 1 << position for position, need in enumerate(Need)}
+STATUS_BIT: dict[str, int] = {status: 1 << position for position, status in enumerate(STATUSES)}
+GENDER_BIT: dict[str, int] = {
+    word: 1 << position for position, word in enumerate(sorted(set(GENDERS.values())))
+}
+EPOCH = date(1970, 1, 1)
+LANGUAGE_BITS = 64
+EARTH_KM = 6371.0088
+
+EXIT_NEEDS = frozenset({"exit_programme", "training", "employment", "housing"})
+SAFER_NEEDS = frozenset(
+    {"health_sexual", "health_general", "harm_reduction", "peer_support", "legal_labour"}
+)
+
+
+def need_bits(needs: Iterable[str]) -> int:
+    return sum(NEED_BIT[need] for need in set(needs) if need in NEED_BIT)
+
+
+def _bits(words: Iterable[str], table: dict[str, int]) -> int:
+    return sum(table[word] for word in set(words) if word in table)
+
+
+def goal_fit(listing: Listing, goal: str) -> float:
+    """How directly a service serves a goal, 0..1: it never judges the goal itself."""
+    needs, approach = listing.needs, listing.words("approach")
+    if goal == "exit":
+        return 1.0 if needs & EXIT_NEEDS or "exit_focused" in approach else 0.5
+    if goal == "stay_safer":
+        if needs & SAFER_NEEDS or "rights_based" in approach:
+            return 1.0
+        return 0.3 if "exit_focused" in approach else 0.5
+    both = bool(needs & EXIT_NEEDS) and bool(needs & SAFER_NEEDS)
+    return 0.8 if both or "rights_based" in approach or "neutral" in approach else 0.5
+
+
+@dataclass
+class Index:
+    listings: list[Listing]
+    recognised: frozenset[str]
+    """Organisation ids of the recognised trafficking-victim centres."""
+    # per service
+    needs: npt.NDArray[np.uint32] = field(init=False)
+    welcome: npt.NDArray[np.uint8] = field(init=False)
+    genders: npt.NDArray[np.uint8] = field(init=False)
+    languages: npt.NDArray[np.uint64] = field(init=False)
+    rare_languages: dict[str, Bools] = field(init=False)
+    language_bit: dict[str, int] = field(init=False)
+    min_age: Floats = field(init=False)
+    max_age: Floats = field(init=False)
+    assured_day: Floats = field(init=False)
+    beds: Floats = field(init=False)
+    beds_time: npt.NDArray[np.float64] = field(init=False)
+    fit: dict[str, Floats] = field(init=False)
+    flags: dict[str, Bools] = field(init=False)
+    area_set: Ints = field(init=False)
+    area_sets: list[tuple[str, ...]] = field(init=False)
+    with_openings: list[int] = field(init=False)
+    # per row
+    row_service: Ints = field(init=False)
+    row_needs: npt.NDArray[np.uint32] = field(init=False)
+    row_site: Ints = field(init=False)
+    xyz: Floats = field(init=False)
+    """Per row, the unit vector of its coordinates on the sphere (NaN without coordinates)."""
+    located: Bools = field(init=False)
+    remote_row: Bools = field(init=False)
+    per_day: dict[tuple[str, float], Floats] = field(init=False, default_factory=dict)
+    """Arrays that depend only on today's date (months since verification), kept for the day."""
+    row_area_set: Ints = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.listings = [item for item in self.listings if item.status == "active"]
+        self._services(self.listings)
+        self._rows(self.listings)
+
+    @property
+    def size(self) -> int:
+        return len(self.listings)
+
+    def _services(self, items: Sequence[Listing]) -> None:
+        self.needs = np.array([need_bits(i.needs) for i in items], dtype=np.uint32)
+        self.welcome = np.array([_bits(i.words("welcome"), STATUS_BIT) for i in items], np.uint8)
+        self.genders = np.array([_bits(i.words("audience"), GENDER_BIT) for i in items], np.uint8)
+        self._languages(items)
+        inf = np.float32(np.inf)
+        self.min_age = np.array([i.minimum_age or -inf for i in items], dtype=np.float32)
+        self.max_age = np.array(
+            [inf if i.maximum_age is None else i.maximum_age for i in items], dtype=np.float32
+        )
+        self.assured_day = np.array(
+            [np.nan if i.assured_date is None else (i.assured_date - EPOCH).days for i in items],
+            dtype=np.float32,
+        )
+        self.beds = np.array([np.nan if i.beds is None else i.beds for i in items], np.float32)
+        self.beds_time = np.array(
+            [i.beds_updated.timestamp() if i.beds_updated else np.nan for i in items], np.float64
+        )
+        self.fit = {
+            goal: np.array([goal_fit(i, goal) for i in items], dtype=np.float32)
+            for goal in ("exit", "stay_safer", "undecided")
+        }
+        self.flags = {
+            name: np.array([code in i.codes for i in items], dtype=np.bool_)
+            for name, code in FLAG_CODES.items()
+        }
+        self.flags["interpretation"] = np.array([i.interpretation for i in items], np.bool_)
+        self.flags["recognised"] = np.array(
+            [i.organization_id in self.recognised for i in items], np.bool_
+        )
+        sets: dict[tuple[str, ...], int] = {}
+        self.area_set = np.array(
+            [sets.setdefault(i.service_areas, len(sets)) if i.service_areas else -1 for i in items],
+            dtype=np.int32,
+        )
+        self.area_sets = list(sets)
+        self.with_openings = [n for n, i in enumerate(items) if i.openings]
+
+    def _languages(self, items: Sequence[Listing]) -> None:
+        counts: dict[str, int] = {}
+        for item in items:
+            for code in item.languages:
+                counts[code] = counts.get(code, 0) + 1
+        common = sorted(counts, key=lambda code: (-counts[code], code))
+        self.language_bit = {code: 1 << n for n, code in enumerate(common[:LANGUAGE_BITS])}
+        self.languages = np.array(
+            [_bits(i.languages, self.language_bit) for i in items], dtype=np.uint64
+        )
+        self.rare_languages = {
+            code: np.array([code in i.languages for i in items], dtype=np.bool_)
+            for code in common[LANGUAGE_BITS:]
+        }
+
+    def _rows(self, items: Sequence[Listing]) -> None:
+        service: list[int] = []
+        site: list[int] = []
+        lat: list[float] = []
+        lon: list[float] = []
+        remote: list[bool] = []
+        for n, item in enumerate(items):
+            for s, place in enumerate(item.sites):
+                service.append(n)
+                site.append(s)
+                lat.append(place.latitude)
+                lon.append(place.longitude)
+                remote.append(False)
+            if item.remote or not item.sites:
+                service.append(n)
+                site.append(-1)
+                lat.append(np.nan)
+                lon.append(np.nan)
+                remote.append(item.remote)
+        self.row_service = np.array(service, dtype=np.int32)
+        self.row_needs = self.needs[self.row_service]
+        self.row_area_set = self.area_set[self.row_service]
+        self.row_site = np.array(site, dtype=np.int32)
+        self.xyz = unit_vectors(np.array(lat, dtype=np.float64), np.array(lon, dtype=np.float64))
+        self.located = ~np.isnan(self.xyz[0])
+        self.remote_row = np.array(remote, dtype=np.bool_)
+
+    def daily(self, name: str, day: float, compute: Callable[[], Floats]) -> Floats:
+        """`compute()`, kept until the day changes (for arrays that depend only on the date)."""
+        cached = self.per_day.get((name, day))
+        if cached is None:
+            if any(key[1] != day for key in self.per_day):
+                self.per_day.clear()
+            cached = self.per_day[(name, day)] = compute()
+        return cached
+
+    def speaks(self, codes: Iterable[str]) -> Bools:
+        """Per service: speaks at least one of these languages."""
+        wanted = _bits(codes, self.language_bit)
+        mask: Bools = (self.languages & np.uint64(wanted)) != 0
+        for code in codes:
+            if code in self.rare_languages:
+                mask = mask | self.rare_languages[code]
+        return mask
+
+    def distances_km(self, latitude: float, longitude: float) -> Floats:
+        """Great-circle distance from a point to every row (NaN for rows without coordinates),
+        from the chord between unit vectors: no trigonometry per row."""
+        x0, y0, z0 = unit_vectors(np.array([latitude]), np.array([longitude]))[:, 0]
+        x, y, z = self.xyz
+        chord = np.sqrt((x - x0) ** 2 + (y - y0) ** 2 + (z - z0) ** 2)
+        # 2 asin(c / 2) = c + c^3 / 24 + 3 c^5 / 640 ...: within 1e-6 up to 1000 km
+        km: Floats = chord * (np.float32(EARTH_KM) + np.float32(EARTH_KM / 24) * chord * chord)
+        return km
+
+
+def unit_vectors(latitude: npt.NDArray[np.float64], longitude: npt.NDArray[np.float64]) -> Floats:
+    """3 x n float32 unit vectors of points given in degrees."""
+    lat, lon = np.radians(latitude), np.radians(longitude)
+    xyz = np.array([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+    vectors: Floats = xyz.astype(np.float32)
+    return vectors
+
+
+FLAG_CODES: dict[str, str] = {
+    "free": "offers.free",
+    "anonymous": "offers.anonymous",
+    "open_24_7": "offers.open_24_7",
+    "remote": "offers.remote",
+    "minors": "audience.minors",
+    "requires_permit": "requires.residence_permit",
+    "exit_required": "condition.exit_commitment_required",
+    "police_required": "condition.police_complaint_required",
+}
+
+
+def days_since_epoch(moment: datetime) -> float:
+    return (moment.astimezone(UTC).date() - EPOCH).days
+
+
+def build_index(listings: Iterable[Listing], *, recognised: Iterable[str] = ()) -> Index:
+    return Index(list(listings), frozenset(recognised))

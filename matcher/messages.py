@@ -1,0 +1,88 @@
+"""Reasons, cautions and notices as codes with parameters: `api/` and `web/` put them into words.
+
+The matcher never writes a sentence: each `Message` names a code below and carries the values
+the sentence needs (a distance, a place name, a language code, a number of months).
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Param = str | int | float
+NoticeKind = Literal["emergency", "trafficking", "minor"]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    code: str
+    params: Mapping[str, Param] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    kind: NoticeKind
+    message: Message
+    phone: str | None = None
+
+
+REASONS: dict[str, tuple[str, ...]] = {
+    "distance": ("km",),
+    "in_place": ("place",),
+    "remote": (),
+    "speaks": ("language",),
+    "interpretation": (),
+    "meets_need": ("need",),
+    "welcomes_status": ("status",),
+    "goal_exit": (),
+    "goal_stay_safer": (),
+    "goal_undecided": (),
+    "free": (),
+    "anonymous": (),
+    "beds_available": ("beds",),
+    "open_now": (),
+    "open_24_7": (),
+    "for_minors": (),
+    "recognised_trafficking_centre": (),
+    "safety_added": (),
+    "matches_text": (),
+}
+"""Reason codes and their parameters."""
+
+CAUTIONS: dict[str, tuple[str, ...]] = {
+    "not_verified": (),
+    "verified_months_ago": ("months",),
+    "eligibility_not_stated": (),
+    "residence_permit_may_be_needed": (),
+    "requires_id_document": (),
+    "requires_health_insurance": (),
+    "requires_appointment": (),
+    "requires_professional_referral": (),
+    "exit_commitment_required": (),
+    "police_complaint_required": (),
+    "may_share_with_authorities": (),
+    "audience_restricted": ("groups",),
+    "no_beds": (),
+    "phone_not_confirmed": (),
+    "address_confidential": (),
+}
+"""Caution codes and their parameters (`groups`: comma-separated audience words)."""
+
+NOTICES: dict[str, tuple[str, ...]] = {
+    "emergency_number": ("phone",),
+    "police_number": ("phone",),
+    "crisis_line": ("name", "hours"),
+    "trafficking": (),
+    "trafficking_line": ("name",),
+    "minor": (),
+}
+"""Notice codes and their parameters (`hours` may be empty: the line's own words, if any)."""
+
+ALL_CODES: dict[str, tuple[str, ...]] = {**REASONS, **CAUTIONS, **NOTICES}
+
+
+def message(code: str, **params: Param) -> Message:
+    """A message with a checked code and exactly its parameters."""
+    expected = ALL_CODES[code]
+    if set(params) != set(expected):
+        raise ValueError(f"{code} takes {expected}, not {sorted(params)}")
+    return Message(code, params)

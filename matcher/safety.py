@@ -1,0 +1,70 @@
+"""Safety notices: emergency numbers first for a person in danger, a trafficking notice for a
+person controlled by someone, a minor's notice. Phones of helplines come from the directory;
+the only numbers written here are the EU emergency number and the Belgian police."""
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from directory.bundled import EMERGENCY_NUMBER, POLICE_NUMBER
+from matcher.index import NEED_BIT, Bools, Index
+from matcher.listing import Listing
+from matcher.messages import Notice, message
+from matcher.person import Person
+
+MAX_CRISIS_NOTICES = 3
+
+
+def _phone(listing: Listing) -> str | None:
+    confirmed = [phone.number for phone in listing.phones if phone.confirmed]
+    every = [phone.number for phone in listing.phones]
+    numbers = confirmed or every
+    return numbers[0] if numbers else None
+
+
+def _lines(index: Index, usable: Bools, *needs: str) -> list[int]:
+    """Helplines (crisis_line plus `needs`) the person can use, 24/7 and recognised ones first."""
+    bits = np.uint32(sum(NEED_BIT[need] for need in ("crisis_line", *needs)))
+    found = np.flatnonzero(usable & ((index.needs & bits) == bits))
+    order = np.lexsort((~index.flags["open_24_7"][found], ~index.flags["recognised"][found]))
+    hard_coded = {EMERGENCY_NUMBER, POLICE_NUMBER}
+    lines: list[int] = []
+    for n in found[order]:
+        if _phone(index.listings[int(n)]) not in (None, *hard_coded):
+            lines.append(int(n))
+            if len(lines) == MAX_CRISIS_NOTICES:
+                break
+    return lines
+
+
+def safety_notices(index: Index, person: Person, usable: Bools) -> Sequence[Notice]:
+    """Notices for this person; `usable` marks the services that pass the hard filters and are
+    in reach."""
+    notices: list[Notice] = []
+    if person.in_danger_now:
+        notices.append(
+            Notice(
+                "emergency", message("emergency_number", phone=EMERGENCY_NUMBER), EMERGENCY_NUMBER
+            )
+        )
+        notices.append(
+            Notice("emergency", message("police_number", phone=POLICE_NUMBER), POLICE_NUMBER)
+        )
+        for n in _lines(index, usable)[:MAX_CRISIS_NOTICES]:
+            line = index.listings[n]
+            text = message("crisis_line", name=line.name, hours=line.hours or "")
+            notices.append(Notice("emergency", text, _phone(line)))
+    if person.controlled_by_someone:
+        lines = _lines(index, usable, "trafficking_support")
+        if lines:
+            line = index.listings[lines[0]]
+            notices.append(
+                Notice("trafficking", message("trafficking_line", name=line.name), _phone(line))
+            )
+        else:
+            notices.append(Notice("trafficking", message("trafficking")))
+    if person.minor:
+        young = [n for n in _lines(index, usable) if index.flags["minors"][n]]
+        phone = _phone(index.listings[young[0]]) if young else None
+        notices.append(Notice("minor", message("minor"), phone))
+    return notices

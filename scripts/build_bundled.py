@@ -1,0 +1,589 @@
+"""Build `directory/bundled/belgium.json` (HSDS 3.0 service records) from the research file.
+
+    python scripts/build_bundled.py                      # rebuild belgium.json from source/
+    python scripts/build_bundled.py --geo ../shared/data/geo   # also refresh coordinates.tsv
+    python scripts/build_bundled.py --out /tmp/b.json    # write elsewhere (the test does this)
+
+Reads only `directory/bundled/source/`: the research file and its notes (copies), the curator's
+decisions (`curation.toml`) and the coordinates of the places used (`coordinates.tsv`, written
+from the GeoNames/Statbel tables with `--geo`). The output depends on nothing else: same
+sources, same bytes. The mapping rules are DESIGN.md's "Clarifications"; source/README.md lists
+them with every judgement call. Never edit belgium.json by hand.
+"""
+
+import argparse
+import csv
+import json
+import re
+import sys
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pycountry
+
+from directory.bundled import BELGIUM, SOURCE, organization_id
+from directory.taxonomy import KNOWN, LINK_TYPE, derived_id
+
+RESEARCH = SOURCE / "belgium_directory.json"
+CURATION = SOURCE / "curation.toml"
+COORDINATES = SOURCE / "coordinates.tsv"
+COORDINATE_COLUMNS = ("kind", "key", "name", "region", "latitude", "longitude", "from")
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+Json = dict[str, Any]
+
+KIND_NEEDS: dict[str, tuple[str, ...]] = {
+    "union_rights": ("peer_support", "legal_labour"),
+    "legal": ("legal_general",),
+}
+"""The file's service kinds whose need codes differ from their names (DESIGN.md)."""
+
+
+class CurationError(Exception):
+    """The sources disagree with each other: fix curation.toml, never the output."""
+
+
+# --- sources -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    kind: str  # "postcode" or "municipality"
+    key: str
+    name: str
+    region: str
+    latitude: float
+    longitude: float
+
+
+def read_coordinates(path: Path) -> dict[tuple[str, str], Place]:
+    with path.open(encoding="utf-8", newline="") as file:
+        rows = csv.DictReader(file, delimiter="\t")
+        return {
+            (row["kind"], row["key"]): Place(
+                row["kind"],
+                row["key"],
+                row["name"],
+                row["region"],
+                float(row["latitude"]),
+                float(row["longitude"]),
+            )
+            for row in rows
+        }
+
+
+def _tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file, delimiter="\t"))
+
+
+def refresh_coordinates(geo: Path, wanted: Iterable[tuple[str, str]]) -> None:
+    """Copy the centroids of the postcodes and municipalities used into coordinates.tsv."""
+    postcodes = {row["postcode"]: row for row in _tsv(geo / "be_postcodes.tsv")}
+    municipalities = {row["name_fr"]: row for row in _tsv(geo / "be_municipalities.tsv")}
+    places = []
+    for kind, key in sorted(set(wanted)):
+        if kind == "postcode":
+            row = postcodes[key]
+            place = (kind, key, row["place"], row["region"], row["lat"], row["lon"])
+            places.append((*place, "GeoNames postcode (be_postcodes.tsv)"))
+        else:
+            row = municipalities[key]
+            first = row["postcodes"].split(",")[0]
+            region = postcodes[first]["region"] if first in postcodes else ""
+            place = (kind, key, row["name_fr"], region, row["lat"], row["lon"])
+            places.append((*place, "Statbel municipality, GeoNames position"))
+    with COORDINATES.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file, delimiter="\t", lineterminator="\n")
+        writer.writerow(COORDINATE_COLUMNS)
+        writer.writerows(places)
+
+
+# --- small builders -----------------------------------------------------------------------------
+
+
+def attribute(link_id: str, link_entity: str, code: str, value: str | None = None) -> Json:
+    term = KNOWN[code]
+    item: Json = {
+        "id": derived_id("attribute", link_id, code),
+        "link_id": link_id,
+        "link_entity": link_entity,
+        "link_type": LINK_TYPE,
+        "taxonomy_term_id": term.id,
+        "taxonomy_term": {
+            "id": term.id,
+            "code": term.code,
+            "name": term.name,
+            "description": term.description,
+            "taxonomy": term.taxonomy,
+            "taxonomy_id": term.taxonomy_id,
+            "language": "en",
+        },
+    }
+    if value is not None:
+        item["value"] = value
+    return item
+
+
+def host(url: str) -> str:
+    name = urlsplit(url).hostname or url
+    return name.removeprefix("www.")
+
+
+def year_of(page_date: str | None) -> str:
+    found = YEAR.search(page_date or "")
+    return found.group(0) if found else "undated"
+
+
+def split_urls(text: str) -> list[str]:
+    return [url.strip() for url in text.split(";") if url.strip()]
+
+
+# --- one service, collected before it is written --------------------------------------------------
+
+
+@dataclass
+class Draft:
+    key: str  # "<organisation key>:<service key>"
+    org: Json
+    name: str
+    description: str
+    url: str | None = None
+    alert: str | None = None
+    codes: list[str] = field(default_factory=list)
+    attribute_values: dict[str, str] = field(default_factory=dict)
+    languages: list[str] = field(default_factory=list)
+    phones: list[tuple[str, str]] = field(default_factory=list)  # (number, description)
+    schedules: list[str] = field(default_factory=list)
+    areas: list[str] = field(default_factory=list)
+    locations: list[Json] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # url -> page date or "undated"
+    minimum_age: int | None = None
+    maximum_age: int | None = None
+
+    @property
+    def id(self) -> str:
+        return derived_id("service", *self.key.split(":"))
+
+    def add_codes(self, *codes: str) -> None:
+        for code in codes:
+            if code not in KNOWN:
+                raise CurationError(f"{self.key}: unknown code {code}")
+            if code not in self.codes:
+                self.codes.append(code)
+
+    def add_source(self, url: str, page_date: str | None) -> None:
+        if url not in self.sources or self.sources[url] == "undated":
+            self.sources[url] = page_date or "undated"
+
+    def add_phone(self, number: str, description: str) -> None:
+        if digits(number) not in {digits(known) for known, _ in self.phones}:
+            self.phones.append((number, description))
+
+    def add_schedule(self, text: str) -> None:
+        if text not in self.schedules:
+            self.schedules.append(text)
+
+    def record(self, compiled_on: str) -> Json:
+        sid = self.id
+        order = list(KNOWN)
+        codes = sorted(self.codes, key=order.index)
+        record: Json = {
+            "id": sid,
+            "organization_id": self.org["id"],
+            "organization": self.org,
+            "name": self.name,
+            "description": self.description,
+            "status": "active",
+        }
+        if self.url:
+            record["url"] = self.url
+        if self.alert:
+            record["alert"] = self.alert
+        if self.minimum_age is not None:
+            record["minimum_age"] = self.minimum_age
+        if self.maximum_age is not None:
+            record["maximum_age"] = self.maximum_age
+        record["languages"] = [
+            {
+                "id": derived_id("language", sid, code),
+                "service_id": sid,
+                "code": code,
+                "name": pycountry.languages.get(alpha_2=code).name,
+            }
+            for code in self.languages
+        ]
+        record["phones"] = [
+            {
+                "id": derived_id("phone", sid, number),
+                "service_id": sid,
+                "number": number,
+                "type": "voice",
+                "description": description,
+            }
+            for number, description in self.phones
+        ]
+        record["schedules"] = [
+            {"id": derived_id("schedule", sid, str(index)), "service_id": sid, "description": text}
+            for index, text in enumerate(self.schedules)
+        ]
+        record["service_areas"] = [
+            {
+                "id": derived_id("service_area", sid, area),
+                "service_id": sid,
+                "name": area,
+                "extent_type": "text",
+                "extent": area,
+            }
+            for area in self.areas
+        ]
+        record["service_at_locations"] = [
+            {
+                "id": derived_id("service_at_location", sid, location["id"]),
+                "service_id": sid,
+                "location_id": location["id"],
+                "location": location,
+            }
+            for location in self.locations
+        ]
+        record["attributes"] = [
+            attribute(sid, "service", code, self.attribute_values.get(code)) for code in codes
+        ]
+        record["metadata"] = [
+            {
+                "id": derived_id("metadata", sid, url),
+                "resource_id": sid,
+                "resource_type": "service",
+                "last_action_date": f"{compiled_on}T00:00:00Z",
+                "last_action_type": "source",
+                "field_name": "source_url",
+                "previous_value": page_date,
+                "replacement_value": url,
+                "updated_by": "curator",
+            }
+            for url, page_date in self.sources.items()
+        ]
+        return record
+
+
+def digits(number: str) -> str:
+    return re.sub(r"\D", "", number)
+
+
+# --- the mapping ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Builder:
+    research: Json
+    curation: Json
+    coordinates: dict[tuple[str, str], Place] | None  # None: only collect the places wanted
+    wanted: set[tuple[str, str]] = field(default_factory=set)
+    drafts: dict[str, Draft] = field(default_factory=dict)
+
+    @property
+    def compiled_on(self) -> str:
+        value: str = self.research["compiled_on"]
+        return value
+
+    def organizations(self) -> Iterator[Json]:
+        excluded = self.curation.get("excluded", {})
+        for org in self.research["organizations"]:
+            if org["id"] not in excluded:
+                yield org
+
+    def build(self) -> list[Json]:
+        unknown = set(self.curation.get("organizations", {})) | set(
+            self.curation.get("excluded", {})
+        )
+        unknown -= {org["id"] for org in self.research["organizations"]}
+        if unknown:
+            raise CurationError(f"curation.toml names unknown organisations: {sorted(unknown)}")
+        for org in self.organizations():
+            self.organization_services(org)
+        for line in self.curation.get("helplines", []):
+            self.helpline(line)
+        return [draft.record(self.compiled_on) for draft in self.drafts.values()]
+
+    # organisations
+
+    def org_object(self, org: Json) -> Json:
+        curated = self.curation.get("organizations", {}).get(org["id"], {})
+        item: Json = {
+            "id": organization_id(org["id"]),
+            "name": org["name"],
+            "description": org["description"],
+        }
+        if org["name_other_languages"]:
+            item["alternate_name"] = "; ".join(org["name_other_languages"])
+        if org["website"]:
+            item["website"] = org["website"]
+        email = org["email"]
+        if email and "omit_email" not in curated:
+            item["email"] = email
+        return item
+
+    def organization_services(self, org: Json) -> None:
+        curated: Json = self.curation.get("organizations", {}).get(org["id"], {})
+        defaults = {key: value for key, value in curated.items() if key != "services"}
+        specs = curated.get("services") or [{"key": "main"}]
+        covered: set[str] = set()
+        for spec in specs:
+            merged = {**defaults, **spec}
+            kinds = merged.get("kinds", org["service_kinds"])
+            if not set(kinds) <= set(org["service_kinds"]):
+                raise CurationError(f"{org['id']}/{spec['key']}: kinds not in the file: {kinds}")
+            covered |= set(kinds)
+            self.drafts[f"{org['id']}:{spec['key']}"] = self.service(org, merged, kinds)
+        if covered != set(org["service_kinds"]):
+            missing = sorted(set(org["service_kinds"]) - covered)
+            raise CurationError(f"{org['id']}: kinds no service carries: {missing}")
+
+    def service(self, org: Json, spec: Json, kinds: list[str]) -> Draft:
+        split = "name" in spec
+        description = org["description"]
+        if split:
+            description = f"{spec['summary']}\n\n{description}"
+        if org["languages_note"]:
+            description += f"\n\nLanguages: {org['languages_note']}"
+        draft = Draft(
+            key=f"{org['id']}:{spec['key']}",
+            org=self.org_object(org),
+            name=spec.get("name", org["name"]),
+            description=description,
+            url=org["website"],
+            alert=self.alert(org),
+        )
+        draft.add_codes(*self.needs(org, spec, kinds))
+        draft.add_codes(f"approach.{org['approach']}")
+        draft.add_codes(*welcome_codes(org["serves_undocumented"]))
+        if org["free"] is True:
+            draft.add_codes("offers.free")
+        if org["anonymity"] is True:
+            draft.add_codes("offers.anonymous")
+        for group in ("offers", "audience", "requires"):
+            draft.add_codes(*(f"{group}.{word}" for word in spec.get(group, {})))
+        for group in ("sex_workers", "migrants", "trafficking_victims", "minors"):
+            if group in org["target_groups"]:
+                draft.add_codes(f"audience.{group}")
+        if "confidential_address" in spec:
+            draft.add_codes("privacy.confidential_address")
+        draft.minimum_age = spec.get("minimum_age")
+        draft.maximum_age = spec.get("maximum_age")
+        draft.languages = list(org["languages"] or []) + [
+            code for code in spec.get("languages", {}) if code not in (org["languages"] or [])
+        ]
+        wanted_phones = spec.get("phones")
+        for phone in org["phones"]:
+            if wanted_phones is None or phone["number"] in wanted_phones:
+                draft.add_phone(phone["number"], self.phone_description(org, phone))
+                draft.add_source(phone["source_url"], self.page_date(org, phone["source_url"]))
+        if org["opening_hours"]:
+            draft.add_schedule(org["opening_hours"])
+        for source in org["sources"]:
+            draft.add_source(source["url"], source["page_date"])
+        self.place(draft, org, spec)
+        return draft
+
+    def needs(self, org: Json, spec: Json, kinds: list[str]) -> list[str]:
+        words: list[str] = []
+        for kind in kinds:
+            words.extend(KIND_NEEDS.get(kind, (kind,)))
+            if kind == "legal":
+                for extra in ("legal_migration", "legal_labour"):
+                    if extra in spec:
+                        words.append(extra)
+        words.extend(spec.get("extra_needs", {}))
+        dropped = spec.get("drop_needs", {})
+        return [f"need.{word}" for word in words if word not in dropped]
+
+    def alert(self, org: Json) -> str | None:
+        notes = list(org["caveats"])
+        if org["confidence"] == "low":
+            notes.append("The research behind this entry has low confidence.")
+        return " ".join(notes) or None
+
+    def page_date(self, org: Json, url: str) -> str | None:
+        for source in org["sources"]:
+            if source["url"] == url and source["page_date"]:
+                page_date: str = source["page_date"]
+                return page_date
+        return None
+
+    def phone_description(self, org: Json, phone: Json) -> str:
+        parts = [phone["label"]]
+        if phone["hours"]:
+            parts.append(f"hours: {phone['hours']}")
+        url = phone["source_url"]
+        parts.append(f"read on {host(url)} ({year_of(self.page_date(org, url))}); not confirmed")
+        return "; ".join(parts)
+
+    # places
+
+    def place(self, draft: Draft, org: Json, spec: Json) -> None:
+        region_words = self.curation["regions"]
+        cities = [city for city in org["cities"] if city not in region_words]
+        areas = [area for city in org["cities"] for area in region_words.get(city, [])]
+        if "remote" in spec:
+            draft.add_codes("offers.remote")
+            cities = []
+        draft.areas = list(dict.fromkeys(spec.get("areas", areas)))
+        cities = spec.get("places", cities)
+        addresses = {address["place"]: address for address in spec.get("addresses", [])}
+        for city in addresses:
+            if city not in cities:
+                raise CurationError(f"{draft.key}: address place {city} not among {cities}")
+        confidential = "confidential_address" in spec
+        for city in cities:
+            draft.locations.append(self.location(draft, city, addresses.get(city), confidential))
+
+    def location(self, draft: Draft, city: str, address: Json | None, confidential: bool) -> Json:
+        municipality = self.curation["places"][city]
+        postcode = address["postal_code"] if address else ""
+        kind, key = ("postcode", postcode) if postcode else ("municipality", municipality)
+        self.wanted.add((kind, key))
+        # one location per service: the importer lets no address or attribute row be shared
+        location_id = derived_id("location", draft.key, city)
+        org_name = draft.org["name"]
+        location: Json = {
+            "id": location_id,
+            "location_type": "physical",
+            "organization_id": draft.org["id"],
+            "name": f"{org_name} (confidential address)" if confidential else org_name,
+        }
+        if self.coordinates is not None:
+            place = self.coordinates[(kind, key)]
+            what = f"postcode {key}" if kind == "postcode" else "municipality"
+            location["description"] = (
+                f"Approximate position: the centre of {what} {place.name}, not the street address."
+            )
+            location["latitude"] = place.latitude
+            location["longitude"] = place.longitude
+        if address:
+            location["addresses"] = [
+                {
+                    "id": derived_id("address", location_id),
+                    "location_id": location_id,
+                    "address_1": address["address_1"],
+                    "city": address["city"],
+                    "state_province": "",
+                    "postal_code": address["postal_code"],
+                    "country": "BE",
+                    "address_type": "physical",
+                }
+            ]
+        location["attributes"] = [attribute(location_id, "location", "geo.approximate", kind)]
+        return location
+
+    # emergency and helpline numbers
+
+    def helpline(self, line: Json) -> None:
+        source = next(
+            (
+                item
+                for item in self.research["emergency_and_helplines"]
+                if item["number"] == line["number"]
+            ),
+            None,
+        )
+        if source is None:
+            raise CurationError(f"helpline {line['number']} is not in the research file")
+        if "skip" in line:
+            return
+        organization = line["organization"]
+        if isinstance(organization, str):
+            draft = self.drafts[f"{organization}:{line.get('service', 'main')}"]
+        else:
+            draft = self.new_helpline_service(line, source, organization)
+        draft.add_codes("need.crisis_line", "offers.remote")
+        draft.add_codes(*(f"need.{word}" for word in line.get("extra_needs", {})))
+        draft.add_codes(*(f"offers.{word}" for word in line.get("offers", {})))
+        for code in line.get("languages", {}):
+            if code not in draft.languages:
+                draft.languages.append(code)
+        if "areas" in line:
+            draft.areas = list(dict.fromkeys([*draft.areas, *line["areas"]]))
+        urls = split_urls(source["source_url"])
+        dates = {url: self.any_page_date(url) for url in urls}
+        description = f"{source['purpose']}; read on {host(urls[0])} ({year_of(dates[urls[0]])})"
+        draft.add_phone(source["number"], f"{description}; not confirmed")
+        if source.get("hours"):
+            draft.add_schedule(source["hours"])
+        for url in urls:
+            draft.add_source(url, dates[url])
+        if source.get("confidence"):
+            note = f"Helpline {source['number']}: confidence {source['confidence']}."
+            draft.alert = f"{draft.alert} {note}" if draft.alert else note
+
+    def any_page_date(self, url: str) -> str | None:
+        for org in self.research["organizations"]:
+            found = self.page_date(org, url)
+            if found:
+                return found
+        return None
+
+    def new_helpline_service(self, line: Json, source: Json, organization: Json) -> Draft:
+        key = organization["key"]
+        description = source["purpose"]
+        if line.get("scope"):
+            description += f"\n\nScope: {line['scope']}"
+        draft = Draft(
+            key=f"{key}:line",
+            org={
+                "id": organization_id(key),
+                "name": organization["name"],
+                "description": source["purpose"],
+            },
+            name=line["name"],
+            description=description,
+            url=line.get("url"),
+        )
+        draft.areas = list(line.get("areas", []))
+        self.drafts[draft.key] = draft
+        return draft
+
+
+def welcome_codes(serves_undocumented: bool | None) -> list[str]:
+    """DESIGN.md: true -> all five `welcome.` codes, false -> all but undocumented, null -> none."""
+    if serves_undocumented is None:
+        return []
+    everyone = ["welcome.undocumented", "welcome.asylum_seeker", "welcome.non_eu_permit"]
+    everyone += ["welcome.eu_citizen", "welcome.citizen"]
+    return everyone if serves_undocumented else everyone[1:]
+
+
+def build(*, geo: Path | None = None) -> bytes:
+    research = json.loads(RESEARCH.read_text(encoding="utf-8"))
+    curation = tomllib.loads(CURATION.read_text(encoding="utf-8"))
+    if geo is not None:
+        probe = Builder(research, curation, coordinates=None)
+        probe.build()
+        refresh_coordinates(geo, probe.wanted)
+    builder = Builder(research, curation, coordinates=read_coordinates(COORDINATES))
+    records = builder.build()
+    return (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=BELGIUM, help="where to write the records")
+    parser.add_argument(
+        "--geo", type=Path, help="folder of be_postcodes.tsv, be_municipalities.tsv"
+    )
+    arguments = parser.parse_args(argv)
+    try:
+        output = build(geo=arguments.geo)
+    except (CurationError, KeyError) as error:
+        print(f"build_bundled: {error}", file=sys.stderr)
+        return 1
+    arguments.out.write_bytes(output)
+    print(f"wrote {len(json.loads(output))} services to {arguments.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""`POST /v1/match` over the real bundled Belgian directory, on SQLite and PostgreSQL: the safety
+promises hold on the data people will actually search."""
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from directory import bundled
+from directory.importer import import_records
+from directory.state import bump_version
+
+CODES: dict[str, set[str]] = {
+    str(record["id"]): {
+        str(item["taxonomy_term"]["code"]) for item in record.get("attributes") or []
+    }
+    for record in bundled.records()
+}
+PRECISE_DISTANCE = re.compile(r"\d km away")
+
+
+@pytest.fixture
+def searcher(engine: Engine, app: FastAPI) -> Iterator[TestClient]:
+    with engine.begin() as connection:
+        import_records(connection, bundled.records(), who="curator")
+        bump_version(connection)
+    with TestClient(app) as client:
+        yield client
+
+
+def match(client: TestClient, **body: Any) -> dict[str, Any]:
+    answer = client.post("/v1/match", json=body)
+    assert answer.status_code == 200, answer.text
+    found: dict[str, Any] = answer.json()
+    return found
+
+
+def test_a_person_in_danger_gets_emergency_numbers_first(searcher: TestClient) -> None:
+    body = match(searcher, situation={"in_danger_now": True}, location={"place": "Bruxelles"})
+    first = body["notices"][0]
+    assert first["kind"] == "emergency"
+    assert first["phone"] == "112"
+    assert any(n["phone"] == "101" or "101" in n["text"] for n in body["notices"])
+
+
+def test_a_controlled_person_is_routed_to_a_recognised_centre(searcher: TestClient) -> None:
+    body = match(
+        searcher,
+        situation={"controlled_by_someone": True},
+        needs=["health_sexual"],
+        location={"place": "Gent"},
+        lang="en",
+    )
+    top = body["results"][:5]
+    centres = bundled.RECOGNISED_TRAFFICKING_CENTRES
+    routed = [r for r in top if r["service"]["organization"]["id"] in centres]
+    assert routed, [r["service"]["name"] for r in top]
+    assert any(
+        "recognised centre for victims of trafficking" in reason
+        for r in routed
+        for reason in r["reasons"]
+    )
+    assert any(notice["kind"] == "trafficking" for notice in body["notices"])
+
+
+def test_a_minor_gets_the_minor_notice(searcher: TestClient) -> None:
+    body = match(searcher, age=16, needs=["emergency_shelter"])
+    assert "minor" in [notice["kind"] for notice in body["notices"]]
+
+
+@pytest.mark.parametrize("needs", [[], ["housing"], ["training", "employment"], ["exit_programme"]])
+def test_stay_safer_never_gets_a_service_demanding_exit(
+    searcher: TestClient, needs: list[str]
+) -> None:
+    body = match(searcher, goal="stay_safer", needs=needs, limit=50)
+    for result in body["results"]:
+        assert "condition.exit_commitment_required" not in CODES[result["service"]["id"]]
+
+
+@pytest.mark.parametrize("needs", [[], ["employment"], ["housing", "legal_migration"]])
+def test_undocumented_never_gets_a_service_closed_to_them(
+    searcher: TestClient, needs: list[str]
+) -> None:
+    body = match(searcher, documentation_status="undocumented", needs=needs, limit=50)
+    assert body["results"]
+    for result in body["results"]:
+        codes = CODES[result["service"]["id"]]
+        assert "requires.residence_permit" not in codes
+        welcome = {code for code in codes if code.startswith("welcome.")}
+        assert not welcome or "welcome.undocumented" in welcome
+
+
+def test_a_confidential_shelter_shows_no_location_and_whole_kilometres(
+    searcher: TestClient,
+) -> None:
+    body = match(
+        searcher,
+        situation={"controlled_by_someone": True},
+        needs=["emergency_shelter", "trafficking_support"],
+        location={"place": "Bruxelles"},
+        limit=50,
+    )
+    hidden = [
+        r for r in body["results"] if "privacy.confidential_address" in CODES[r["service"]["id"]]
+    ]
+    assert hidden
+    for result in hidden:
+        assert result["location"] is None
+        assert result["distance_km"] is not None
+        assert float(result["distance_km"]).is_integer()
+
+
+@pytest.mark.parametrize("place", ["Bruxelles", "Antwerpen", "Liège"])
+def test_approximate_locations_never_claim_a_precise_distance(
+    searcher: TestClient, place: str
+) -> None:
+    body = match(searcher, location={"place": place}, limit=50, lang="en")
+    reasons = [reason for r in body["results"] for reason in r["reasons"]]
+    assert not [reason for reason in reasons if PRECISE_DISTANCE.search(reason)]
+
+
+def test_a_known_town_is_named_for_an_approximate_location(searcher: TestClient) -> None:
+    body = match(
+        searcher, location={"place": "Antwerpen"}, needs=["trafficking_support"], lang="en"
+    )
+    reasons = [reason for r in body["results"] for reason in r["reasons"]]
+    assert "In Antwerpen" in reasons
+
+
+def test_an_empty_search_answers_with_crisis_lines_and_remote_services(
+    searcher: TestClient,
+) -> None:
+    body = match(searcher)
+    assert body["results"]
+    remote = [r for r in body["results"] if r["location"] is None and r["distance_km"] is None]
+    assert remote
+    assert all(r["service"]["phones"] for r in body["results"][:3])
+
+
+@pytest.mark.parametrize("where", [{"place": "Luik"}, {"postcode": "4000"}])
+def test_liege_by_dutch_name_or_postcode_finds_services_near_liege(
+    searcher: TestClient, where: dict[str, str]
+) -> None:
+    body = match(searcher, location=where, needs=["health_sexual", "legal_general"], limit=20)
+    distances = [r["distance_km"] for r in body["results"] if r["distance_km"] is not None]
+    assert distances
+    assert min(distances) < 5
+
+
+def test_reasons_in_dutch(searcher: TestClient) -> None:
+    body = match(searcher, needs=["housing"], location={"place": "Gent"}, lang="nl")
+    reasons = [reason for r in body["results"] for reason in r["reasons"]]
+    assert "Helpt met: huisvesting" in reasons or any(
+        reason.startswith("Helpt met:") for reason in reasons
+    )
+    assert not any(reason.startswith("Helps with") for reason in reasons)

@@ -1,0 +1,201 @@
+"""Ranking: distance, language, needs, goal, freshness, capacity, diversification, safety."""
+
+from datetime import timedelta
+
+from matcher.person import Person
+from tests.builders import attribute
+from tests.matcher.persons import LIEGE, NOW, codes, in_brussels, index_of, names, search, service
+
+
+def test_nearer_ranks_first_and_says_how_far() -> None:
+    index = index_of([service("Far", at=LIEGE), service("Near", at=(50.85, 4.36))])
+    found = search(index, in_brussels())
+    assert names(found) == ["Near", "Far"]
+    assert found.results[0].distance_km is not None and found.results[0].distance_km < 2
+    assert "distance" in codes(found.results[0].reasons)
+
+
+def test_approximate_location_says_in_town_not_km() -> None:
+    record = service("Approx", at=LIEGE)
+    place = record["service_at_locations"][0]["location"]
+    place["addresses"][0]["city"] = "Liège"
+    place["attributes"] = [
+        {
+            "id": "a1",
+            "link_id": place["id"],
+            "link_entity": "location",
+            "taxonomy_term_id": "t",
+            "taxonomy_term": {"id": "t", "code": "geo.approximate", "name": "approximate"},
+        }
+    ]
+    result = search(index_of([record]), in_brussels()).results[0]
+    assert result.distance_km is not None
+    assert [(m.code, dict(m.params)) for m in result.reasons if m.code == "in_place"] == [
+        ("in_place", {"place": "Liège"})
+    ]
+    assert "distance" not in codes(result.reasons)
+
+
+def test_speaking_the_language_beats_interpretation_beats_neither() -> None:
+    index = index_of(
+        [
+            service("Neither", languages=["nl"]),
+            service("Interpreters", "need.housing", "offers.interpretation", languages=["nl"]),
+            service("Romanian", languages=["ro"]),
+        ]
+    )
+    found = search(index, in_brussels(languages=("ro",)))
+    assert names(found) == ["Romanian", "Interpreters", "Neither"]
+    assert "speaks" in codes(found.results[0].reasons)
+    assert "interpretation" in codes(found.results[1].reasons)
+
+
+def test_every_result_meets_a_stated_need_and_unmet_needs_are_listed() -> None:
+    index = index_of([service("Housing"), service("Health", "need.health_general")])
+    found = search(index, in_brussels(needs=("housing", "childcare_family")))
+    assert names(found) == ["Housing"]
+    assert found.results[0].matched_needs == ("housing",)
+    assert found.unmet_needs == ("childcare_family",)
+
+
+def test_several_needs_are_each_covered_near_the_top() -> None:
+    housing = [service(f"Housing {n}", at=(50.85, 4.35 + n / 1000)) for n in range(6)]
+    index = index_of([*housing, service("Lawyer", "need.legal_migration", at=LIEGE)])
+    found = search(index, in_brussels(needs=("housing", "legal_migration"), limit=5))
+    assert "Lawyer" in names(found)[:2]
+
+
+def test_goal_ranks_without_excluding() -> None:
+    index = index_of(
+        [
+            service("Exit programme", "need.exit_programme"),
+            service("Peer group", "need.peer_support"),
+        ]
+    )
+    assert names(search(index, in_brussels(goal="exit")))[0] == "Exit programme"
+    found = search(index, in_brussels(goal="stay_safer"))
+    assert names(found) == ["Peer group", "Exit programme"]
+    assert "goal_stay_safer" in codes(found.results[0].reasons)
+
+
+def test_unverified_ranks_like_a_year_old_record_and_stale_well_below() -> None:
+    fresh = (NOW - timedelta(days=30)).date().isoformat()
+    stale = (NOW - timedelta(days=800)).date().isoformat()
+    index = index_of(
+        [
+            service("Stale", assured_date=stale),
+            service("Unverified"),
+            service("Fresh", assured_date=fresh),
+        ]
+    )
+    found = search(index, in_brussels())
+    assert names(found) == ["Fresh", "Unverified", "Stale"]
+    assert "not_verified" in codes(found.results[1].cautions)
+    months = [m.params for m in found.results[2].cautions if m.code == "verified_months_ago"]
+    assert months and int(months[0]["months"]) >= 24
+
+
+def _with_beds(name: str, beds: int, hours_ago: float) -> dict[str, object]:
+    record = service(name, "need.emergency_shelter")
+    item = attribute(record["id"], "capacity.beds_available", str(beds))
+    when = (NOW - timedelta(hours=hours_ago)).isoformat()
+    item["metadata"] = [{"id": "m", "last_action_date": when, "last_action_type": "update"}]
+    record["attributes"].append(item)
+    return record
+
+
+def test_fresh_capacity_counts_and_old_capacity_is_ignored() -> None:
+    index = index_of([_with_beds("Full", 0, 1), _with_beds("Old", 4, 72), _with_beds("Free", 3, 2)])
+    found = search(index, in_brussels(needs=("emergency_shelter",)))
+    assert names(found)[0] == "Free"
+    assert "beds_available" in codes(found.results[0].reasons)
+    full = next(r for r in found.results if r.listing.name == "Full")
+    assert "no_beds" in codes(full.cautions)
+    old = next(r for r in found.results if r.listing.name == "Old")
+    assert "beds_available" not in codes(old.reasons)
+
+
+def test_in_danger_puts_emergency_notices_first_and_open_services_up() -> None:
+    index = index_of(
+        [
+            service("Daytime", "need.emergency_shelter"),
+            service("Always", "need.emergency_shelter", "offers.open_24_7"),
+            service("Line", "need.crisis_line", "offers.remote", at=None, phones=["+32 2 111"]),
+        ]
+    )
+    found = search(index, in_brussels(in_danger_now=True, needs=("emergency_shelter",)))
+    assert [n.phone for n in found.notices[:2]] == ["112", "101"]
+    assert found.notices[2].message.code == "crisis_line" and found.notices[2].phone == "+32 2 111"
+    assert names(found)[0] == "Always"
+
+
+def test_controlled_by_someone_brings_trafficking_centres_into_the_top() -> None:
+    centre = service("Centre", "need.trafficking_support", at=LIEGE)
+    others = [service(f"Housing {n}") for n in range(8)]
+    index = index_of([*others, centre], recognised=[centre["organization_id"]])
+    found = search(index, in_brussels(controlled_by_someone=True, needs=("housing",), limit=5))
+    assert "Centre" in names(found)[:3]
+    result = next(r for r in found.results if r.listing.name == "Centre")
+    assert "safety_added" in codes(result.reasons)
+    assert "recognised_trafficking_centre" in codes(result.reasons)
+    assert [n.kind for n in found.notices] == ["trafficking"]
+    assert found.notices[0].phone is None
+
+
+def test_trafficking_notice_takes_its_phone_from_a_line_in_the_directory() -> None:
+    line = service(
+        "Trafficking line",
+        "need.trafficking_support",
+        "need.crisis_line",
+        "offers.remote",
+        at=None,
+        phones=["+32 2 222"],
+    )
+    found = search(index_of([line]), in_brussels(controlled_by_someone=True))
+    assert [(n.kind, n.phone) for n in found.notices] == [("trafficking", "+32 2 222")]
+
+
+def test_minors_get_a_notice_and_services_for_young_people_first() -> None:
+    index = index_of(
+        [service("Adults and all"), service("Youth", "need.housing", "audience.minors")]
+    )
+    found = search(index, in_brussels(age=16))
+    assert names(found)[0] == "Youth"
+    assert [n.kind for n in found.notices] == ["minor"]
+
+
+def test_empty_search_gives_helplines_and_remote_services_first() -> None:
+    index = index_of(
+        [
+            service("Office"),
+            service("Line", "need.crisis_line", "offers.remote", at=None),
+            service("Online", "need.legal_general", "offers.remote", at=None),
+        ]
+    )
+    found = search(index, Person())
+    assert names(found)[:2] == ["Line", "Online"]
+    assert found.notices == ()
+
+
+def test_confidential_location_is_marked_for_the_api_to_hide() -> None:
+    record = service("Safe house", "need.emergency_shelter", "privacy.confidential_address")
+    result = search(index_of([record]), in_brussels()).results[0]
+    assert result.site is not None and result.site.confidential
+    assert "address_confidential" in codes(result.cautions)
+    assert [m.params["km"] for m in result.reasons if m.code == "distance"] == [
+        round(result.distance_km or 0)
+    ]
+
+
+def test_free_text_in_several_languages_names_needs() -> None:
+    index = index_of([service("Housing"), service("Lawyer", "need.legal_general")])
+    for text in ("logment", "woning", "Wohnung", "locuință", "жилище", "vivienda"):
+        assert names(search(index, in_brussels(text=text))) == ["Housing"], text
+    assert names(search(index, in_brussels(text="advocaat"))) == ["Lawyer"]
+
+
+def test_limit_is_respected_and_scores_stay_in_0_1() -> None:
+    index = index_of([service(f"S{n}") for n in range(30)])
+    found = search(index, in_brussels(limit=7))
+    assert len(found.results) == 7
+    assert all(0 <= r.score <= 1 for r in found.results)

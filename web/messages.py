@@ -1,0 +1,159 @@
+"""Reasons, cautions and notices of the matcher in words, in any interface language.
+
+The English text is the msgid; `web/locale/<lang>/LC_MESSAGES/matcher.po` holds the translations
+(read through `web.i18n.translator`). Parameters are filled in after translation: language codes
+become language names in the target language (CLDR, through Babel), need and audience words
+become their translated names, numbers are formatted for the language.
+"""
+
+from collections.abc import Callable, Mapping
+
+from babel import Locale
+from babel.numbers import format_decimal
+
+from matcher.messages import Message, Param
+from web.i18n import DEFAULT_LANGUAGE, supported, translator
+
+DOMAIN = "matcher"
+
+TEXTS: dict[str, str] = {
+    # reasons
+    "distance": "{km} km away",
+    "in_place": "In {place}",
+    "remote": "By phone or online",
+    "speaks": "Speaks {language}",
+    "interpretation": "Can bring in an interpreter",
+    "meets_need": "Helps with: {need}",
+    "goal_exit": "Helps people who want to leave sex work",
+    "goal_stay_safer": "Supports people who keep working, to stay safer",
+    "goal_undecided": "Helps whatever you decide about sex work",
+    "free": "Free",
+    "anonymous": "You do not have to give your name",
+    "beds_available": "Free beds now: {beds}",
+    "open_now": "Open now",
+    "open_24_7": "Open day and night",
+    "for_minors": "Works with people under 18",
+    "recognised_trafficking_centre": "A recognised centre for victims of trafficking",
+    "safety_added": "Added for your safety: help for people controlled by someone else",
+    "matches_text": "Matches the words you wrote",
+    # cautions
+    "not_verified": "Not yet confirmed with the service",
+    "verified_months_ago": "Last confirmed {months} months ago",
+    "eligibility_not_stated": "Who can use it is not stated",
+    "residence_permit_may_be_needed": "May ask for a residence permit",
+    "requires_id_document": "Asks for an identity document",
+    "requires_health_insurance": "Asks for health insurance",
+    "requires_appointment": "Make an appointment first",
+    "requires_professional_referral": "Takes people referred by a social worker or doctor",
+    "exit_commitment_required": "Only helps people who commit to stopping sex work",
+    "police_complaint_required": "Only helps people who file a police complaint",
+    "may_share_with_authorities": "May pass information to the authorities",
+    "audience_restricted": "Only for: {groups}",
+    "no_beds": "No free beds at the last update",
+    "phone_not_confirmed": "Phone number not confirmed",
+    "address_confidential": "Address kept confidential: call first",
+    # notices
+    "emergency_number": "In danger right now? Call {phone} for urgent help (free, day and night).",
+    "police_number": "To reach the police, call {phone}.",
+    "crisis_line": "Helpline: {name}",
+    "trafficking": (
+        "If someone controls you, takes your money or papers, or threatens you or your family, "
+        "a recognised centre for victims of trafficking can help you, whatever your papers."
+    ),
+    "trafficking_line": (
+        "If someone controls you, takes your money or papers, or threatens you or your family, "
+        "call {name}: they help victims of trafficking, whatever your papers."
+    ),
+    "minor": (
+        "You are under 18: you have a right to protection and help. Services that work with "
+        "young people are shown first."
+    ),
+}
+"""Code -> English text (the msgid)."""
+
+HOURS_SUFFIX = " ({hours})"
+"""Added to a helpline notice when the line states its hours or scope (in its own words)."""
+
+STATUS_TEXTS: dict[str, str] = {
+    "undocumented": "Open to people without papers",
+    "asylum_seeker": "Open to asylum seekers",
+    "non_eu_permit": "Open to people with a non-EU residence permit",
+    "eu_citizen": "Open to EU citizens",
+    "citizen": "Open to citizens",
+}
+NEED_NAMES: dict[str, str] = {
+    "emergency_shelter": "Emergency shelter",
+    "housing": "Housing",
+    "health_sexual": "Sexual health",
+    "health_general": "Health care",
+    "health_mental": "Mental health",
+    "harm_reduction": "Harm reduction",
+    "legal_migration": "Papers and residence",
+    "legal_labour": "Work rights",
+    "legal_general": "Legal advice",
+    "trafficking_support": "Help for victims of trafficking",
+    "violence_support": "Help after violence",
+    "training": "Training",
+    "employment": "Finding work",
+    "language_course": "Language courses",
+    "financial": "Money and benefits",
+    "administration": "Paperwork",
+    "peer_support": "Peer support",
+    "childcare_family": "Children and family",
+    "basic_needs": "Food, showers, clothes",
+    "crisis_line": "Helpline",
+    "exit_programme": "Leaving sex work",
+}
+GROUP_NAMES: dict[str, str] = {
+    "women": "women",
+    "men": "men",
+    "trans": "trans people",
+    "nonbinary": "non-binary people",
+}
+
+
+def every_msgid() -> list[str]:
+    """Every English text the catalogs must translate."""
+    return [
+        *TEXTS.values(),
+        HOURS_SUFFIX,
+        *STATUS_TEXTS.values(),
+        *NEED_NAMES.values(),
+        *GROUP_NAMES.values(),
+    ]
+
+
+def language_name(code: str, lang: str) -> str:
+    """A language's name in `lang` ("roumain" for ro in fr), or the code if CLDR lacks it."""
+    try:
+        names: Mapping[str, str] = Locale.parse(lang).languages
+    except (ValueError, TypeError):
+        return code
+    return names.get(code, code)
+
+
+def _number(value: Param, lang: str) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        return str(format_decimal(value, format="#,##0.#", locale=lang))
+    return str(int(value)) if isinstance(value, float | int) else str(value)
+
+
+def render(message: Message, lang: str) -> str:
+    """The message in `lang` (an unknown language gives English)."""
+    lang = supported(lang) or DEFAULT_LANGUAGE
+    say: Callable[[str], str] = translator(lang, DOMAIN).gettext
+    params = dict(message.params)
+    if message.code == "welcomes_status":
+        return say(STATUS_TEXTS[str(params["status"])])
+    values: dict[str, str] = {key: _number(value, lang) for key, value in params.items()}
+    if "language" in params:
+        values["language"] = language_name(str(params["language"]), lang)
+    if "need" in params:
+        values["need"] = say(NEED_NAMES[str(params["need"])])
+    if "groups" in params:
+        groups = [word for word in str(params["groups"]).split(",") if word]
+        values["groups"] = ", ".join(say(GROUP_NAMES[word]) for word in groups)
+    text = say(TEXTS[message.code]).format(**values)
+    if message.code == "crisis_line" and values.get("hours"):
+        text += say(HOURS_SUFFIX).format(hours=values["hours"])
+    return text

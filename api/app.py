@@ -13,7 +13,7 @@ from api.matching import MatchService, places_for_matching
 from api.nul_guard import RejectNulCharacters
 from api.privacy import PrivacyHeaders
 from api.ratelimit import RateLimits
-from api.routes import health, hsds, match
+from api.routes import health, hsds, match, pages
 from api.settings import Settings, get_settings
 from directory.database import make_engine
 
@@ -55,4 +55,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(hsds.router)
     app.include_router(match.router)
+    pages.install(app)
     return app

@@ -74,6 +74,7 @@ async def http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     page = _error_page(request, error.status_code, str(error.detail))
     if page is not None:
+        page.headers.update(error.headers or {})  # Retry-After on a 429 page too
         return page
     return JSONBytes({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
 

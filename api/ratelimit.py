@@ -8,7 +8,8 @@ The address is the direct peer's, unless that peer is a trusted proxy
 (`PASSERELLE_TRUSTED_PROXIES`): then it is the right-most `X-Forwarded-For` hop that is not a
 trusted proxy itself, because only hops added by our own proxies can be believed.
 
-Use on any route: `@router.post("/v1/match", dependencies=[Depends(rate_limited("match"))])`.
+Use on any route: `@router.post("/v1/match", dependencies=[Depends(rate_limited("match"))])`,
+and `rate_limited("forms", page=True)` on routes that answer with pages.
 Exceeding a limit answers 429 with `Retry-After` (JSON, or the error page on page routes).
 """
 
@@ -132,12 +133,15 @@ class RateLimits:
         )
 
 
-def rate_limited(bucket: Bucket) -> Callable[[Request], None]:
-    """A dependency counting each request in `bucket` for its client."""
+def rate_limited(bucket: Bucket, *, page: bool = False) -> Callable[[Request], None]:
+    """A dependency counting each request in `bucket` for its client; `page=True` on routes
+    that answer people with pages, so that a refusal is the error page, not JSON."""
     if bucket not in ("match", "login", "forms"):
         raise ValueError(f"unknown rate-limit bucket {bucket!r}")
 
     def check(request: Request) -> None:
+        if page:
+            request.scope["passerelle.page"] = True
         limits: RateLimits = request.app.state.rate_limits
         limits.check(bucket, request)
 

@@ -12,14 +12,22 @@ How `resolve` chooses, in this order:
    before alternates, bigger places first;
 3. a region name is not a place: Flanders and Wallonia give None (use `region_named`), the
    Brussels-Capital Region gives the City of Brussels (postcode 1000);
-4. "St"/"Ste" read as Sint, Saint or Sankt;
-5. a typo (a few edits, by name length) of a Belgian name or of a foreign place of 50,000+
-   inhabitants; fewest edits first, then the order of 2. Otherwise None, never a wild guess.
+4. words like "centre"/"centrum" dropped, "St"/"Ste" read as Sint, Saint or Sankt;
+5. a country name ("France") or a word like "centre" alone is not a place: None;
+6. a typo of a Belgian name or of a foreign place of 50,000+ inhabitants: one edit (a letter
+   added, dropped, changed or two swapped) for 5 to 7 letters, two from 8 on, none below 5, and
+   the first letter right; fewest edits first, then the order of 2. A typo as close to two places
+   more than 25 km apart (both Belgian or both foreign) is ambiguous. Otherwise None, never a
+   wild guess: `suggest` offers the close names for a "Did you mean ...?".
+
+The display name is the spelling that matched ("Anvers", "Lüttich"), an official one when the
+user's spelling differs only by accents or case ("liege" -> "Liège"). Nothing here reads the
+network; `geocode_online` (Nominatim) is opt-in and sends the text to a third party.
 """
 
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -29,6 +37,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pycountry
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -49,6 +58,16 @@ EARTH_RADIUS_KM = 6371.0088
 BELGIUM_REACH_KM = 15.0
 """`region_of` answers None farther than this from every Belgian locality."""
 SUGGESTION_SCORE = 70.0
+AMBIGUOUS_KM = 25.0
+"""A typo as close to two places this far apart means neither."""
+_GENERIC_WORDS = frozenset(
+    normalise(word)
+    for word in (
+        *("centrum", "centre", "center", "centro", "city", "stad", "ville", "stadt", "downtown"),
+        *("oraș", "град", "център"),
+    )
+)
+_BELGIAN_LATITUDE = np.radians(50.5)
 _POSTCODE = re.compile(r"(?:BE?\s*-?\s*)?(\d{4})")
 _SAINTS = {"st": ("sint", "saint", "sankt"), "ste": ("sainte",)}
 
@@ -94,7 +113,6 @@ class Gazetteer:
         self._countries = [str(code) for code in arrays["countries"]]
         self._country = arrays["country"]
         self._region = arrays["region"]
-        self._province = arrays["province"]
         self._kind = arrays["kind"]
         self._postcode = arrays["postcode"]
         self._entry_name = arrays["entry_name"]
@@ -110,12 +128,16 @@ class Gazetteer:
         self._pc_province = arrays["pc_province"]
         self._muni_pc_start = arrays["muni_pc_start"]
         self._muni_pcs = arrays["muni_pcs"]
-        self._fuzzy_index = np.flatnonzero(arrays["fuzzy"])
-        self._fuzzy_names = [self._names[i] for i in self._fuzzy_index]
+        by_length = sorted(np.flatnonzero(arrays["fuzzy"]), key=lambda i: len(self._names[i]))
+        self._fuzzy_index = np.array(by_length, dtype=np.int64)
+        self._fuzzy_names = [self._names[i] for i in by_length]
+        self._fuzzy_lengths = [len(name) for name in self._fuzzy_names]
         belgium = self._countries.index("BE")
         self._belgian = np.flatnonzero(self._country == belgium)
         self._localities = self._pc_main[self._pc_main >= 0]
-        self._border = arrays["border"]
+        self._belgian_xy = self._plane(self._belgian)
+        self._localities_xy = self._plane(self._localities)
+        self._border_xy = self._plane(arrays["border"])
         self._belgium_code = belgium
 
     @classmethod
@@ -147,9 +169,11 @@ class Gazetteer:
             return self._brussels(key) if region == "BE-BRU" else None
         if pair is not None:
             return self._pair_place(pair)
-        for variant in _saint_variants(key):
+        for variant in _variants(key):
             if (pair := self._exact(variant)) is not None:
                 return self._pair_place(pair)
+        if _country_code(key) or all(word in _GENERIC_WORDS for word in key.split()):
+            return None
         return self._fuzzy(key)
 
     def suggest(self, name: str, limit: int = 5) -> list[str]:
@@ -157,26 +181,28 @@ class Gazetteer:
         key = _split_postcode(normalise(name))[1]
         if not key or limit < 1:
             return []
+        reach = SUGGESTION_SCORE / (200 - SUGGESTION_SCORE)
+        start, pool = self._of_length(int(len(key) * reach), int(len(key) / reach) + 1)
         found = process.extract(
-            key, self._fuzzy_names, scorer=fuzz.ratio, score_cutoff=SUGGESTION_SCORE, limit=None
+            key, pool, scorer=fuzz.ratio, score_cutoff=SUGGESTION_SCORE, limit=None
         )
-        pairs = [(-score, self._first_pair(int(self._fuzzy_index[i]))) for _, score, i in found]
-        pairs.sort(key=lambda scored: (scored[0], self._pair_rank[scored[1]]))
-        names: dict[str, str] = {}
+        scored = sorted(
+            (-score, int(self._pair_rank[pair]), pair)
+            for _, score, i in found
+            for pair in [self._first_pair(int(self._fuzzy_index[start + i]))]
+        )
+        chosen: dict[str, str] = {}
         entries: set[int] = set()
-        for _, pair in pairs:
+        for *_, pair in scored:
             entry = int(self._pair_entry[pair])
-            if entry in entries:
-                continue
-            entries.add(entry)
-            official = self._pair_official[pair]
-            spelling = self._spelling(
-                self._pair_spelling[pair] if official else self._entry_name[entry]
-            )
-            names.setdefault(spelling.casefold(), spelling)
-            if len(names) == limit:
-                break
-        return list(names.values())
+            if entry not in entries and len(chosen) < limit:
+                entries.add(entry)
+                official = self._pair_official[pair]
+                spelling = self._spelling(
+                    self._pair_spelling[pair] if official else self._entry_name[entry]
+                )
+                chosen.setdefault(spelling.casefold(), spelling)
+        return list(chosen.values())
 
     def region_named(self, name: str) -> str | None:
         """ISO 3166-2 code of the Belgian region a name means, in any of our languages."""
@@ -187,12 +213,12 @@ class Gazetteer:
         key = normalise(area)
         if not key:
             return False
-        if key in BELGIUM_NAMES:
-            return place.country == "BE"
+        if (region := REGION_NAMES.get(key)) is not None:
+            return place.country == "BE" and self._region_for(place) == region
+        if (country := _country_code(key)) is not None:
+            return place.country == country
         if place.country != "BE":
             return False
-        if (region := REGION_NAMES.get(key)) is not None:
-            return self._region_for(place) == region
         if (province := province_named(key)) is not None:
             return self._province_for(place) == province
         postcode = self._postcode_for(place)
@@ -202,22 +228,27 @@ class Gazetteer:
         """The region of the nearest Belgian locality; None outside Belgium (or nearer abroad)."""
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             return None
-        nearest = self._nearest(latitude, longitude, self._belgian)
+        nearest = self._nearest(latitude, longitude, self._belgian, self._belgian_xy)
         if nearest is None:
             return None
         return REGIONS[int(self._region[nearest])]
 
-    def _nearest(self, latitude: float, longitude: float, among: npt.NDArray[Any]) -> int | None:
-        distances = haversine_km(latitude, longitude, self._latitude[among], self._longitude[among])
+    def _nearest(
+        self, latitude: float, longitude: float, among: npt.NDArray[Any], among_xy: FloatArray
+    ) -> int | None:
+        """The nearest of `among` within reach of Belgium, unless a place abroad is nearer."""
+        point = _to_plane(np.array([latitude]), np.array([longitude]))
+        distances = ((among_xy - point) ** 2).sum(axis=0)
         best = int(np.argmin(distances))
-        if distances[best] > BELGIUM_REACH_KM:
+        if distances[best] > BELGIUM_REACH_KM**2:
             return None
-        border = haversine_km(
-            latitude, longitude, self._latitude[self._border], self._longitude[self._border]
-        )
-        if border.size and float(border.min()) < distances[best]:
+        abroad = ((self._border_xy - point) ** 2).sum(axis=0)
+        if abroad.size and float(abroad.min()) < distances[best]:
             return None
         return int(among[best])
+
+    def _plane(self, entries: npt.NDArray[Any]) -> FloatArray:
+        return _to_plane(self._latitude[entries], self._longitude[entries])
 
     def _in_postcode(self, postcode: int, key: str) -> Place | None:
         """A locality named `key` with this postcode, else the postcode's main locality."""
@@ -237,19 +268,42 @@ class Gazetteer:
         return None if pair is None else self._pair_place(pair)
 
     def _fuzzy(self, key: str) -> Place | None:
+        """The place a typo means, if it starts with the right letter and is not ambiguous."""
         edits = _allowed_edits(key)
         if not edits:
             return None
-        found = process.extract(
-            key, self._fuzzy_names, scorer=OSA.distance, score_cutoff=edits, limit=None
+        start, names = self._of_length(len(key) - edits, len(key) + edits)
+        found = process.extract(key, names, scorer=OSA.distance, score_cutoff=edits, limit=None)
+        scored = sorted(
+            (distance, int(self._pair_rank[pair]), pair)
+            for name, distance, i in found
+            if name[0] == key[0]
+            for pair in [self._first_pair(int(self._fuzzy_index[start + i]))]
         )
-        if not found:
+        if not scored:
             return None
-        scored = [
-            (distance, self._first_pair(int(self._fuzzy_index[i]))) for _, distance, i in found
-        ]
-        _, pair = min(scored, key=lambda item: (item[0], self._pair_rank[item[1]]))
-        return self._pair_place(pair)
+        best = scored[0]
+        for other in scored[1:]:
+            if other[0] > best[0]:
+                break
+            if self._is_belgian(other[2]) == self._is_belgian(best[2]) and self._apart(
+                best[2], other[2]
+            ):
+                return None
+        return self._pair_place(best[2])
+
+    def _of_length(self, shortest: int, longest: int) -> tuple[int, list[str]]:
+        """The names open to typos between these lengths, and where they start in the pool."""
+        start = bisect_left(self._fuzzy_lengths, shortest)
+        return start, self._fuzzy_names[start : bisect_right(self._fuzzy_lengths, longest)]
+
+    def _apart(self, pair: int, other: int) -> bool:
+        """Whether two pairs name places too far apart to be one place (an ambiguous typo)."""
+        one, two = int(self._pair_entry[pair]), int(self._pair_entry[other])
+        distance = haversine_km(
+            self._latitude[one], self._longitude[one], self._latitude[two], self._longitude[two]
+        )
+        return bool(distance > AMBIGUOUS_KM)
 
     def _postcodes_named(self, key: str) -> set[int]:
         """Postcodes of the Belgian municipalities, else the postcode localities, with this name."""
@@ -266,9 +320,12 @@ class Gazetteer:
         return {int(self._postcode[e]) for e in belgian if self._kind[e] == locality}
 
     def _postcode_for(self, place: Place) -> int | None:
-        if place.postcode and place.postcode.isdigit() and self._pc_main[int(place.postcode)] >= 0:
-            return int(place.postcode)
-        nearest = self._nearest(place.latitude, place.longitude, self._localities)
+        given = place.postcode or ""
+        if len(given) == 4 and given.isdigit() and self._pc_main[int(given)] >= 0:
+            return int(given)
+        nearest = self._nearest(
+            place.latitude, place.longitude, self._localities, self._localities_xy
+        )
         return None if nearest is None else int(self._postcode[nearest])
 
     def _region_for(self, place: Place) -> str | None:
@@ -286,16 +343,18 @@ class Gazetteer:
         return range(int(self._name_start[index]), int(self._name_start[index + 1]))
 
     def _exact(self, key: str, typed: str = "") -> int | None:
-        """The best pair named `key`, in the spelling the user typed if it is one of the place's."""
+        """The best pair named `key`: an official spelling, else the alias the user typed."""
         pairs = self._pairs(key)
         if not pairs:
             return None
         entry = self._pair_entry[pairs[0]]
+        same = [pair for pair in pairs if self._pair_entry[pair] == entry]
         typed = unicodedata.normalize("NFC", " ".join(typed.split())).casefold()
-        for pair in pairs:
-            if self._pair_entry[pair] == entry and self._spelling_of(pair).casefold() == typed:
-                return pair
-        return pairs[0]
+        as_typed = [pair for pair in same if self._spelling_of(pair).casefold() == typed]
+        official = [pair for pair in same if self._pair_official[pair]]
+        return (
+            [pair for pair in as_typed if self._pair_official[pair]] + official + as_typed + same
+        )[0]
 
     def _spelling_of(self, pair: int) -> str:
         return self._spelling(self._pair_spelling[pair])
@@ -326,6 +385,12 @@ class Gazetteer:
         )
 
 
+def _to_plane(latitudes: FloatArray, longitudes: FloatArray) -> FloatArray:
+    """Kilometres east and north on a plane tangent to Belgium (within 1% there; far stays far)."""
+    east = np.radians(longitudes) * np.cos(_BELGIAN_LATITUDE) * EARTH_RADIUS_KM
+    return np.stack([east, np.radians(latitudes) * EARTH_RADIUS_KM])
+
+
 def _split_postcode(key: str) -> tuple[int | None, str]:
     """A Belgian-looking postcode ("1000", "b 1000", "be 1000") and the words around it."""
     words = key.split()
@@ -342,22 +407,32 @@ def _split_postcode(key: str) -> tuple[int | None, str]:
     return postcode, " ".join(kept)
 
 
-def _saint_variants(key: str) -> Iterator[str]:
+def _variants(key: str) -> Iterator[str]:
+    """The name without words like "centre", and with "St"/"Ste" written out."""
     words = key.split()
-    if not any(word in _SAINTS for word in words):
-        return
-    choices = [_SAINTS.get(word, (word,)) for word in words]
-    for combination in product(*choices):
-        yield " ".join(combination)
+    specific = [word for word in words if word not in _GENERIC_WORDS]
+    if specific and specific != words:
+        yield " ".join(specific)
+    if any(word in _SAINTS for word in specific):
+        for combination in product(*[_SAINTS.get(word, (word,)) for word in specific]):
+            yield " ".join(combination)
+
+
+def _country_code(name: str) -> str | None:
+    """ISO 3166-1 alpha-2 code of a country name or code in English ("France", "FR", "FRA")."""
+    if name in BELGIUM_NAMES:
+        return "BE"
+    try:
+        return str(pycountry.countries.lookup(name).alpha_2)
+    except LookupError:
+        return None
 
 
 def _allowed_edits(key: str) -> int:
     letters = len(key.replace(" ", ""))
-    if letters < 4:
+    if letters < 5:
         return 0
-    if letters < 6:
-        return 1
-    return 2 if letters < 12 else 3
+    return 1 if letters < 8 else 2
 
 
 @cache

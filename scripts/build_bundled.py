@@ -28,9 +28,9 @@ import pycountry
 from directory.bundled import BELGIUM, SOURCE, organization_id
 from directory.taxonomy import KNOWN, LINK_TYPE, derived_id
 
-RESEARCH = SOURCE / "belgium_directory.json"
-CURATION = SOURCE / "curation.toml"
-COORDINATES = SOURCE / "coordinates.tsv"
+RESEARCH = "belgium_directory.json"
+CURATION = "curation.toml"
+COORDINATES = "coordinates.tsv"
 COORDINATE_COLUMNS = ("kind", "key", "name", "region", "latitude", "longitude", "from")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
@@ -45,6 +45,41 @@ KIND_NEEDS: dict[str, tuple[str, ...]] = {
 
 class CurationError(Exception):
     """The sources disagree with each other: fix curation.toml, never the output."""
+
+
+SPEC_KEYS = frozenset(
+    {
+        "legal_migration",
+        "legal_labour",
+        "extra_needs",
+        "drop_needs",
+        "offers",
+        "audience",
+        "requires",
+        "minimum_age",
+        "maximum_age",
+        "age_reason",
+        "remote",
+        "areas",
+        "addresses",
+        "omit_email",
+        "languages",
+        "places",
+        "phones",
+    }
+)
+ORGANIZATION_KEYS = SPEC_KEYS | {"services"}
+SERVICE_KEYS = SPEC_KEYS | {"key", "name", "summary", "kinds", "confidential_address"}
+HELPLINE_KEYS = frozenset(
+    {"number", "organization", "service", "name", "scope", "url", "skip"}
+    | {"extra_needs", "offers", "remote", "areas", "languages"}
+)
+
+
+def check_keys(where: str, table: Json, allowed: frozenset[str]) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise CurationError(f"{where}: unknown key(s) {', '.join(unknown)}")
 
 
 # --- sources -------------------------------------------------------------------------------------
@@ -81,7 +116,7 @@ def _tsv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(file, delimiter="\t"))
 
 
-def refresh_coordinates(geo: Path, wanted: Iterable[tuple[str, str]]) -> None:
+def refresh_coordinates(geo: Path, wanted: Iterable[tuple[str, str]], into: Path) -> None:
     """Copy the centroids of the postcodes and municipalities used into coordinates.tsv."""
     postcodes = {row["postcode"]: row for row in _tsv(geo / "be_postcodes.tsv")}
     municipalities = {row["name_fr"]: row for row in _tsv(geo / "be_municipalities.tsv")}
@@ -97,7 +132,7 @@ def refresh_coordinates(geo: Path, wanted: Iterable[tuple[str, str]]) -> None:
             region = postcodes[first]["region"] if first in postcodes else ""
             place = (kind, key, row["name_fr"], region, row["lat"], row["lon"])
             places.append((*place, "Statbel municipality, GeoNames position"))
-    with COORDINATES.open("w", encoding="utf-8", newline="") as file:
+    with into.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file, delimiter="\t", lineterminator="\n")
         writer.writerow(COORDINATE_COLUMNS)
         writer.writerows(places)
@@ -213,7 +248,7 @@ class Draft:
                 "id": derived_id("language", sid, code),
                 "service_id": sid,
                 "code": code,
-                "name": pycountry.languages.get(alpha_2=code).name,
+                "name": language_name(code),
             }
             for code in self.languages
         ]
@@ -268,6 +303,14 @@ class Draft:
             for url, page_date in self.sources.items()
         ]
         return record
+
+
+def language_name(code: str) -> str:
+    language = pycountry.languages.get(alpha_2=code)
+    if language is None:
+        raise CurationError(f"{code!r} is not an ISO 639-1 language code")
+    name: str = language.name
+    return name
 
 
 def digits(number: str) -> str:
@@ -329,12 +372,14 @@ class Builder:
 
     def organization_services(self, org: Json) -> None:
         curated: Json = self.curation.get("organizations", {}).get(org["id"], {})
+        check_keys(f"organizations.{org['id']}", curated, ORGANIZATION_KEYS)
         defaults = {key: value for key, value in curated.items() if key != "services"}
-        specs = curated.get("services") or [{"key": "main"}]
+        specs: list[Json] = curated.get("services") or [{"key": "main"}]
         covered: set[str] = set()
         for spec in specs:
-            merged = {**defaults, **spec}
-            kinds = merged.get("kinds", org["service_kinds"])
+            check_keys(f"organizations.{org['id']}.services", spec, SERVICE_KEYS)
+            merged: Json = {**defaults, **spec}
+            kinds: list[str] = merged["kinds"] if "kinds" in merged else org["service_kinds"]
             if not set(kinds) <= set(org["service_kinds"]):
                 raise CurationError(f"{org['id']}/{spec['key']}: kinds not in the file: {kinds}")
             covered |= set(kinds)
@@ -353,7 +398,7 @@ class Builder:
         draft = Draft(
             key=f"{org['id']}:{spec['key']}",
             org=self.org_object(org),
-            name=spec.get("name", org["name"]),
+            name=spec["name"] if split else org["name"],
             description=description,
             url=org["website"],
             alert=self.alert(org),
@@ -442,7 +487,9 @@ class Builder:
             draft.locations.append(self.location(draft, city, addresses.get(city), confidential))
 
     def location(self, draft: Draft, city: str, address: Json | None, confidential: bool) -> Json:
-        municipality = self.curation["places"][city]
+        municipality = self.curation["places"].get(city)
+        if municipality is None:
+            raise CurationError(f"{draft.key}: no [places] entry for the file's city {city!r}")
         postcode = address["postal_code"] if address else ""
         kind, key = ("postcode", postcode) if postcode else ("municipality", municipality)
         self.wanted.add((kind, key))
@@ -456,11 +503,15 @@ class Builder:
             "name": f"{org_name} (confidential address)" if confidential else org_name,
         }
         if self.coordinates is not None:
-            place = self.coordinates[(kind, key)]
+            place = self.coordinates.get((kind, key))
+            if place is None:
+                raise CurationError(f"coordinates.tsv has no {kind} {key}: run with --geo")
             what = f"postcode {key}" if kind == "postcode" else "municipality"
             location["description"] = (
                 f"Approximate position: the centre of {what} {place.name}, not the street address."
             )
+            if not confidential:
+                location["name"] = f"{org_name}, {place.name}"
             location["latitude"] = place.latitude
             location["longitude"] = place.longitude
         if address:
@@ -492,11 +543,15 @@ class Builder:
         )
         if source is None:
             raise CurationError(f"helpline {line['number']} is not in the research file")
+        check_keys(f"helplines {line['number']}", line, HELPLINE_KEYS)
         if "skip" in line:
             return
         organization = line["organization"]
         if isinstance(organization, str):
-            draft = self.drafts[f"{organization}:{line.get('service', 'main')}"]
+            draft_key = f"{organization}:{line.get('service', 'main')}"
+            if draft_key not in self.drafts:
+                raise CurationError(f"helpline {line['number']}: no service {draft_key}")
+            draft = self.drafts[draft_key]
         else:
             draft = self.new_helpline_service(line, source, organization)
         draft.add_codes("need.crisis_line", "offers.remote")
@@ -556,14 +611,18 @@ def welcome_codes(serves_undocumented: bool | None) -> list[str]:
     return everyone if serves_undocumented else everyone[1:]
 
 
-def build(*, geo: Path | None = None) -> bytes:
-    research = json.loads(RESEARCH.read_text(encoding="utf-8"))
-    curation = tomllib.loads(CURATION.read_text(encoding="utf-8"))
+def build(*, source: Path = SOURCE, geo: Path | None = None) -> bytes:
+    """The bytes of belgium.json built from the `source` folder."""
+    research = json.loads((source / RESEARCH).read_text(encoding="utf-8"))
+    try:
+        curation = tomllib.loads((source / CURATION).read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise CurationError(f"{CURATION}: {error}") from None
     if geo is not None:
         probe = Builder(research, curation, coordinates=None)
         probe.build()
-        refresh_coordinates(geo, probe.wanted)
-    builder = Builder(research, curation, coordinates=read_coordinates(COORDINATES))
+        refresh_coordinates(geo, probe.wanted, source / COORDINATES)
+    builder = Builder(research, curation, coordinates=read_coordinates(source / COORDINATES))
     records = builder.build()
     return (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
@@ -571,13 +630,14 @@ def build(*, geo: Path | None = None) -> bytes:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=BELGIUM, help="where to write the records")
+    parser.add_argument("--source", type=Path, default=SOURCE, help="folder of the sources")
     parser.add_argument(
         "--geo", type=Path, help="folder of be_postcodes.tsv, be_municipalities.tsv"
     )
     arguments = parser.parse_args(argv)
     try:
-        output = build(geo=arguments.geo)
-    except (CurationError, KeyError) as error:
+        output = build(source=arguments.source, geo=arguments.geo)
+    except CurationError as error:
         print(f"build_bundled: {error}", file=sys.stderr)
         return 1
     arguments.out.write_bytes(output)

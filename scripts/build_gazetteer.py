@@ -36,6 +36,8 @@ MAJOR_CITY = 200_000
 FUZZY_POPULATION = 50_000
 """Typos are forgiven for Belgian names and for foreign places this big."""
 MERGE_KM = 8.0
+GERMAN_SPEAKING = {"63001", "63012", "63013", "63023", "63040", "63048", "63061", "63067", "63087"}
+"""Their name_nl column holds the German name, the one to show."""
 COMMON_NAMES = {"21004": ("Bxl",), "21012": ("Molenbeek",), "21014": ("Sint-Joost", "Saint-Josse")}
 """Short names everyone in Brussels uses that the sources lack (GeoNames gives "Molenbeek" to a
 village near Leuven); they count as official names of these municipalities."""
@@ -90,6 +92,12 @@ def region_of_province(province: str) -> str:
     return "BE-VLG" if province.startswith("BE-V") else "BE-WAL"
 
 
+def display_name(row: dict[str, str], region: str) -> str:
+    """The name the municipality goes by locally (French in Brussels, as its postcodes are)."""
+    dutch = region == "BE-VLG" or row["refnis"] in GERMAN_SPEAKING
+    return (row["name_nl"] if dutch else row["name_fr"]) or row["name_nl"] or row["name_fr"]
+
+
 def read_tsv(path: Path) -> Iterator[dict[str, str]]:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8", newline="") as handle:
@@ -110,13 +118,14 @@ def municipalities(source: Path) -> tuple[list[Entry], dict[int, list[int]]]:
     for row in read_tsv(source / "be_municipalities.tsv"):
         province = province_of_refnis(row["refnis"])
         codes = [int(code) for code in row["postcodes"].split(",")]
+        region = region_of_province(province) if province else "BE-BRU"
         entry = Entry(
-            row["name_nl"] or row["name_fr"],
+            display_name(row, region),
             float(row["lat"]),
             float(row["lon"]),
             "BE",
             "municipality",
-            region_of_province(province) if province else "BE-BRU",
+            region,
             province,
             codes[0],
         )
@@ -287,6 +296,9 @@ def build(source: Path) -> dict[str, npt.NDArray[np.generic]]:
         for code in codes:
             muni_names[code] |= munis[m].keys
     localities = postcode_localities(source, province_of_postcode)
+    listed = {entry.postcode for entry in localities}
+    for m, codes in muni_postcodes.items():
+        munis[m].postcode = next(code for code in codes if code in listed)
     rows = list(read_tsv(source / "places_eu.tsv.gz"))
     places_be = merge_geonames_belgium(
         [r for r in rows if r["cc"] == "BE"], munis + localities, localities
@@ -341,9 +353,6 @@ def build(source: Path) -> dict[str, npt.NDArray[np.generic]]:
         "country": np.array([countries.index(e.country) for e in entries], dtype=np.uint8),
         "countries": np.array(countries, dtype="<U2"),
         "region": np.array([REGIONS.index(e.region or None) for e in entries], dtype=np.uint8),
-        "province": np.array(
-            [PROVINCES.index(e.province) + 1 if e.province else 0 for e in entries], dtype=np.uint8
-        ),
         "kind": np.array([KINDS.index(e.kind) for e in entries], dtype=np.uint8),
         "postcode": np.array([e.postcode for e in entries], dtype=np.uint16),
         "population": np.array([e.population for e in entries], dtype=np.uint32),

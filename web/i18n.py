@@ -1,7 +1,7 @@
 """Translations: the seven interface languages, language choice, Babel catalogs read at start-up.
 
 Catalogs are plain gettext `.po` files under `web/locale/<lang>/LC_MESSAGES/<domain>.po`, read with
-Babel (no compile step, so a fresh clone works as it is). Two domains:
+Babel (no compile step, so a fresh clone works as it is). Three domains:
 
 - `messages`: the website's own words (templates, form errors);
 - `matcher`: reasons, cautions and notices of the matcher, shared by the JSON API and the pages;
@@ -65,17 +65,24 @@ def _accepted(header: str) -> list[str]:
     """Accept-Language tags, best first (stable for equal weights); malformed parts are skipped."""
     weighted: list[tuple[float, int, str]] = []
     for position, part in enumerate(header.split(",")):
-        tag, _, params = part.strip().partition(";")
-        weight = 1.0
-        params = params.strip()
-        if params.startswith("q="):
-            try:
-                weight = float(params[2:])
-            except ValueError:
-                continue
-        if tag and tag != "*" and weight > 0:
+        tag, *params = (piece.strip() for piece in part.split(";"))
+        weight = _weight(params)
+        if tag and tag != "*" and weight is not None and weight > 0:
             weighted.append((-weight, position, tag))
     return [tag for _, _, tag in sorted(weighted)]
+
+
+def _weight(params: list[str]) -> float | None:
+    """The `q` weight among a tag's parameters (1 when absent), or None when it is malformed."""
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                weight = float(value.strip())
+            except ValueError:
+                return None
+            return weight if 0 <= weight <= 1 else None
+    return 1.0
 
 
 def _english_plural(n: int) -> int:
@@ -106,12 +113,16 @@ class Translator:
         return text.format(n=n, **params)
 
 
-@cache
 def translator(lang: str, domain: str = "messages") -> Translator:
     """The translator for `lang` (any tag; unsupported ones give English) and `domain`."""
-    code = supported(lang) or DEFAULT_LANGUAGE
     if domain not in DOMAINS:
         raise ValueError(f"unknown translation domain {domain!r}")
+    return _load(supported(lang) or DEFAULT_LANGUAGE, domain)
+
+
+@cache
+def _load(code: str, domain: str) -> Translator:
+    """Read one catalog once; keyed by supported language only, so the cache stays small."""
     path = LOCALE_DIR / code / "LC_MESSAGES" / f"{domain}.po"
     if code == DEFAULT_LANGUAGE or not path.exists():
         return Translator(code, {})

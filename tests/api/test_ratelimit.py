@@ -171,10 +171,23 @@ def test_bad_settings_name_the_field(field: str, value: str, expected: str) -> N
     assert field in str(raised.value)
 
 
-def test_match_is_rate_limited(tmp_path: pytest.TempPathFactory) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/m.db", rate_match="2/minute")
+def test_match_is_rate_limited(database_url: str) -> None:
+    settings = Settings(database_url=database_url, rate_match="2/minute")
     with TestClient(create_app(settings), client=(ADDRESS, 1)) as client:
         codes = [client.post("/v1/match", json={}).status_code for _ in range(3)]
         other = TestClient(client.app, client=("198.51.100.9", 1)).post("/v1/match", json={})
     assert codes == [200, 200, 429]
     assert other.status_code == 200
+
+
+def test_public_search_page_is_rate_limited_with_a_page(database_url: str) -> None:
+    settings = Settings(database_url=database_url, rate_match="1/minute")
+    with TestClient(create_app(settings), client=(ADDRESS, 1)) as client:
+        first = client.post("/search", data={"needs": "housing"})
+        refused = client.post("/search", data={"needs": "housing"})
+    assert first.status_code == 200
+    assert refused.status_code == 429
+    assert refused.headers["content-type"].startswith("text/html")
+    assert int(refused.headers["retry-after"]) >= 1
+    assert 'id="quick-exit"' in refused.text
+    assert ADDRESS not in refused.text

@@ -13,8 +13,8 @@ from directory.database import session_scope
 from directory.errors import ImportFailed
 from directory.hsds_files import read_records
 from directory.importer import import_records
-from directory.repository import service_records
-from directory.taxonomy import KNOWN, term_id
+from directory.repository import confidential_location_ids, service_records
+from directory.taxonomy import GEO_TAXONOMY_ID, KNOWN, term_id
 from tests.builders import attribute, service_record
 from tests.conftest import FIXTURES, row_counts
 
@@ -246,3 +246,47 @@ def test_official_csv_package_broken_foreign_keys_are_named(tmp_path: Path, engi
     messages = failure(engine, read_records(folder))
     assert any("location.organization_id: no organization with id" in m for m in messages), messages
     assert all(m.startswith("record 0 (id ac148810-d857-441c-9679-408f346de14b)") for m in messages)
+
+
+def _location_mark(record: dict[str, Any], code: str) -> dict[str, Any]:
+    """An attribute with foreign term and taxonomy ids on the record's first location."""
+    location: dict[str, Any] = record["service_at_locations"][0]["location"]
+    mark = attribute(location["id"], code)
+    mark["link_entity"] = "location"
+    mark["taxonomy_term_id"] = mark["taxonomy_term"]["id"] = "0d0d0d0d-0000-4000-8000-000000000001"
+    mark["taxonomy_term"]["taxonomy_id"] = "0d0d0d0d-0000-4000-8000-000000000002"
+    location["attributes"] = [mark]
+    return location
+
+
+def test_location_attributes_are_recognised_by_code_too(engine: Engine) -> None:
+    record = service_record("Approximate place")
+    location = _location_mark(record, "geo.approximate")
+    run_import(engine, [record])
+    with engine.connect() as connection:
+        (stored,) = service_records(connection, [record["id"]])
+    (mark,) = stored["service_at_locations"][0]["location"]["attributes"]
+    assert mark["link_id"] == location["id"]
+    assert mark["taxonomy_term_id"] == KNOWN["geo.approximate"].id
+    assert mark["taxonomy_term"]["taxonomy_id"] == GEO_TAXONOMY_ID
+
+
+def test_a_confidential_location_with_foreign_term_ids_stays_hidden(engine: Engine) -> None:
+    record = service_record("Hidden shelter")
+    location = _location_mark(record, "privacy.confidential_address")
+    run_import(engine, [record])
+    with engine.connect() as connection:
+        assert confidential_location_ids(connection) == {location["id"]}
+        (public,) = service_records(connection, [record["id"]])
+    assert public["service_at_locations"] == []
+
+
+def test_an_unknown_geo_code_is_an_error(engine: Engine) -> None:
+    record = service_record("Exact place")
+    _location_mark(record, "geo.exact")
+    messages = failure(engine, [record])
+    assert any(
+        "service_at_locations[0].location.attributes[0].taxonomy_term.code" in m
+        and "unknown passerelle code 'geo.exact'" in m
+        for m in messages
+    ), messages

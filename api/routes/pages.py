@@ -1,0 +1,319 @@
+"""The public website: search form, results, service pages, referral sheet, safety and about pages.
+
+Every page works without JavaScript, sets no cookie, and is answered with the privacy headers of
+`api.privacy`. Searches and referral sheets are made by POST, so no URL, history entry or server
+log holds what a person asked. Nothing from a form is logged or stored.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
+from sqlalchemy import Connection
+
+from api.deps import ConnectionDep, SettingsDep
+from api.match_models import MatchRequest, MatchResponse
+from api.matching import MatchService
+from api.ratelimit import rate_limited
+from api.settings import Settings
+from directory import repository
+from directory.errors import InvalidInput, NotFound
+from directory.taxonomy import Need
+from web import search_form
+from web.i18n import negotiate, translator
+from web.rendering import STATIC, render
+from web.search_form import SearchForm
+from web.service_view import ServiceView, language_name, service_view
+
+router = APIRouter(include_in_schema=False)
+
+MAX_SHEET = 30
+FORM_FIELDS = frozenset(
+    {"place", "postcode", "needs", "languages", "documentation_status", "goal", "gender", "age",
+     "in_danger_now", "controlled_by_someone", "anonymous_only", "free_only", "text"}
+)  # fmt: skip
+LangQuery = Annotated[str | None, Query(max_length=35)]
+FIELD_IDS = {
+    "needs": "needs-field",
+    "languages": "languages-field",
+    "documentation_status": "status-field",
+    "goal": "goal-field",
+    "gender": "gender-field",
+}
+"""Where an error's link in the summary leads, for fields that are groups of choices."""
+
+
+def _mark_page(request: Request) -> None:
+    request.scope["passerelle.page"] = True
+
+
+def _lang(request: Request, explicit: str | None) -> str:
+    return negotiate(explicit, request.headers.get("accept-language"))
+
+
+def page(
+    request: Request,
+    settings: Settings,
+    name: str,
+    *,
+    lang: str,
+    status_code: int = 200,
+    switch_path: str = "/",
+    **context: Any,
+) -> HTMLResponse:
+    html = render(
+        name,
+        lang=lang,
+        quick_exit_url=settings.quick_exit_url,
+        switch_path=switch_path,
+        **context,
+    )
+    return HTMLResponse(html, status_code=status_code)
+
+
+def _form_context(form: SearchForm, lang: str) -> dict[str, Any]:
+    messages = translator(lang)
+    return {
+        "form": form,
+        "errors": {name: messages(text) for name, text in form.errors.items()},
+        "field_ids": FIELD_IDS,
+        "needs": search_form.NEEDS,
+        "statuses": search_form.STATUSES,
+        "goals": search_form.GOALS,
+        "genders": search_form.GENDERS,
+        "common_languages": search_form.COMMON_LANGUAGES,
+        "other_languages": sorted(
+            ((code, language_name(code, lang)) for code in search_form.OTHER_LANGUAGES),
+            key=lambda pair: pair[1].casefold(),
+        ),
+        "language_name": lambda code: language_name(code, lang),
+    }
+
+
+@router.get("/", response_class=HTMLResponse)
+def search_page(request: Request, settings: SettingsDep, lang: LangQuery = None) -> HTMLResponse:
+    _mark_page(request)
+    chosen = _lang(request, lang)
+    return page(
+        request, settings, "search.html", lang=chosen, **_form_context(SearchForm(), chosen)
+    )
+
+
+def _field_of(location: Sequence[Any]) -> str:
+    """The form field a validation error's `loc` points at (`form` when none does)."""
+    for part in reversed(location):
+        if isinstance(part, str) and part in FORM_FIELDS:
+            return part
+    return "form"
+
+
+FIELD_MESSAGES: dict[str, str] = {
+    "place": search_form.N_(
+        "We do not know this place. Please check the spelling, or give a postcode."
+    ),
+    "postcode": search_form.N_("We do not know this postcode. Please check it, or give a town."),
+    "languages": search_form.N_("Please pick from the list."),
+    "needs": search_form.N_("Please pick from the list."),
+    "age": search_form.N_("Please write your age as a number, for example 24."),
+    "text": search_form.N_("Please write a shorter text (at most 1000 characters)."),
+    "form": search_form.N_("Something in the form could not be used. Please check your answers."),
+}
+
+
+def _add_errors(form: SearchForm, locations: Iterable[Sequence[Any]]) -> None:
+    for location in locations:
+        name = _field_of(location)
+        form.errors.setdefault(name, FIELD_MESSAGES.get(name, FIELD_MESSAGES["form"]))
+
+
+def _match(request: Request, form: SearchForm, lang: str) -> MatchResponse | None:
+    """The matcher's answer, or None with the form's errors filled in."""
+    try:
+        match_request = MatchRequest.model_validate(search_form.match_body(form, lang=lang))
+    except ValidationError as error:
+        _add_errors(form, (item["loc"] for item in error.errors()))
+        return None
+    try:
+        answer: MatchResponse = request.app.state.matching.match(match_request, lang)
+    except InvalidInput as error:
+        _add_errors(
+            form, ((*item.where.split("."), *item.field.split(".")) for item in error.errors)
+        )
+        if not error.errors:
+            form.errors.setdefault("form", FIELD_MESSAGES["form"])
+        if "place" in form.errors and form.place:
+            form.suggestions = _suggestions(request, form.place)
+        return None
+    return answer
+
+
+def _suggestions(request: Request, name: str) -> list[str]:
+    """Known places whose names are close to an unknown one."""
+    matching: MatchService = request.app.state.matching
+    return matching.places.suggest(name) if matching.places else []
+
+
+@router.post(
+    "/search", response_class=HTMLResponse, dependencies=[Depends(rate_limited("match", page=True))]
+)
+async def search(
+    request: Request, settings: SettingsDep, connection: ConnectionDep
+) -> HTMLResponse:
+    _mark_page(request)
+    sent = await request.form()
+    items = [(name, value) for name, value in sent.multi_items() if isinstance(value, str)]
+    lang = _lang(request, next((value for name, value in items if name == "lang"), None))
+    form = search_form.read_form(items)
+    answer = None if form.errors else _match(request, form, lang)
+    if answer is None:
+        return page(
+            request, settings, "search.html", lang=lang, status_code=422,
+            **_form_context(form, lang),
+        )  # fmt: skip
+    ids = [result.service.id for result in answer.results]
+    views = {view.id: view for view in _views(connection, ids, lang)}
+    results = [
+        {
+            "view": views.get(result.service.id) or _summary_view(result, lang),
+            "reasons": result.reasons,
+            "cautions": result.cautions,
+        }
+        for result in answer.results
+    ]
+    return page(
+        request, settings, "results.html", lang=lang,
+        results=results, notices=answer.notices, unmet=answer.unmet_needs,
+        **_form_context(form, lang),
+    )  # fmt: skip
+
+
+def _summary_view(result: Any, lang: str) -> ServiceView:
+    """A service the directory no longer holds (changed since the index was built): what the
+    matcher's answer says of it."""
+    service = result.service
+    record = {
+        "id": service.id,
+        "name": service.name,
+        "organization": {"name": service.organization.name},
+        "languages": [{"code": code} for code in service.languages],
+        "phones": [{"number": number} for number in service.phones],
+        "url": service.url,
+    }
+    return service_view(record, lang)
+
+
+def _views(connection: Connection, ids: Sequence[str], lang: str) -> list[ServiceView]:
+    """Public, active services of `ids`, in that order."""
+    records = repository.service_records(connection, list(dict.fromkeys(ids)))
+    return [service_view(record, lang) for record in records if record.get("status") == "active"]
+
+
+@router.get("/services/{service_id}", response_class=HTMLResponse)
+def service_page(
+    request: Request,
+    service_id: str,
+    settings: SettingsDep,
+    connection: ConnectionDep,
+    lang: LangQuery = None,
+) -> HTMLResponse:
+    _mark_page(request)
+    chosen = _lang(request, lang)
+    views = _views(connection, [service_id[:64]], chosen)
+    if not views:
+        raise NotFound(f"No service {service_id!r}")
+    return page(
+        request, settings, "service.html", lang=chosen, view=views[0],
+        switch_path=f"/services/{views[0].id}",
+    )  # fmt: skip
+
+
+def _qr_url(view: ServiceView, settings: Settings) -> str | None:
+    if view.url:
+        return view.url
+    if settings.public_base_url:
+        return f"{settings.public_base_url.rstrip('/')}/services/{view.id}"
+    return None
+
+
+@router.post(
+    "/referral",
+    response_class=HTMLResponse,
+    dependencies=[Depends(rate_limited("forms", page=True))],
+)
+async def referral(
+    request: Request, settings: SettingsDep, connection: ConnectionDep
+) -> HTMLResponse:
+    _mark_page(request)
+    sent = await request.form()
+    lang = _lang(request, str(sent.get("lang") or "") or None)
+    ids = [str(value)[:64] for value in sent.getlist("service") if isinstance(value, str)]
+    views = _views(connection, ids[:MAX_SHEET], lang) if ids else []
+    context: dict[str, Any] = {
+        "views": views,
+        "qr_urls": {view.id: _qr_url(view, settings) for view in views},
+        "today": date.today().isoformat(),
+        "base_url": settings.public_base_url,
+    }
+    if views and sent.get("format") == "file":
+        html = render(
+            "referral_file.html", lang=lang, stylesheet=(STATIC / "site.css").read_text(),
+            **context,
+        )  # fmt: skip
+        return HTMLResponse(
+            html, headers={"Content-Disposition": 'attachment; filename="services.html"'}
+        )
+    status = 200 if views else 422
+    return page(request, settings, "referral.html", lang=lang, status_code=status, **context)
+
+
+@router.get("/safety", response_class=HTMLResponse)
+def safety_page(request: Request, settings: SettingsDep, lang: LangQuery = None) -> HTMLResponse:
+    _mark_page(request)
+    return page(request, settings, "safety.html", lang=_lang(request, lang), switch_path="/safety")
+
+
+@router.get("/about", response_class=HTMLResponse)
+def about_page(
+    request: Request, settings: SettingsDep, connection: ConnectionDep, lang: LangQuery = None
+) -> HTMLResponse:
+    _mark_page(request)
+    chosen = _lang(request, lang)
+    answer: MatchResponse = request.app.state.matching.match(
+        MatchRequest(needs=[Need.crisis_line], limit=20), chosen
+    )
+    ids = [result.service.id for result in answer.results if "crisis_line" in result.matched_needs]
+    lines = [view for view in _views(connection, ids, chosen) if view.phones]
+    return page(request, settings, "about.html", lang=chosen, switch_path="/about", helplines=lines)
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    return Response((STATIC / "favicon.svg").read_bytes(), media_type="image/svg+xml")
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    """People's pages show errors as a page in their language, never as JSON."""
+    settings: Settings = request.app.state.settings
+    lang = _lang(request, request.query_params.get("lang"))
+    messages = translator(lang)
+    if status == 404:
+        title = messages("This page does not exist")
+        text = messages("The page or service you asked for is not in the directory (any more).")
+    else:
+        title = messages("Sorry, something went wrong")
+        text = messages("Please try again in a moment. Nothing you entered was kept.")
+    return page(
+        request, settings, "message.html", lang=lang, status_code=status, title=title,
+        message=text,
+    )  # fmt: skip
+
+
+def install(app: FastAPI) -> None:
+    """Register the pages, the static files and the error page on `app`."""
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.state.error_page = error_page

@@ -1,0 +1,80 @@
+"""Every word of the website exists in every language: no page falls back to English by accident."""
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+from web.i18n import AWAITING_REVIEW, LANGUAGES, LOCALE_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _extractor() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "extract_messages", ROOT / "scripts" / "extract_messages.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _catalog(lang: str) -> dict[str, str | tuple[str, ...]]:
+    with (LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    found: dict[str, str | tuple[str, ...]] = {}
+    for message in catalog:
+        if message.id and not message.fuzzy:
+            key = message.id[0] if isinstance(message.id, tuple | list) else message.id
+            string = message.string
+            found[str(key)] = tuple(string) if isinstance(string, tuple | list) else str(string)
+    return found
+
+
+def _used() -> dict[str, str | tuple[str, ...]]:
+    """msgid -> msgid (or singular -> (singular, plural)) of every string the templates use."""
+    used: dict[str, str | tuple[str, ...]] = {}
+    catalog: Catalog = _extractor().catalog()
+    for message in catalog:
+        if isinstance(message.id, tuple | list):
+            used[str(message.id[0])] = tuple(str(part) for part in message.id)
+        elif message.id:
+            used[str(message.id)] = str(message.id)
+    return used
+
+
+def test_the_template_lists_every_string_the_pages_use() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "extract_messages.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert len(_used()) > 100
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_string_is_translated(lang: str) -> None:
+    catalog = _catalog(lang)
+    for msgid, source in _used().items():
+        translated = catalog.get(msgid)
+        assert translated, f"{lang}: missing {msgid!r}"
+        forms = translated if isinstance(translated, tuple) else (translated,)
+        assert all(forms), f"{lang}: empty translation of {msgid!r}"
+        wanted = set(PLACEHOLDER.findall(source if isinstance(source, str) else source[1]))
+        for form in forms:
+            assert set(PLACEHOLDER.findall(form)) == wanted, f"{lang}: placeholders of {msgid!r}"
+
+
+@pytest.mark.parametrize("lang", sorted(AWAITING_REVIEW))
+def test_catalogs_awaiting_review_say_so(lang: str) -> None:
+    header = (LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po").read_text().split("msgid", 1)[0]
+    assert "awaits review by a native speaker" in header

@@ -1,0 +1,61 @@
+"""Server-side pages: one Jinja2 environment, every string through the `messages` catalog.
+
+Templates call `_("English text", name=value)`; the page's language decides the catalog. Nothing
+here reads a request: `api/routes/pages.py` passes what a page needs.
+"""
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import segno
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from web.i18n import AWAITING_REVIEW, LANGUAGES, NATIVE_NAMES, translator
+from web.labels import need_label, term_description
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        languages=LANGUAGES,
+        native_names=NATIVE_NAMES,
+        awaiting_review=AWAITING_REVIEW,
+        qr_svg=qr_svg,
+    )
+    return env
+
+
+def qr_svg(url: str, title: str) -> Markup:
+    """A QR code of `url` as inline SVG (drawn here: nothing is fetched from anywhere)."""
+    code = segno.make(url, error="m")
+    svg = code.svg_inline(scale=4, border=2, omitsize=True, title=title, svgclass="qr-code")
+    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+
+
+def render(name: str, *, lang: str, **context: Any) -> str:
+    """The page `name` in `lang`, with `_`, `need_label` and `term_description` in that language."""
+    messages = translator(lang)
+    return (
+        environment()
+        .get_template(name)
+        .render(
+            _=messages.gettext,
+            ngettext=messages.ngettext,
+            lang=lang,
+            need_label=lambda word: need_label(word, lang),
+            term_description=lambda code: term_description(code, lang),
+            **context,
+        )
+    )

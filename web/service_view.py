@@ -1,0 +1,169 @@
+"""What the pages show of one service: public facts from its HSDS record, in the reader's language.
+
+Built from records read through `repository.public_fetch`, so a confidential location is already
+gone; a service marked `privacy.confidential_address` shows its service area and phone only.
+Every detail of a service nobody has confirmed yet (`assured_date` empty) is marked "not verified"
+with the source it was read from.
+"""
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from web.labels import term_name
+
+URL = re.compile(r"https?://[^\s<>\"'()\[\]]+[^\s<>\"'()\[\].,;:!?]")
+NOT_CONFIRMED = re.compile(r"not (yet )?(confirmed|verified)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    number: str
+    tel: str
+    note: str | None
+    verified: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceView:
+    id: str
+    name: str
+    organization: str
+    description: str | None
+    url: str | None
+    email: str | None
+    phones: tuple[Phone, ...]
+    addresses: tuple[str, ...]
+    areas: tuple[str, ...]
+    hours: tuple[str, ...]
+    bring: tuple[str, ...]
+    languages: tuple[str, ...]
+    verified: bool
+    assured_date: str | None
+    sources: tuple[str, ...]
+    confidential: bool
+
+
+def tel_uri(number: str) -> str:
+    """`tel:` form of a printed number: a leading + and the digits ("+32 (0)2" drops the (0))."""
+    digits = re.sub(r"[^\d+]", "", number.replace("(0)", ""))
+    return "tel:" + (digits[0] + digits[1:].replace("+", "") if digits else "")
+
+
+@cache
+def language_name(code: str, lang: str) -> str:
+    """`ro` in French: "roumain"; a code Babel does not know stays as it is."""
+    try:
+        name = Locale.parse(lang).languages.get(code)
+    except (UnknownLocaleError, ValueError):
+        name = None
+    return name or code
+
+
+def _codes(record: Mapping[str, Any]) -> set[str]:
+    codes: set[str] = set()
+    for attribute in record.get("attributes") or ():
+        term = attribute.get("taxonomy_term") or {}
+        if term.get("code"):
+            codes.add(str(term["code"]))
+    return codes
+
+
+def _address(address: Mapping[str, Any]) -> str:
+    street = ", ".join(str(address[k]) for k in ("address_1", "address_2") if address.get(k))
+    town = " ".join(str(address[k]) for k in ("postal_code", "city") if address.get(k))
+    return ", ".join(part for part in (street, town) if part)
+
+
+def _locations(record: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
+    for link in record.get("service_at_locations") or ():
+        if link.get("location"):
+            yield link["location"]
+
+
+def _phones(record: Mapping[str, Any], verified: bool) -> tuple[Phone, ...]:
+    found: dict[str, Phone] = {}
+    rows = [*(record.get("phones") or ())]
+    for location in _locations(record):
+        rows.extend(location.get("phones") or ())
+    for row in rows:
+        number = str(row.get("number") or "").strip()
+        if not number or number in found:
+            continue
+        note = row.get("description") or None
+        sure = verified and not (note and NOT_CONFIRMED.search(str(note)))
+        found[number] = Phone(number, tel_uri(number), note and str(note), sure)
+    return tuple(found.values())
+
+
+def _hours(record: Mapping[str, Any]) -> tuple[str, ...]:
+    rows = [*(record.get("schedules") or ())]
+    for link in record.get("service_at_locations") or ():
+        rows.extend(link.get("schedules") or ())
+    texts = (str(row.get("description") or "").strip() for row in rows)
+    return tuple(dict.fromkeys(text for text in texts if text))
+
+
+def _bring(record: Mapping[str, Any], codes: set[str], lang: str) -> tuple[str, ...]:
+    documents = [
+        str(row.get("document") or "").strip() for row in record.get("required_documents") or ()
+    ]
+    required = [term_name(code, lang) for code in sorted(codes) if code.startswith("requires.")]
+    return tuple(dict.fromkeys(text for text in [*required, *documents] if text))
+
+
+def _sources(record: Mapping[str, Any]) -> tuple[str, ...]:
+    texts = [str(record.get("description") or "")]
+    texts.extend(str(row.get("description") or "") for row in record.get("phones") or ())
+    urls = [match.group(0) for text in texts for match in URL.finditer(text)]
+    if record.get("url"):
+        urls.insert(0, str(record["url"]))
+    return tuple(dict.fromkeys(urls))
+
+
+def service_view(record: Mapping[str, Any], lang: str) -> ServiceView:
+    codes = _codes(record)
+    verified = bool(record.get("assured_date"))
+    confidential = "privacy.confidential_address" in codes
+    addresses = (
+        ()
+        if confidential
+        else tuple(
+            text
+            for location in _locations(record)
+            for text in (_address(a) for a in location.get("addresses") or ())
+            if text
+        )
+    )
+    areas = tuple(
+        str(area.get("name") or area.get("extent") or "")
+        for area in record.get("service_areas") or ()
+        if area.get("name") or area.get("extent")
+    )
+    organization = record.get("organization") or {}
+    return ServiceView(
+        id=str(record["id"]),
+        name=str(record.get("name") or ""),
+        organization=str(organization.get("name") or ""),
+        description=record.get("description") or None,
+        url=record.get("url") or None,
+        email=record.get("email") or None,
+        phones=_phones(record, verified),
+        addresses=tuple(dict.fromkeys(addresses)),
+        areas=areas,
+        hours=_hours(record),
+        bring=_bring(record, codes, lang),
+        languages=tuple(
+            language_name(str(row["code"]), lang)
+            for row in record.get("languages") or ()
+            if row.get("code")
+        ),
+        verified=verified,
+        assured_date=str(record["assured_date"]) if record.get("assured_date") else None,
+        sources=_sources(record),
+        confidential=confidential,
+    )

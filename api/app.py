@@ -7,15 +7,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.matching import MatchService, places_for_matching
 from api.nul_guard import RejectNulCharacters
 from api.privacy import PrivacyHeaders
 from api.ratelimit import RateLimits
-from api.routes import health, hsds, match, pages
+from api.routes import curator, health, hsds, match, pages, partner, portal
 from api.settings import Settings, get_settings
 from directory.database import make_engine
+from web.portal_pages import STATIC
 
 log = logging.getLogger("passerelle")
 
@@ -56,4 +58,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(hsds.router)
     app.include_router(match.router)
     pages.install(app)
+    app.include_router(partner.router)
+    app.include_router(curator.router)
+    app.include_router(portal.router)
+    app.include_router(portal.public_router)
+    if not any(getattr(route, "path", None) == "/static" for route in app.routes):
+        app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -12,6 +12,7 @@ import uvicorn
 from rich.progress import Progress
 from sqlalchemy.engine import Engine
 
+from api import cli_accounts
 from api.settings import Settings, get_settings
 from directory import bundled, exporter, importer
 from directory.database import make_engine, session_scope, upgrade_schema
@@ -135,6 +136,9 @@ def migrate() -> None:
     """Bring the database's schema up to date, and nothing else."""
     _engine(get_settings())
     typer.echo("The database schema is up to date.")
+
+
+cli_accounts.register(app)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from directory.hsds_tree import (
     assemble,
 )
 from directory.models import HSDS_TABLES
+from directory.suspensions import suspended_ids_query, suspended_service_ids
 from directory.taxonomy import KNOWN, TAXONOMIES, term_id
 
 CHUNK = 500
@@ -167,16 +168,21 @@ def confidential_location_ids(connection: Connection) -> set[str]:
 
 
 def public_fetch(connection: Connection) -> Fetch:
-    """A `Fetch` that never yields a confidential location, nor a link to one."""
+    """A `Fetch` that never yields a confidential location, nor a link to one, nor a suspended
+    service."""
     hidden = confidential_location_ids(connection)
+    suspended = suspended_service_ids(connection)
     inner = db_fetch(connection)
-    if not hidden:
+    if not hidden and not suspended:
         return inner
 
     def fetch(table: str, column: str, values: Sequence[Any]) -> list[Row]:
         if column == "location_id" and table != "service_at_location":
             values = [value for value in values if value not in hidden]
         rows = inner(table, column, values)
+        if suspended and table in ("service", "service_at_location"):
+            key = "id" if table == "service" else "service_id"
+            rows = [row for row in rows if row[key] not in suspended]
         if table == "location":
             return [row for row in rows if row["id"] not in hidden]
         if table == "service_at_location":
@@ -238,7 +244,7 @@ def _service_conditions(spec: ServiceFilter) -> list[Any]:
     attribute = TABLES["attribute"]
     term = TABLES["taxonomy_term"]
     organization = TABLES["organization"]
-    conditions: list[Any] = []
+    conditions: list[Any] = [service.c.id.not_in(suspended_ids_query())]
     if spec.search:
         like = f"%{spec.search.lower()}%"
         org_name = select(organization.c.id).where(

@@ -1,5 +1,5 @@
 """Imports every module that defines tables, so that `SQLModel.metadata` knows them all."""
 
-from directory import models, state
+from directory import accounts, changes, models, state, suspensions
 
-__all__ = ["models", "state"]
+__all__ = ["accounts", "changes", "models", "state", "suspensions"]

@@ -191,3 +191,18 @@ def test_public_search_page_is_rate_limited_with_a_page(database_url: str) -> No
     assert int(refused.headers["retry-after"]) >= 1
     assert 'id="quick-exit"' in refused.text
     assert ADDRESS not in refused.text
+
+
+@pytest.mark.parametrize(
+    ("path", "setting"), [("/portal/login", "rate_login"), ("/suggest/any-service", "rate_forms")]
+)
+def test_portal_login_and_public_suggestion_are_rate_limited(
+    database_url: str, path: str, setting: str
+) -> None:
+    settings = Settings(database_url=database_url, **{setting: "2/minute"})  # type: ignore[arg-type]
+    with TestClient(create_app(settings), client=(ADDRESS, 1)) as client:
+        codes = [client.post(path, data={"email": "a@b.c", "password": "x"}) for _ in range(3)]
+    assert [answer.status_code for answer in codes][2] == 429
+    assert codes[0].status_code != 429 and codes[1].status_code != 429
+    assert codes[2].headers["content-type"].startswith("text/html")
+    assert "retry-after" in codes[2].headers

@@ -1,0 +1,149 @@
+"""`passerelle token|user|stale`: accounts for partners and curators, and the services to check.
+
+No outbound mail: a curator creates accounts and resets passwords here and hands them over.
+Passwords come from a prompt (not echoed) or from standard input, never from the command line.
+"""
+
+import sys
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from sqlalchemy.engine import Engine
+
+from api.settings import get_settings
+from directory.accounts import Role, create_token, create_user, reset_password, revoke_token
+from directory.database import make_engine, session_scope, upgrade_schema
+from directory.errors import PasserelleError
+from directory.stale import stale_services
+
+token_app = typer.Typer(
+    help="API tokens for partner organisations and curators.", no_args_is_help=True
+)
+user_app = typer.Typer(help="Portal accounts for partners and curators.", no_args_is_help=True)
+
+
+def _engine() -> Engine:
+    engine = make_engine(get_settings().database_url, pool=False)
+    upgrade_schema(engine)
+    return engine
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=1)
+
+
+def _role(org: str | None, curator: bool) -> Role:
+    if bool(org) == curator:
+        _fail("give exactly one of --org ORG_ID or --curator")
+    return Role.curator if curator else Role.partner
+
+
+OrgOption = Annotated[str | None, typer.Option("--org", help="The partner organisation's HSDS id.")]
+CuratorOption = Annotated[bool, typer.Option("--curator", help="A curator (all organisations).")]
+
+
+@token_app.command("create")
+def token_create(org: OrgOption = None, curator: CuratorOption = False) -> None:
+    """Create a bearer token; it is printed once, on the last line."""
+    role = _role(org, curator)
+    try:
+        with session_scope(_engine()) as session:
+            token_id, token = create_token(session.connection(), role=role, organization_id=org)
+    except PasserelleError as error:
+        _fail(error.message)
+        return
+    scope = f"organisation {org}" if org else "curator"
+    typer.echo(f"Token {token_id} for {scope}. Keep it secret; it is not shown again.")
+    typer.echo(token)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id.")]) -> None:
+    """Revoke a token at once."""
+    try:
+        with session_scope(_engine()) as session:
+            revoke_token(session.connection(), token_id=token_id)
+    except PasserelleError as error:
+        _fail(error.message)
+        return
+    typer.echo(f"Token {token_id} revoked.")
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return str(password)
+
+
+StdinOption = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+]
+EmailOption = Annotated[str, typer.Option("--email", help="The person's e-mail address.")]
+
+
+@user_app.command("create")
+def user_create(
+    email: EmailOption,
+    org: OrgOption = None,
+    curator: CuratorOption = False,
+    password_stdin: StdinOption = False,
+) -> None:
+    """Create a portal account (the password is asked for, never shown)."""
+    role = _role(org, curator)
+    password = _password(password_stdin)
+    try:
+        with session_scope(_engine()) as session:
+            create_user(
+                session.connection(),
+                email=email,
+                password=password,
+                role=role,
+                organization_id=org,
+            )
+    except PasserelleError as error:
+        _fail(error.message)
+        return
+    typer.echo(f"Created the {role.value} account {email.strip().lower()}.")
+
+
+@user_app.command("reset")
+def user_reset(email: EmailOption, password_stdin: StdinOption = False) -> None:
+    """Set a new password and sign the person out everywhere."""
+    password = _password(password_stdin)
+    try:
+        with session_scope(_engine()) as session:
+            reset_password(session.connection(), email=email, password=password)
+    except PasserelleError as error:
+        _fail(error.message)
+        return
+    typer.echo(f"New password set for {email.strip().lower()}; every session was closed.")
+
+
+def stale(
+    months: Annotated[int, typer.Option(min=0, max=600, help="Not confirmed for this long.")] = 12,
+) -> None:
+    """Services not confirmed for MONTHS (or never), oldest first, with whom to ask."""
+    with session_scope(_engine()) as session:
+        found = stale_services(session.connection(), months=months, today=datetime.now(UTC).date())
+    if not found:
+        typer.echo(f"Every service was confirmed in the last {months} months.")
+        return
+    for item in found:
+        typer.echo(f"{item.assured_date or 'never'}  {item.name}  ({item.service_id})")
+        typer.echo(f"    organisation: {item.organization}")
+        for label, values in (("e-mail", item.emails), ("phone", item.phones)):
+            if values:
+                typer.echo(f"    {label}: {', '.join(values)}")
+        if item.website:
+            typer.echo(f"    website: {item.website}")
+    typer.echo(f"{len(found)} service(s) to check.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(token_app, name="token")
+    app.add_typer(user_app, name="user")
+    app.command("stale")(stale)

@@ -1,0 +1,141 @@
+"""The portal's cookies and form tokens: signed session cookies, session-bound CSRF tokens, signed
+expiring tokens for forms without a session (sign-in, the public "suggest a correction").
+
+The session cookie holds only a random session id, signed; the server keeps sha256 of it. The
+cookie is HttpOnly, SameSite=Strict, limited to /portal, and Secure when the request came over
+https (directly, or through a trusted proxy that says so).
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import secrets
+from dataclasses import dataclass
+
+from fastapi import Request
+from fastapi.responses import Response
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
+
+from api.settings import Settings
+from directory.accounts import SESSION_HOURS, Principal
+
+COOKIE = "passerelle_portal"
+COOKIE_PATH = "/portal"
+FORM_TOKEN_SECONDS = 2 * 3600
+
+
+def secret_key(request: Request) -> str:
+    """The configured secret, or one made at start and kept in memory (sessions end on restart)."""
+    settings: Settings = request.app.state.settings
+    if settings.secret_key:
+        return settings.secret_key
+    state = request.app.state
+    if not getattr(state, "generated_secret_key", None):
+        state.generated_secret_key = secrets.token_urlsafe(48)
+    generated: str = state.generated_secret_key
+    return generated
+
+
+def _peer_trusted(request: Request) -> bool:
+    settings: Settings = request.app.state.settings
+    peer = request.client.host if request.client else ""
+    if not peer or not settings.trusted_proxies:
+        return False
+    try:
+        address = ipaddress.ip_address(peer)
+    except ValueError:
+        return False
+    for entry in settings.trusted_proxies:
+        try:
+            if address in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def client_address(request: Request) -> str:
+    """The client's address: X-Forwarded-For only when the direct peer is a trusted proxy.
+    Used only inside a keyed hash; never stored or logged as it is."""
+    peer = request.client.host if request.client else ""
+    forwarded = request.headers.get("x-forwarded-for", "")
+    if forwarded and _peer_trusted(request):
+        return forwarded.split(",")[-1].strip()
+    return peer
+
+
+def is_https(request: Request) -> bool:
+    if request.url.scheme == "https":
+        return True
+    return (
+        _peer_trusted(request) and request.headers.get("x-forwarded-proto", "").lower() == "https"
+    )
+
+
+def _cookie_signer(request: Request) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key(request), salt="portal-session")
+
+
+def set_session_cookie(request: Request, response: Response, session_id: str) -> None:
+    response.set_cookie(
+        COOKIE,
+        _cookie_signer(request).dumps(session_id),
+        max_age=SESSION_HOURS * 3600,
+        path=COOKIE_PATH,
+        httponly=True,
+        samesite="strict",
+        secure=is_https(request),
+    )
+
+
+def clear_session_cookie(request: Request, response: Response) -> None:
+    response.delete_cookie(
+        COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict", secure=is_https(request)
+    )
+
+
+def session_id_of(request: Request) -> str | None:
+    raw = request.cookies.get(COOKIE)
+    if not raw:
+        return None
+    try:
+        value = _cookie_signer(request).loads(raw)
+    except BadSignature:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def csrf_token(request: Request, session_id: str) -> str:
+    """The CSRF token of a session: a keyed hash of its id (nothing to store)."""
+    key = secret_key(request).encode()
+    return hmac.new(key, f"csrf|{session_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_ok(request: Request, session_id: str, sent: str | None) -> bool:
+    return bool(sent) and hmac.compare_digest(csrf_token(request, session_id), str(sent))
+
+
+def form_token(request: Request, purpose: str, subject: str = "") -> str:
+    """A signed, expiring token for a form without a session (no cookie involved)."""
+    signer = URLSafeTimedSerializer(secret_key(request), salt=f"form-{purpose}")
+    return signer.dumps(subject)
+
+
+def form_token_ok(request: Request, purpose: str, token: str | None, subject: str = "") -> bool:
+    if not token:
+        return False
+    signer = URLSafeTimedSerializer(secret_key(request), salt=f"form-{purpose}")
+    try:
+        value = signer.loads(token, max_age=FORM_TOKEN_SECONDS)
+    except BadSignature:
+        return False
+    return bool(value == subject)
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """The person signed in to the portal: their role, and the session's id and CSRF token."""
+
+    principal: Principal
+    session_id: str
+    csrf_token: str

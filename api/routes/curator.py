@@ -1,0 +1,141 @@
+"""The curator API: the queue of waiting changes, decisions, suspensions and the audit log."""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from api.auth import CuratorDep
+from api.deps import EngineDep
+from api.responses import JSONBytes
+from directory import changes, review
+from directory.audit import audit_page
+
+router = APIRouter(prefix="/v1/curator", tags=["curator"])
+
+
+class Reason(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class Decision(BaseModel):
+    change_id: str
+    status: str
+
+
+class FieldDiff(BaseModel):
+    field: str
+    old: Any
+    new: Any
+
+
+class ChangeOut(BaseModel):
+    id: str
+    service_id: str
+    organization_id: str
+    kind: str
+    created_at: datetime
+    updated_at: datetime
+    diff: list[FieldDiff]
+
+
+class SuggestionOut(BaseModel):
+    id: str
+    service_id: str
+    message: str
+    created_at: datetime
+
+
+class Queue(BaseModel):
+    changes: list[ChangeOut]
+    suggestions: list[SuggestionOut]
+
+
+@router.get("/changes", response_model=Queue)
+def waiting(principal: CuratorDep, engine: EngineDep) -> Queue:
+    """Every waiting change, oldest first, field by field; and the public's suggestions."""
+    with engine.connect() as connection:
+        found = [
+            ChangeOut(
+                id=change.id,
+                service_id=change.service_id,
+                organization_id=change.organization_id,
+                kind=change.kind.value,
+                created_at=change.created_at,
+                updated_at=change.updated_at,
+                diff=[
+                    FieldDiff(field=item.path, old=item.old, new=item.new)
+                    for item in review.diff(connection, change)
+                ],
+            )
+            for change in changes.waiting_changes(connection)
+        ]
+        suggestions = [
+            SuggestionOut(
+                id=s.id, service_id=s.service_id, message=s.message, created_at=s.created_at
+            )
+            for s in changes.open_suggestions(connection)
+        ]
+    return Queue(changes=found, suggestions=suggestions)
+
+
+@router.post("/changes/{change_id}/approve", response_model=Decision)
+def approve(change_id: str, principal: CuratorDep, engine: EngineDep) -> Decision:
+    """Publish the change (409 if the published service changed since it was proposed)."""
+    with engine.begin() as connection:
+        review.approve(connection, change_id=change_id)
+    return Decision(change_id=change_id, status="approved")
+
+
+@router.post("/changes/{change_id}/reject", response_model=Decision)
+def reject(change_id: str, body: Reason, principal: CuratorDep, engine: EngineDep) -> Decision:
+    with engine.begin() as connection:
+        review.reject(connection, change_id=change_id, reason=body.reason)
+    return Decision(change_id=change_id, status="rejected")
+
+
+@router.post("/services/{service_id}/suspend", response_model=dict[str, str])
+def suspend(service_id: str, body: Reason, principal: CuratorDep, engine: EngineDep) -> JSONBytes:
+    """Take the service out of public view, matching and public exports (audited)."""
+    with engine.begin() as connection:
+        review.suspend(connection, service_id=service_id, reason=body.reason)
+    return JSONBytes({"service_id": service_id, "status": "suspended"})
+
+
+@router.post("/services/{service_id}/unsuspend", response_model=dict[str, str])
+def unsuspend(service_id: str, principal: CuratorDep, engine: EngineDep) -> JSONBytes:
+    with engine.begin() as connection:
+        review.unsuspend(connection, service_id=service_id)
+    return JSONBytes({"service_id": service_id, "status": "public"})
+
+
+@router.get("/audit", response_model=dict[str, Any])
+def audit(
+    principal: CuratorDep,
+    engine: EngineDep,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> JSONBytes:
+    """The audit log (HSDS metadata rows), newest first."""
+    with engine.connect() as connection:
+        total, entries = audit_page(connection, page=page, per_page=per_page)
+    return JSONBytes(
+        {
+            "total_items": total,
+            "page_number": page,
+            "contents": [
+                {
+                    "last_action_date": e.when,
+                    "resource_type": e.resource_type,
+                    "resource_id": e.resource_id,
+                    "last_action_type": e.action,
+                    "field_name": e.field,
+                    "previous_value": e.old,
+                    "replacement_value": e.new,
+                    "updated_by": e.who,
+                }
+                for e in entries
+            ],
+        }
+    )

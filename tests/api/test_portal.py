@@ -1,0 +1,287 @@
+"""The portal: sign-in, sessions, CSRF, throttling, partner edits, the curator's queue."""
+
+import html as html_lib
+import logging
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+
+from directory.accounts import LoginThrottle, Role, create_user
+from tests.partner_fixtures import World, all_row_counts, seed_world
+
+PASSWORD = "correct horse battery staple"
+PARTNER = "partner@alpha.example"
+CURATOR = "curator@passerelle.example"
+
+
+@pytest.fixture
+def world(engine: Engine) -> World:
+    world = seed_world(engine)
+    with engine.begin() as connection:
+        create_user(
+            connection,
+            email=PARTNER,
+            password=PASSWORD,
+            role=Role.partner,
+            organization_id=world.org_a,
+        )
+        create_user(
+            connection, email=CURATOR, password=PASSWORD, role=Role.curator, organization_id=None
+        )
+    return world
+
+
+def hidden(html: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', html)
+    assert found, f"no {name} field"
+    return html_lib.unescape(found.group(1))
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> str:
+    """Signs in; returns the CSRF token of the new session."""
+    form = client.get("/portal/login")
+    answer = client.post(
+        "/portal/login",
+        data={"email": email, "password": password, "csrf_token": hidden(form.text, "csrf_token")},
+    )
+    assert answer.status_code == 200, answer.text
+    return hidden(answer.text, "csrf_token")
+
+
+def test_session_cookie_flags(client: TestClient, world: World) -> None:
+    form = client.get("/portal/login")
+    answer = client.post(
+        "/portal/login",
+        data={
+            "email": PARTNER,
+            "password": PASSWORD,
+            "csrf_token": hidden(form.text, "csrf_token"),
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    cookie = answer.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+    assert "Path=/portal" in cookie and "Secure" not in cookie
+    assert answer.headers["cache-control"] == "no-store"
+
+
+def test_cookie_is_secure_over_https(app: object, world: World) -> None:
+    with TestClient(app, base_url="https://testserver") as client:  # type: ignore[arg-type]
+        form = client.get("/portal/login")
+        answer = client.post(
+            "/portal/login",
+            data={
+                "email": PARTNER,
+                "password": PASSWORD,
+                "csrf_token": hidden(form.text, "csrf_token"),
+            },
+            follow_redirects=False,
+        )
+        assert "Secure" in answer.headers["set-cookie"]
+
+
+def test_wrong_password_then_wait(client: TestClient, world: World, engine: Engine) -> None:
+    form = hidden(client.get("/portal/login").text, "csrf_token")
+    wrong = client.post(
+        "/portal/login", data={"email": PARTNER, "password": "nope", "csrf_token": form}
+    )
+    assert wrong.status_code == 401 and "Wrong e-mail or password" in wrong.text
+    again = client.post(
+        "/portal/login", data={"email": PARTNER, "password": PASSWORD, "csrf_token": form}
+    )
+    assert again.status_code == 429 and int(again.headers["retry-after"]) >= 1
+    with engine.begin() as connection:  # the wait is over
+        connection.execute(
+            update(LoginThrottle.__table__).values(  # type: ignore[attr-defined]
+                blocked_until=datetime.now(UTC) - timedelta(seconds=1)
+            )
+        )
+    wrong = client.post(
+        "/portal/login", data={"email": PARTNER, "password": "nope again", "csrf_token": form}
+    )
+    assert wrong.status_code == 401
+    longer = client.post(
+        "/portal/login", data={"email": PARTNER, "password": PASSWORD, "csrf_token": form}
+    )
+    assert longer.status_code == 429 and int(longer.headers["retry-after"]) >= 2
+
+
+def test_login_form_needs_its_token(client: TestClient, world: World) -> None:
+    answer = client.post("/portal/login", data={"email": PARTNER, "password": PASSWORD})
+    assert answer.status_code == 403
+    forged = client.post(
+        "/portal/login", data={"email": PARTNER, "password": PASSWORD, "csrf_token": "forged"}
+    )
+    assert forged.status_code == 403
+
+
+def test_passwords_never_in_answers_or_logs(
+    client: TestClient, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    form = hidden(client.get("/portal/login").text, "csrf_token")
+    answers = [
+        client.post(
+            "/portal/login", data={"email": PARTNER, "password": secret, "csrf_token": form}
+        )
+        for secret in ("a wrong secret password", PASSWORD)
+    ]
+    for answer in answers:
+        assert "wrong secret password" not in answer.text and PASSWORD not in answer.text
+    assert "wrong secret password" not in caplog.text and PASSWORD not in caplog.text
+
+
+@pytest.mark.parametrize("token", [None, "wrong"])
+def test_forms_need_the_session_csrf_token(
+    client: TestClient, world: World, engine: Engine, token: str | None
+) -> None:
+    sign_in(client, PARTNER)
+    before = all_row_counts(engine)
+    data = {"name": "Hijacked", "status": "active"}
+    if token is not None:
+        data["csrf_token"] = token
+    for path in (
+        f"/portal/services/{world.service_a}",
+        f"/portal/services/{world.service_a}/capacity",
+        f"/portal/services/{world.service_a}/confirm",
+        "/portal/logout",
+    ):
+        assert client.post(path, data={**data, "beds_available": "4"}).status_code == 403
+    assert all_row_counts(engine) == before
+
+
+def test_partner_edit_then_curator_approves(client: TestClient, world: World) -> None:
+    csrf = sign_in(client, PARTNER)
+    form = client.get(f"/portal/services/{world.service_a}")
+    assert form.status_code == 200 and "Alpha beds" in form.text
+    answer = client.post(
+        f"/portal/services/{world.service_a}",
+        data={
+            "name": "Alpha night beds",
+            "description": "Beds for the night.",
+            "languages": "fr, nl",
+            "status": "active",
+            "etag": hidden(form.text, "etag"),
+            "csrf_token": csrf,
+        },
+    )
+    assert answer.status_code == 200 and "waits for a curator" in answer.text
+    stale = client.post(
+        f"/portal/services/{world.service_a}",
+        data={
+            "name": "Lost update",
+            "status": "active",
+            "etag": hidden(form.text, "etag"),
+            "csrf_token": csrf,
+        },
+    )
+    assert stale.status_code == 412
+    assert client.get(f"/hsds/services/{world.service_a}").json()["name"] == "Alpha beds"
+    client.post("/portal/logout", data={"csrf_token": csrf})
+
+    csrf = sign_in(client, CURATOR)
+    queue = client.get("/portal/queue")
+    assert "Alpha night beds" in queue.text and "Beds for the night." in queue.text
+    change_id = re.search(r"/portal/changes/([0-9a-f-]+)/approve", queue.text).group(1)  # type: ignore[union-attr]
+    done = client.post(f"/portal/changes/{change_id}/approve", data={"csrf_token": csrf})
+    assert done.status_code == 200 and "Approved" in done.text
+    public = client.get(f"/hsds/services/{world.service_a}").json()
+    assert public["name"] == "Alpha night beds"
+    assert sorted(language["code"] for language in public["languages"]) == ["fr", "nl"]
+    audit = client.get("/portal/audit")
+    assert "Alpha night beds" in audit.text and PARTNER not in audit.text
+
+
+def test_logout_revokes_the_session(client: TestClient, world: World) -> None:
+    csrf = sign_in(client, PARTNER)
+    cookie = client.cookies.get("passerelle_portal")
+    assert cookie
+    assert (
+        client.post("/portal/logout", data={"csrf_token": csrf}, follow_redirects=False).status_code
+        == 303
+    )
+    client.cookies.set("passerelle_portal", cookie, path="/portal")
+    answer = client.get("/portal/services", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/portal/login"
+
+
+def test_roles_and_organisations_are_kept_apart(client: TestClient, world: World) -> None:
+    assert client.get("/portal/services", follow_redirects=False).status_code == 303
+    sign_in(client, PARTNER)
+    assert client.get(f"/portal/services/{world.service_b}").status_code == 404
+    for path in ("/portal/queue", "/portal/audit", "/portal/stale"):
+        assert client.get(path).status_code == 403
+
+
+def test_partner_beds_and_confirm(client: TestClient, world: World) -> None:
+    csrf = sign_in(client, PARTNER)
+    beds = client.post(
+        f"/portal/services/{world.service_a}/capacity",
+        data={"beds_available": "2", "csrf_token": csrf},
+    )
+    assert beds.status_code == 200 and "2 free bed" in beds.text
+    bad = client.post(
+        f"/portal/services/{world.service_a}/capacity",
+        data={"beds_available": "-2", "csrf_token": csrf},
+    )
+    assert bad.status_code == 422 and "beds_available" in bad.text
+    confirmed = client.post(
+        f"/portal/services/{world.service_a}/confirm", data={"csrf_token": csrf}
+    )
+    assert confirmed.status_code == 200
+    public = client.get(f"/hsds/services/{world.service_a}").json()
+    assert public["assured_date"] == datetime.now(UTC).date().isoformat()
+
+
+def test_curator_suspends_and_sees_stale(client: TestClient, world: World) -> None:
+    csrf = sign_in(client, CURATOR)
+    stale = client.get("/portal/stale")
+    assert "Alpha beds" in stale.text and "Beta advice" in stale.text
+    done = client.post(
+        "/portal/suspend",
+        data={"service_id": world.service_b, "reason": "caveats to check", "csrf_token": csrf},
+    )
+    assert done.status_code == 200 and "caveats to check" in done.text
+    assert client.get(f"/hsds/services/{world.service_b}").status_code == 404
+    client.post(f"/portal/services/{world.service_b}/unsuspend", data={"csrf_token": csrf})
+    assert client.get(f"/hsds/services/{world.service_b}").status_code == 200
+
+
+def test_public_suggestion_reaches_the_queue(client: TestClient, world: World) -> None:
+    form = client.get(f"/suggest/{world.service_a}")
+    assert form.status_code == 200 and 'id="quick-exit"' in form.text
+    assert "set-cookie" not in form.headers
+    token = hidden(form.text, "token")
+    other = client.post(f"/suggest/{world.service_b}", data={"message": "x", "token": token})
+    assert other.status_code == 403
+    sent = client.post(
+        f"/suggest/{world.service_a}", data={"message": "The phone number changed.", "token": token}
+    )
+    assert sent.status_code == 200 and "Thank you" in sent.text
+    assert "set-cookie" not in sent.headers
+    sign_in(client, CURATOR)
+    assert "The phone number changed." in client.get("/portal/queue").text
+    assert client.get("/suggest/no-such-service").status_code == 404
+
+
+def test_pages_have_no_inline_script_and_keep_privacy_headers(
+    client: TestClient, world: World
+) -> None:
+    pages = [client.get("/portal/login"), client.get(f"/suggest/{world.service_a}")]
+    sign_in(client, PARTNER)
+    pages += [client.get("/portal/services"), client.get(f"/portal/services/{world.service_a}")]
+    client.cookies.clear()
+    sign_in(client, CURATOR)
+    pages += [client.get(p) for p in ("/portal/queue", "/portal/audit", "/portal/stale")]
+    for answer in pages:
+        assert answer.status_code == 200
+        assert "<script" not in answer.text and " style=" not in answer.text
+        assert "default-src 'self'" in answer.headers["content-security-policy"]
+        assert answer.headers["referrer-policy"] == "no-referrer"
+    css = client.get("/static/portal.css")
+    assert css.status_code == 200 and "text/css" in css.headers["content-type"]

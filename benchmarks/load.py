@@ -264,11 +264,11 @@ def seed(database_url: str, services: int) -> list[dict[str, Any]]:
 
 
 def partner_tokens(database_url: str, records: list[dict[str, Any]], count: int) -> list[Partner]:
-    """`count` partners, each with a token (`passerelle token create`) for its own organisations."""
-    partners = []
-    for index in range(count):
-        record = records[index]
-        done = subprocess.run(
+    """`count` partners, each with a token (`passerelle token create`, run side by side) for
+    its own organisation."""
+    chosen = records[:count]
+    running = [
+        subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -279,13 +279,18 @@ def partner_tokens(database_url: str, records: list[dict[str, Any]], count: int)
                 record["organization_id"],
             ],
             env=passerelle_env(database_url),
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
             text=True,
-            timeout=120,
-            check=True,
         )
-        token = done.stdout.strip().splitlines()[-1]
-        partners.append(Partner(token=token, service_ids=[record["id"]]))
+        for record in chosen
+    ]
+    partners = []
+    for record, process in zip(chosen, running, strict=True):
+        output, _ = process.communicate(timeout=120)
+        if process.returncode != 0:
+            raise RuntimeError("passerelle token create failed")
+        partners.append(Partner(token=output.strip().splitlines()[-1], service_ids=[record["id"]]))
     return partners
 
 
@@ -323,7 +328,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     with running_server(database_url, workers=args.workers, log=log, **settings) as (base, _):
         features = features_of(base)
         partners = (
-            partner_tokens(database_url, records, args.concurrency // 2)
+            partner_tokens(database_url, records, min(args.concurrency // 2, 4))
             if "edit" in features
             else []
         )

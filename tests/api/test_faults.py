@@ -17,6 +17,7 @@ from sqlalchemy import event, text
 from api.app import create_app
 from api.deps import SessionDep
 from api.settings import Settings
+from directory.accounts import Role, create_token
 from directory.database import make_engine, session_scope, upgrade_schema
 from directory.importer import import_records
 from tests.builders import service_record
@@ -148,3 +149,43 @@ def test_read_only_sqlite(sqlite_file: str) -> None:
     path = sqlite_file.removeprefix("sqlite:///")
     with TestClient(app_on(f"sqlite:///file:{path}?mode=ro&uri=true")) as client:
         assert_unavailable(client.post("/test-write"))
+
+
+def test_partner_edits_answer_503_while_postgresql_is_down(private_pg: PrivatePostgres) -> None:
+    url = seeded_database(private_pg, "partner_down")
+    engine = make_engine(url, pool=False)
+    with session_scope(engine) as session:
+        connection = session.connection()
+        service_id, organization_id = connection.execute(
+            text("SELECT id, organization_id FROM service")
+        ).one()
+        _, token = create_token(connection, role=Role.partner, organization_id=organization_id)
+    engine.dispose()
+    auth = {"Authorization": f"Bearer {token}"}
+    with TestClient(app_on(url)) as client:
+        etag = client.get(f"/v1/partner/services/{service_id}", headers=auth).headers["etag"]
+        private_pg.stop()
+        try:
+            assert_unavailable(
+                client.patch(
+                    f"/v1/partner/services/{service_id}",
+                    json={"description": "New words"},
+                    headers={**auth, "If-Match": etag},
+                )
+            )
+            assert_unavailable(
+                client.put(
+                    f"/v1/partner/services/{service_id}/capacity",
+                    json={"beds_available": 3},
+                    headers=auth,
+                )
+            )
+        finally:
+            private_pg.start()
+        assert wait_for(client, "/hsds/services", 200) == 200
+        accepted = client.patch(
+            f"/v1/partner/services/{service_id}",
+            json={"description": "New words"},
+            headers={**auth, "If-Match": etag},
+        )
+        assert accepted.status_code == 202, accepted.text

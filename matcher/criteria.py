@@ -102,8 +102,8 @@ class Language(Criterion):
     def score(self, query: Query) -> Floats:
         index = query.index
         speaks = index.speaks(query.person.languages)
-        interpreted = index.flags["interpretation"]
-        return np.where(speaks, 1.0, np.where(interpreted, 0.6, 0.2)).astype(np.float32)
+        score: Floats = np.where(speaks, np.float32(1.0), index.interpretation_score)
+        return score
 
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
         for code in query.person.languages:

@@ -75,6 +75,9 @@ class Index:
     beds_time: npt.NDArray[np.float64] = field(init=False)
     fit: dict[str, Floats] = field(init=False)
     flags: dict[str, Bools] = field(init=False)
+    interpretation_score: Floats = field(init=False)
+    """The language criterion's score of a service that does not speak the person's languages:
+    0.6 with interpretation, else 0.2."""
     area_set: Ints = field(init=False)
     area_sets: list[tuple[str, ...]] = field(init=False)
     with_openings: list[int] = field(init=False)
@@ -126,6 +129,9 @@ class Index:
             for name, code in FLAG_CODES.items()
         }
         self.flags["interpretation"] = np.array([i.interpretation for i in items], np.bool_)
+        self.interpretation_score = np.where(self.flags["interpretation"], 0.6, 0.2).astype(
+            np.float32
+        )
         self.flags["recognised"] = np.array(
             [i.organization_id in self.recognised for i in items], np.bool_
         )

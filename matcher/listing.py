@@ -1,8 +1,10 @@
 """A `Listing`: what the matcher needs to know about one service, read from its HSDS record."""
 
+import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 APPROXIMATE = "geo.approximate"
@@ -75,25 +77,14 @@ class Listing:
     beds_updated: datetime | None
     hours: str | None = None
     """The service's own words about its hours or scope (a schedule description), if any."""
-    by_prefix: Mapping[str, frozenset[str]] = field(init=False, repr=False, compare=False)
-    """`codes` grouped once by prefix, without it: {"need": {"housing", ...}, ...}."""
-
-    def __post_init__(self) -> None:
-        groups: dict[str, set[str]] = {}
-        for code in self.codes:
-            prefix, dot, word = code.partition(".")
-            if dot:
-                groups.setdefault(prefix, set()).add(word)
-        grouped = {prefix: frozenset(words) for prefix, words in groups.items()}
-        object.__setattr__(self, "by_prefix", grouped)
 
     def words(self, prefix: str) -> frozenset[str]:
         """The codes with this prefix, without it: `words("need")` -> {"housing", ...}."""
-        return self.by_prefix.get(prefix, NOTHING)
+        return _grouped(self.codes).get(prefix, NOTHING)
 
     @property
     def needs(self) -> frozenset[str]:
-        return self.by_prefix.get("need", NOTHING)
+        return _grouped(self.codes).get("need", NOTHING)
 
     @property
     def remote(self) -> bool:
@@ -104,6 +95,18 @@ class Listing:
         return self.assured_date is not None
 
 
+@lru_cache(maxsize=4096)
+def _grouped(codes: frozenset[str]) -> Mapping[str, frozenset[str]]:
+    """Codes grouped by prefix, without it: {"need": {"housing", ...}, ...}; kept for the
+    listings looked at most (frozensets keep their hash, so a lookup is cheap)."""
+    groups: dict[str, set[str]] = {}
+    for code in codes:
+        prefix, dot, word = code.partition(".")
+        if dot:
+            groups.setdefault(prefix, set()).add(word)
+    return {prefix: frozenset(words) for prefix, words in groups.items()}
+
+
 def _code(attribute: Mapping[str, Any]) -> str | None:
     term = attribute.get("taxonomy_term") or {}
     code = term.get("code")
@@ -111,7 +114,7 @@ def _code(attribute: Mapping[str, Any]) -> str | None:
 
 
 def _codes(attributes: Iterable[Mapping[str, Any]]) -> frozenset[str]:
-    return frozenset(code for item in attributes if (code := _code(item)))
+    return frozenset(sys.intern(code) for item in attributes if (code := _code(item)))
 
 
 def _timestamp(text: str | None) -> datetime | None:
@@ -243,7 +246,7 @@ def listing_from_record(record: Mapping[str, Any]) -> Listing:
         codes=codes,
         languages=tuple(
             dict.fromkeys(
-                str(item["code"]).lower()
+                sys.intern(str(item["code"]).lower())
                 for item in record.get("languages") or []
                 if item.get("code")
             )

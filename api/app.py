@@ -62,6 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(curator.router)
     app.include_router(portal.router)
     app.include_router(portal.public_router)
+    if getattr(app.state, "error_page", None) is None:
+        app.state.error_page = portal.error_page
     if not any(getattr(route, "path", None) == "/static" for route in app.routes):
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

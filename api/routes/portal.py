@@ -29,8 +29,14 @@ from directory.stale import stale_services
 from directory.suspensions import SUSPENSION
 from web.portal_pages import render
 
-router = APIRouter(prefix="/portal", include_in_schema=False)
-public_router = APIRouter(include_in_schema=False)
+
+def _pages(request: Request) -> None:
+    """Errors on these routes are answered with a page, not JSON (see `api.errors`)."""
+    request.scope["passerelle.page"] = True
+
+
+router = APIRouter(prefix="/portal", include_in_schema=False, dependencies=[Depends(_pages)])
+public_router = APIRouter(include_in_schema=False, dependencies=[Depends(_pages)])
 
 STATUSES = ("active", "temporarily closed", "inactive", "defunct")
 AUDIT_PAGE = 50
@@ -77,6 +83,14 @@ def message_page(
         text=text,
         back=back,
     )
+
+
+def error_page(request: Request, status: int, message: str) -> Response | None:
+    """The page for an error on a portal route (redirects keep their plain answer)."""
+    if status < 400:
+        return None
+    headings = {401: "Sign in", 403: "Not allowed", 404: "Not found", 422: "Please check"}
+    return message_page(request, status, headings.get(status, "Something went wrong"), message)
 
 
 def _error_texts(error: PasserelleError) -> list[str]:

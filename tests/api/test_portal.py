@@ -151,7 +151,8 @@ def test_forms_need_the_session_csrf_token(
         f"/portal/services/{world.service_a}/confirm",
         "/portal/logout",
     ):
-        assert client.post(path, data={**data, "beds_available": "4"}).status_code == 403
+        answer = client.post(path, data={**data, "beds_available": "4"})
+        assert answer.status_code == 403 and "<h1>Not allowed</h1>" in answer.text
     assert all_row_counts(engine) == before
 
 

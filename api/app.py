@@ -11,7 +11,9 @@ from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.matching import MatchService, places_for_matching
+from api.nul_guard import RejectNulCharacters
 from api.privacy import PrivacyHeaders
+from api.ratelimit import RateLimits
 from api.routes import curator, health, hsds, match, pages, partner, portal
 from api.settings import Settings, get_settings
 from directory.database import make_engine
@@ -47,8 +49,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.rate_limits = RateLimits(settings)
     app.state.matching = matching
     errors.install(app)
+    app.add_middleware(RejectNulCharacters)
     app.add_middleware(PrivacyHeaders)
     app.include_router(health.router)
     app.include_router(hsds.router)

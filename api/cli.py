@@ -1,9 +1,11 @@
 """The `passerelle` command. Every command first brings the database's schema up to date."""
 
 import logging
+import os
+import secrets
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -15,9 +17,25 @@ from api.settings import Settings, get_settings
 from directory import bundled, exporter, importer
 from directory.database import make_engine, session_scope, upgrade_schema
 from directory.errors import InvalidInput
+from directory.faults import UNAVAILABLE, describe
 from directory.hsds_files import read_records
 
-app = typer.Typer(
+
+class _Passerelle(typer.Typer):
+    """The command, turning database faults (down, read-only, full) into a message and exit 1."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except UNAVAILABLE as error:
+            typer.echo(
+                f"error: the database cannot be reached or written: {describe(error)}", err=True
+            )
+            typer.echo("Nothing was changed. Check the database, then try again.", err=True)
+            sys.exit(1)
+
+
+app = _Passerelle(
     name="passerelle",
     help="Passerelle: a directory and referral matcher for sex workers and victims of trafficking.",
     no_args_is_help=True,
@@ -47,6 +65,9 @@ def serve(
 ) -> None:
     """Serve the website and the APIs (loads the bundled directory into an empty database)."""
     settings = get_settings()
+    if not settings.secret_key:
+        # one key for every worker (sessions, form tokens, rate-limit hashes), in memory only
+        os.environ["PASSERELLE_SECRET_KEY"] = secrets.token_urlsafe(32)
     engine = _engine(settings)
     with session_scope(engine) as session:
         loaded = bundled.load_if_empty(session.connection())

@@ -10,11 +10,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from api.responses import JSONBytes
 from directory.errors import InvalidInput, PasserelleError
+from directory.faults import UNAVAILABLE, code
 
 log = logging.getLogger("passerelle")
 
@@ -73,17 +74,31 @@ async def http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     page = _error_page(request, error.status_code, str(error.detail))
     if page is not None:
+        page.headers.update(error.headers or {})  # Retry-After on a 429 page too
         return page
     return JSONBytes({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
 
 
 async def database_error(request: Request, error: Exception) -> Response:
-    log.error("database unavailable: %s", type(error).__name__)
-    message = "The directory's database cannot be reached right now. Please try again in a moment."
+    log.error("database unavailable: %s (%s)", type(error).__name__, code(error))
+    message = (
+        "The directory's database cannot be reached or written right now. "
+        "Please try again in a moment."
+    )
     page = _error_page(request, 503, message)
     if page is not None:
         return page
     return JSONBytes({"detail": message}, status_code=503, headers={"Retry-After": "5"})
+
+
+async def unstorable_value(request: Request, error: Exception) -> Response:
+    """A value the database refuses (out of range, NUL in text) that validation let through."""
+    log.warning("value refused by the database: %s", code(error))
+    message = "A value given cannot be stored or searched for: please check what you entered."
+    page = _error_page(request, 422, message)
+    if page is not None:
+        return page
+    return JSONBytes({"detail": message}, status_code=422)
 
 
 async def unexpected_error(request: Request, error: Exception) -> Response:
@@ -99,5 +114,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(PasserelleError, passerelle_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
-    app.add_exception_handler(OperationalError, database_error)
+    for fault in UNAVAILABLE:
+        app.add_exception_handler(fault, database_error)
+    app.add_exception_handler(DataError, unstorable_value)
     app.add_exception_handler(Exception, unexpected_error)

@@ -2,10 +2,13 @@
 the CLI: the domain packages receive plain values."""
 
 from functools import lru_cache
+from ipaddress import ip_network
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from limits import parse
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -27,11 +30,18 @@ class Settings(BaseSettings):
         description="Signs session cookies and form tokens; generated and kept in memory if empty "
         "(then sessions end when the server restarts).",
     )
-    trusted_proxies: list[str] = Field(
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
-        description="Direct peers whose X-Forwarded-For is believed (for rate limits only).",
+        description="Direct peers (addresses or CIDR networks, comma-separated) whose "
+        "X-Forwarded-For is believed (for rate limits only).",
     )
     redis_url: str | None = Field(default=None, description="Rate-limit storage; memory if unset.")
+    rate_match: str = Field(default="60/minute", description="Anonymous matches per client.")
+    rate_login: str = Field(default="10/minute", description="Portal login attempts per client.")
+    rate_forms: str = Field(default="20/minute", description="Public form posts per client.")
+    rate_key_prefix: str = Field(
+        default="passerelle-rate", description="Prefix of the rate-limit keys kept in Redis."
+    )
     refresh_seconds: float = Field(
         default=3.0, description="How often each worker checks the directory for changes."
     )
@@ -42,6 +52,21 @@ class Settings(BaseSettings):
     public_base_url: str | None = Field(
         default=None, description="The site's public address, printed on referral sheets."
     )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        for item in value:
+            ip_network(item, strict=False)  # a ValueError names the bad entry
+        return value
+
+    @field_validator("rate_match", "rate_login", "rate_forms")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        parse(value)  # a ValueError says what is wrong with "60/minute"-style strings
+        return value
 
 
 @lru_cache

@@ -10,6 +10,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi import FastAPI
@@ -156,3 +157,17 @@ def row_counts(engine: Engine) -> dict[str, int]:
     """Rows in every HSDS table: to prove that a failed operation wrote nothing."""
     with engine.connect() as connection:
         return count_rows(connection)
+
+
+@pytest.fixture(scope="session")
+def private_pg() -> Iterator["PrivatePostgres"]:
+    """A private PostgreSQL server (its own port and folder) that fault tests may stop."""
+    from tests.private_postgres import private_postgres
+
+    server = private_postgres()
+    yield server
+    server.remove()
+
+
+if TYPE_CHECKING:
+    from tests.private_postgres import PrivatePostgres

@@ -63,6 +63,14 @@ class PageOut(BaseModel):
     contents: list[dict[str, Any]]
 
 
+NDJSON: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "A page of HSDS objects, or with `format=ndjson` every one, a line each.",
+        "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+    }
+}
+"""Listings stream newline-delimited JSON when asked: documented so that clients expect it."""
+
 PageNumber = Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1.")]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="Results per page.")]
 FormatParam = Annotated[Format, Query(description="`ndjson` streams every result, unpaged.")]
@@ -153,7 +161,7 @@ def _service_filter(
     )
 
 
-@router.get("/services", response_model=PageOut)
+@router.get("/services", response_model=PageOut, responses=NDJSON)
 def services(
     connection: ConnectionDep,
     search: Text = None,
@@ -182,7 +190,7 @@ def service(connection: ConnectionDep, service_id: str) -> JSONBytes:
     return _one(repository.public_fetch(connection), SERVICE, "service", service_id)
 
 
-@router.get("/organizations", response_model=PageOut)
+@router.get("/organizations", response_model=PageOut, responses=NDJSON)
 def organizations(
     connection: ConnectionDep,
     search: Text = None,
@@ -211,7 +219,7 @@ def _hidden(connection: Connection) -> set[str]:
     return repository.confidential_location_ids(connection)
 
 
-@router.get("/service_at_locations", response_model=PageOut)
+@router.get("/service_at_locations", response_model=PageOut, responses=NDJSON)
 def service_at_locations(
     connection: ConnectionDep,
     search: Text = None,
@@ -247,7 +255,7 @@ def service_at_location(connection: ConnectionDep, service_at_location_id: str) 
     )
 
 
-@router.get("/taxonomies", response_model=PageOut)
+@router.get("/taxonomies", response_model=PageOut, responses=NDJSON)
 def taxonomies(
     connection: ConnectionDep,
     page: PageNumber = 1,
@@ -271,7 +279,7 @@ def taxonomy(connection: ConnectionDep, taxonomy_id: str) -> JSONBytes:
     return _one(repository.db_fetch(connection), TAXONOMY, "taxonomy", taxonomy_id)
 
 
-@router.get("/taxonomy_terms", response_model=PageOut)
+@router.get("/taxonomy_terms", response_model=PageOut, responses=NDJSON)
 def taxonomy_terms(
     connection: ConnectionDep,
     page: PageNumber = 1,

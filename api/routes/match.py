@@ -2,18 +2,25 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import Response
 
 from api.match_models import MatchRequest, MatchResponse
 from api.matching import MatchService
+from api.ratelimit import rate_limited
 from api.responses import JSONBytes
 from web.i18n import negotiate
 
 router = APIRouter(tags=["matching"])
 
 
-@router.post("/v1/match", response_model=MatchResponse, response_class=JSONBytes)
+@router.post(
+    "/v1/match",
+    response_model=MatchResponse,
+    response_class=JSONBytes,
+    dependencies=[Depends(rate_limited("match"))],
+    responses={429: {"description": "Too many searches from this connection: see Retry-After."}},
+)
 async def match(
     body: MatchRequest,
     request: Request,

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from api.deps import ConnectionDep, SettingsDep
 from api.match_models import MatchRequest, MatchResponse
 from api.matching import MatchService
+from api.ratelimit import rate_limited
 from api.settings import Settings
 from directory import repository
 from directory.errors import InvalidInput, NotFound
@@ -156,7 +157,9 @@ def _suggestions(request: Request, name: str) -> list[str]:
     return matching.places.suggest(name) if matching.places else []
 
 
-@router.post("/search", response_class=HTMLResponse)
+@router.post(
+    "/search", response_class=HTMLResponse, dependencies=[Depends(rate_limited("match", page=True))]
+)
 async def search(
     request: Request, settings: SettingsDep, connection: ConnectionDep
 ) -> HTMLResponse:
@@ -236,7 +239,11 @@ def _qr_url(view: ServiceView, settings: Settings) -> str | None:
     return None
 
 
-@router.post("/referral", response_class=HTMLResponse)
+@router.post(
+    "/referral",
+    response_class=HTMLResponse,
+    dependencies=[Depends(rate_limited("forms", page=True))],
+)
 async def referral(
     request: Request, settings: SettingsDep, connection: ConnectionDep
 ) -> HTMLResponse:

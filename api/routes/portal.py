@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from api import portal_security as security
 from api.deps import EngineDep
 from api.portal_security import SignedIn
+from api.ratelimit import rate_limited
 from directory import accounts, changes, review
 from directory.accounts import Principal
 from directory.audit import audit_page
@@ -146,7 +147,7 @@ def login_form(request: Request) -> HTMLResponse:
     return page(request, "login.html", login_token=token, email="")
 
 
-@router.post("/login")
+@router.post("/login", dependencies=[Depends(rate_limited("login", page=True))])
 def login(
     request: Request,
     engine: EngineDep,
@@ -706,7 +707,9 @@ def suggest_form(request: Request, service_id: str, engine: EngineDep) -> HTMLRe
     return _suggest_page(request, service_id, name, done=False)
 
 
-@public_router.post("/suggest/{service_id}")
+@public_router.post(
+    "/suggest/{service_id}", dependencies=[Depends(rate_limited("forms", page=True))]
+)
 def suggest(
     request: Request,
     service_id: str,

@@ -218,6 +218,16 @@ def test_a_service_page_shows_public_facts_for_social_workers(site: TestClient) 
     assert f'href="/services/{ids[0]}?lang=nl"' in page.text
 
 
+def test_a_service_page_links_to_the_public_correction_form(site: TestClient) -> None:
+    ids = service_ids(search(site, needs="legal_migration").text)
+    page = site.get(f"/services/{ids[0]}?lang=fr")
+    assert f'href="/suggest/{ids[0]}"' in page.text
+    assert "Proposer une correction" in page.text
+    form = site.get(f"/suggest/{ids[0]}")
+    assert form.status_code == 200
+    assert "set-cookie" not in form.headers
+
+
 def test_an_unknown_service_is_a_404_page_not_json(site: TestClient) -> None:
     page = site.get("/services/nothing-here?lang=de")
     assert page.status_code == 404

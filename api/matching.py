@@ -32,6 +32,7 @@ from directory.errors import FieldError, InvalidInput
 from directory.places import Place, gazetteer
 from directory.repository import service_records
 from directory.state import current_version
+from directory.suspensions import suspended_service_ids
 from matcher.index import Index, build_index
 from matcher.listing import listing_from_record
 from matcher.person import Person
@@ -69,8 +70,10 @@ def load_listings(engine: Engine) -> tuple[int, list[Any]]:
     """The directory's version and the listings of every service, read in one transaction."""
     with engine.connect() as connection:
         version = current_version(connection)
+        suspended = suspended_service_ids(connection)
         found = service_records(connection, include_confidential=True)
-    return version, [listing_from_record(record) for record in found]
+    # A suspended listing is neither public nor matched (the curator's decision, audited).
+    return version, [listing_from_record(r) for r in found if r["id"] not in suspended]
 
 
 class MatchService:

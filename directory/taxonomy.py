@@ -2,7 +2,7 @@
 
 Each code is an HSDS `taxonomy_term` of the taxonomy "passerelle", attached to services (and
 locations) through HSDS `attributes`. The English name and description below are the source
-strings; `web/translations` carries them in every interface language.
+strings; `web/locale` carries them in every interface language.
 
 A second, small taxonomy "passerelle-geo" (`geo.` codes) describes data rather than services:
 `geo.approximate` marks a location placed at its postcode's or municipality's centre.

@@ -185,13 +185,19 @@ def _site(location: Mapping[str, Any], service_confidential: bool) -> Site | Non
         return None
     codes = _codes(location.get("attributes") or [])
     address, city = _address(location)
+    approximate = APPROXIMATE in codes
+    name = location.get("name")
+    if approximate and not city and isinstance(name, str) and ", " in name:
+        # An approximate location without an address is named "<service>, <town>" (the bundled
+        # directory's convention): the town is what "In <town>" shows instead of a distance.
+        city = name.rsplit(", ", 1)[1].strip() or None
     return Site(
-        name=location.get("name"),
+        name=name,
         address=address,
         municipality=city,
         latitude=float(latitude),
         longitude=float(longitude),
-        approximate=APPROXIMATE in codes,
+        approximate=approximate,
         confidential=service_confidential or CONFIDENTIAL in codes,
     )
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
@@ -232,3 +233,24 @@ def test_curator_endpoints_refuse_a_curator_token_on_partner_endpoints(
         f"/v1/partner/services/{world.service_a}", headers=world.auth(world.curator)
     )
     assert answer.status_code == 403
+
+
+def test_a_suspended_service_is_not_matched(client: TestClient, world: World, app: FastAPI) -> None:
+    def matched() -> set[str]:
+        app.state.matching.refresh()
+        answer = client.post("/v1/match", json={"limit": 50})
+        assert answer.status_code == 200
+        return {result["service"]["id"] for result in answer.json()["results"]}
+
+    assert world.service_b in matched()
+    suspended = curator(
+        client,
+        world,
+        "POST",
+        f"/v1/curator/services/{world.service_b}/suspend",
+        json={"reason": "safeguarding caveats to check"},
+    )
+    assert suspended.status_code == 200
+    assert world.service_b not in matched()
+    curator(client, world, "POST", f"/v1/curator/services/{world.service_b}/unsuspend")
+    assert world.service_b in matched()

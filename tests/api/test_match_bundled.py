@@ -158,3 +158,9 @@ def test_reasons_in_dutch(searcher: TestClient) -> None:
         reason.startswith("Helpt met:") for reason in reasons
     )
     assert not any(reason.startswith("Helps with") for reason in reasons)
+
+
+def test_an_approximate_bundled_location_is_named_by_its_town(searcher: TestClient) -> None:
+    body = match(searcher, location={"place": "Liège"}, needs=["health_sexual"], lang="fr")
+    reasons = [reason for r in body["results"] for reason in r["reasons"]]
+    assert any(reason.startswith("À Liège") or reason == "À Seraing" for reason in reasons), reasons

@@ -6,7 +6,8 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
@@ -62,8 +63,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(curator.router)
     app.include_router(portal.router)
     app.include_router(portal.public_router)
-    if getattr(app.state, "error_page", None) is None:
-        app.state.error_page = portal.error_page
+    app.state.error_page = _error_pages(getattr(app.state, "error_page", None))
     if not any(getattr(route, "path", None) == "/static" for route in app.routes):
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+PORTAL_PATHS = ("/portal", "/suggest/")
+"""Routes whose error pages are the portal's (partners, curators, the suggestion form)."""
+
+
+def _error_pages(public: errors.PageRenderer | None) -> errors.PageRenderer:
+    """The portal's error pages on portal routes, the public site's everywhere else."""
+
+    def error_page(request: Request, status: int, message: str) -> Response | None:
+        if public is None or request.url.path.startswith(PORTAL_PATHS):
+            return portal.error_page(request, status, message)
+        page: Response | None = public(request, status, message)
+        return page
+
+    return error_page

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from api.app import create_app
 from api.settings import Settings
+from directory.accounts import Role, create_token
 from directory.database import session_scope
 from directory.hsds_files import read_records
 from directory.importer import import_records
@@ -46,9 +47,25 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", fuzzed_app("sqlite://")
 
 @pytest.fixture
 def seeded_app(database_url: str, engine: Engine) -> FastAPI:
+    """The sample directory, and bearer tokens (a partner's, a curator's) in `app.state`."""
+    records = read_records(FIXTURES / "passerelle-sample.json")
     with session_scope(engine) as session:
-        import_records(session.connection(), read_records(FIXTURES / "passerelle-sample.json"))
-    return fuzzed_app(database_url)
+        connection = session.connection()
+        import_records(connection, records)
+        organization = records[0]["organization_id"]
+        _, partner = create_token(connection, role=Role.partner, organization_id=organization)
+        _, curator = create_token(connection, role=Role.curator, organization_id=None)
+    app = fuzzed_app(database_url)
+    app.state.fuzz_tokens = {"/v1/partner": partner, "/v1/curator": curator}
+    return app
+
+
+def _auth(case: Any, app: FastAPI) -> dict[str, str]:
+    """Authenticated calls on the partner and curator APIs, so that more than 401 is fuzzed."""
+    for prefix, token in app.state.fuzz_tokens.items():
+        if case.path.startswith(prefix):
+            return {"Authorization": f"Bearer {token}", "If-Match": "*"}
+    return {}
 
 
 def json_error_body(response: Any) -> None:
@@ -66,7 +83,7 @@ def json_error_body(response: Any) -> None:
     derandomize=True,
 )
 def test_api(case: Any, seeded_app: FastAPI) -> None:
-    response = case.call(app=seeded_app)
+    response = case.call(app=seeded_app, headers=_auth(case, seeded_app))
     case.validate_response(
         response,
         checks=[not_a_server_error, response_schema_conformance, content_type_conformance],

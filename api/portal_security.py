@@ -16,6 +16,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
+from api import ratelimit
 from api.settings import Settings
 from directory.accounts import SESSION_HOURS, Principal
 
@@ -55,13 +56,10 @@ def _peer_trusted(request: Request) -> bool:
 
 
 def client_address(request: Request) -> str:
-    """The client's address: X-Forwarded-For only when the direct peer is a trusted proxy.
-    Used only inside a keyed hash; never stored or logged as it is."""
-    peer = request.client.host if request.client else ""
-    forwarded = request.headers.get("x-forwarded-for", "")
-    if forwarded and _peer_trusted(request):
-        return forwarded.split(",")[-1].strip()
-    return peer
+    """The client's address, as the rate limits see it (X-Forwarded-For only through trusted
+    proxies, skipping every trusted hop). Used only inside a keyed hash; never stored or logged."""
+    settings: Settings = request.app.state.settings
+    return ratelimit.client_address(request, settings.trusted_proxies)
 
 
 def is_https(request: Request) -> bool:

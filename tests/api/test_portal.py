@@ -286,3 +286,23 @@ def test_pages_have_no_inline_script_and_keep_privacy_headers(
         assert answer.headers["referrer-policy"] == "no-referrer"
     css = client.get("/static/portal.css")
     assert css.status_code == 200 and "text/css" in css.headers["content-type"]
+
+
+def test_the_portal_sees_the_client_behind_every_trusted_proxy() -> None:
+    from types import SimpleNamespace
+
+    from starlette.requests import Request
+
+    from api import portal_security
+    from api.settings import Settings
+
+    app = SimpleNamespace(state=SimpleNamespace(settings=Settings(trusted_proxies=["10.0.0.0/8"])))
+    request = Request(
+        {
+            "type": "http",
+            "app": app,
+            "client": ("10.0.0.2", 443),
+            "headers": [(b"x-forwarded-for", b"198.51.100.7, 10.0.0.1")],
+        }
+    )
+    assert portal_security.client_address(request) == "198.51.100.7"

@@ -16,21 +16,19 @@ Exceeding a limit answers 429 with `Retry-After` (JSON, or the error page on pag
 import hashlib
 import hmac
 import logging
-import math
 import os
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, date, datetime
 from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import Request
 from limits import RateLimitItem, parse
 from limits.errors import StorageError
-from limits.storage import MemoryStorage, RedisStorage, Storage
-from limits.strategies import MovingWindowRateLimiter
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from api.rate_windows import LocalWindows, SharedWindows, Windows
 from api.settings import Settings
 
 __all__ = ["Bucket", "ClientKeys", "RateLimits", "client_address", "rate_limited"]
@@ -95,12 +93,10 @@ class RateLimits:
     """The limits of one app: memory storage, or Redis shared by every worker."""
 
     def __init__(self, settings: Settings) -> None:
-        storage: Storage = MemoryStorage()
+        self.windows: Windows = LocalWindows()
+        self.local = not settings.redis_url
         if settings.redis_url:
-            storage = RedisStorage(
-                settings.redis_url, key_prefix=settings.rate_key_prefix, wrap_exceptions=True
-            )
-        self.limiter = MovingWindowRateLimiter(storage)
+            self.windows = SharedWindows(settings.redis_url, settings.rate_key_prefix)
         self.items: dict[str, RateLimitItem] = {
             "match": parse(settings.rate_match),
             "login": parse(settings.rate_login),
@@ -110,18 +106,14 @@ class RateLimits:
         self.keys = ClientKeys(master)
         self.trusted = list(settings.trusted_proxies)
 
-    def retry_after(self, item: RateLimitItem, key: str, bucket: str) -> int:
-        reset = self.limiter.get_window_stats(item, bucket, key).reset_time
-        return max(1, math.ceil(reset - time.time()))
-
     def check(self, bucket: Bucket, request: Request) -> None:
         """Count one request; raise 429 with `Retry-After` when the client is over its limit."""
         item = self.items[bucket]
         key = self.keys.key(client_address(request, self.trusted))
         try:
-            if self.limiter.hit(item, bucket, key):
+            if self.windows.hit(item, bucket, key):
                 return
-            retry = self.retry_after(item, key, bucket)
+            retry = self.windows.retry_after(item, bucket, key)
         except StorageError:
             # better unlimited for a while than turning away someone who needs help
             log.warning("rate-limit storage unreachable: %s not limited", bucket)
@@ -133,16 +125,21 @@ class RateLimits:
         )
 
 
-def rate_limited(bucket: Bucket, *, page: bool = False) -> Callable[[Request], None]:
+def rate_limited(
+    bucket: Bucket, *, page: bool = False
+) -> Callable[[Request], Coroutine[Any, Any, None]]:
     """A dependency counting each request in `bucket` for its client; `page=True` on routes
     that answer people with pages, so that a refusal is the error page, not JSON."""
     if bucket not in ("match", "login", "forms"):
         raise ValueError(f"unknown rate-limit bucket {bucket!r}")
 
-    def check(request: Request) -> None:
+    async def check(request: Request) -> None:
         if page:
             request.scope["passerelle.page"] = True
         limits: RateLimits = request.app.state.rate_limits
-        limits.check(bucket, request)
+        if limits.local:
+            limits.check(bucket, request)  # memory only: no need for a worker thread
+        else:
+            await run_in_threadpool(limits.check, bucket, request)
 
     return check

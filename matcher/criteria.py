@@ -196,7 +196,8 @@ class Capacity(Criterion):
         return np.where(fresh, np.where(free_beds, 1.0, 0.0), 0.5).astype(np.float32)
 
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
-        if listing.beds is None or not fresh_beds(query.index, query.now)[service]:
+        age = query.now.timestamp() - float(query.index.beds_time[service])
+        if listing.beds is None or not age <= FRESH_BEDS_SECONDS:  # NaN time: never fresh
             return Explained([], [])
         if listing.beds > 0:
             return Explained([message("beds_available", beds=listing.beds)], [])

@@ -7,6 +7,7 @@ become their translated names, numbers are formatted for the language.
 """
 
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import format_decimal
@@ -140,10 +141,16 @@ def _number(value: Param, lang: str) -> str:
 
 def render(message: Message, lang: str) -> str:
     """The message in `lang` (an unknown language gives English)."""
-    lang = supported(lang) or DEFAULT_LANGUAGE
+    params = tuple(sorted(message.params.items()))
+    return _render(message.code, params, supported(lang) or DEFAULT_LANGUAGE)
+
+
+@lru_cache(maxsize=8192)
+def _render(code: str, items: tuple[tuple[str, Param], ...], lang: str) -> str:
+    """One sentence, kept: the same few hundred come back in every answer."""
     say: Callable[[str], str] = translator(lang, DOMAIN).gettext
-    params = dict(message.params)
-    if message.code == "welcomes_status":
+    params = dict(items)
+    if code == "welcomes_status":
         return say(STATUS_TEXTS[str(params["status"])])
     values: dict[str, str] = {key: _number(value, lang) for key, value in params.items()}
     if "language" in params:
@@ -153,7 +160,7 @@ def render(message: Message, lang: str) -> str:
     if "groups" in params:
         groups = [word for word in str(params["groups"]).split(",") if word]
         values["groups"] = ", ".join(say(GROUP_NAMES[word]) for word in groups)
-    text = say(TEXTS[message.code]).format(**values)
-    if message.code == "crisis_line" and values.get("hours"):
+    text = say(TEXTS[code]).format(**values)
+    if code == "crisis_line" and values.get("hours"):
         text += say(HOURS_SUFFIX).format(hours=values["hours"])
     return text

@@ -36,13 +36,26 @@ def _detail(error: PasserelleError) -> Any:
     return error.message
 
 
-def _wants_page(request: Request) -> bool:
-    return request.scope.get("passerelle.page", False) is True
+PROGRAM_PATHS = ("/v1/", "/hsds", "/health", "/openapi.json", "/docs", "/redoc", "/static/")
+"""Paths for programs: a path under them that nothing answers is a JSON 404."""
+
+
+def _wants_page(request: Request, status: int) -> bool:
+    """Pages answer with pages. So does a path nothing answers to, when a browser asks for it
+    (someone typed or followed a wrong link): people get a page in their language with the
+    quick exit, programs and API paths get JSON."""
+    if request.scope.get("passerelle.page", False) is True:
+        return True
+    return (
+        status in (404, 405)
+        and "text/html" in request.headers.get("accept", "")
+        and not request.url.path.startswith(PROGRAM_PATHS)
+    )
 
 
 def _error_page(request: Request, status: int, message: str) -> Response | None:
     renderer = getattr(request.app.state, "error_page", None)
-    if renderer is None or not _wants_page(request):
+    if renderer is None or not _wants_page(request, status):
         return None
     page: Response | None = renderer(request, status, message)
     return page

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from sqlalchemy import Connection
@@ -24,7 +24,7 @@ from directory import repository
 from directory.errors import InvalidInput, NotFound
 from directory.taxonomy import Need
 from web import search_form
-from web.i18n import negotiate, translator
+from web.i18n import negotiate, supported, translator
 from web.rendering import STATIC, render
 from web.search_form import SearchForm
 from web.service_view import ServiceView, language_name, service_view
@@ -155,6 +155,15 @@ def _suggestions(request: Request, name: str) -> list[str]:
     """Known places whose names are close to an unknown one."""
     matching: MatchService = request.app.state.matching
     return matching.places.suggest(name) if matching.places else []
+
+
+@router.get("/search")
+@router.get("/referral")
+def back_to_the_form(lang: LangQuery = None) -> RedirectResponse:
+    """Results and sheets opened again from the address bar or a bookmark: nothing about the
+    search was kept, so the answer is the search form (in the same language)."""
+    chosen = supported(lang)
+    return RedirectResponse(f"/?lang={chosen}" if chosen else "/", status_code=303)
 
 
 @router.post(

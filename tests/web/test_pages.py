@@ -328,7 +328,9 @@ def test_the_search_is_sent_by_post_so_no_url_holds_it(site: TestClient) -> None
     forms = list(parse(site.get("/").text).find("form"))
     assert forms and all(form.attrs.get("method") == "post" for form in forms)
     assert all(form.attrs.get("autocomplete") == "off" for form in forms)
-    assert site.get("/search").status_code == 405
+    # a search put in a URL is not run: the form comes back, empty
+    again = site.get("/search?needs=housing&place=Gent", follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] == "/"
 
 
 # --- places --------------------------------------------------------------------------------
@@ -359,3 +361,52 @@ def test_every_error_in_the_summary_links_to_its_field(site: TestClient) -> None
     targets = re.findall(r'href="#([^"]+)"', summary)
     assert len(targets) == 5
     assert all(target in ids for target in targets), targets
+
+
+@pytest.mark.parametrize("path", ["/no-such-page", "/services", "/fr/accueil?x=1"])
+def test_a_wrong_link_opened_in_a_browser_is_a_page_in_the_persons_language(
+    site: TestClient, path: str
+) -> None:
+    page = site.get(path, headers={"Accept": "text/html,*/*;q=0.8", "Accept-Language": "nl-BE"})
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<html lang="nl">' in page.text
+    assert 'id="quick-exit"' in page.text
+    assert page.headers["cache-control"] == "no-store"
+    assert "set-cookie" not in page.headers
+
+
+@pytest.mark.parametrize(
+    ("path", "accept"),
+    [
+        ("/no-such-page", "application/json"),
+        ("/no-such-page", "*/*"),
+        ("/v1/nothing", "text/html"),
+        ("/hsds/nothing", "text/html"),
+        ("/hsds/services/nothing-here", "text/html"),
+        ("/static/nothing.css", "text/html"),
+    ],
+)
+def test_programs_and_api_paths_keep_json_404s(site: TestClient, path: str, accept: str) -> None:
+    answer = site.get(path, headers={"Accept": accept})
+    assert answer.status_code == 404
+    assert not answer.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("path", "where"),
+    [
+        ("/search", "/"),
+        ("/referral", "/"),
+        ("/search?lang=ro", "/?lang=ro"),
+        ("/referral?lang=xx", "/"),
+    ],
+)
+def test_results_opened_again_from_the_address_bar_lead_back_to_the_form(
+    site: TestClient, path: str, where: str
+) -> None:
+    answer = site.get(path, follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == where
+    assert "set-cookie" not in answer.headers
+    assert site.get(path).status_code == 200

@@ -36,7 +36,7 @@ def _detail(error: PasserelleError) -> Any:
     return error.message
 
 
-PROGRAM_PATHS = ("/v1/", "/hsds", "/health", "/openapi.json", "/docs", "/redoc", "/static/")
+PROGRAM_PATHS = ("/v1/", "/hsds", "/health", "/api/", "/openapi.json", "/static/")
 """Paths for programs: a path under them that nothing answers is a JSON 404."""
 
 

@@ -117,7 +117,13 @@ class MatchResult(BaseModel):
 class Notice(BaseModel):
     kind: NoticeKind
     text: str
+    """Ends with a caution when `phone_confirmed` is false."""
     phone: str | None
+    phone_confirmed: bool = Field(
+        default=True,
+        description="False when the number was read in a public source and not yet confirmed "
+        "with the service; `text` then says so and what to do if nobody answers.",
+    )
 
 
 class MatchResponse(BaseModel):

@@ -27,7 +27,7 @@ from api.match_models import (
     Notice,
     ServiceSummary,
 )
-from directory.bundled import RECOGNISED_TRAFFICKING_CENTRES
+from directory.bundled import EMERGENCY_NUMBER, RECOGNISED_TRAFFICKING_CENTRES
 from directory.errors import FieldError, InvalidInput
 from directory.places import Place, gazetteer
 from directory.repository import service_records
@@ -35,6 +35,8 @@ from directory.state import current_version
 from directory.suspensions import suspended_service_ids
 from matcher.index import Index, build_index
 from matcher.listing import listing_from_record
+from matcher.messages import Notice as SafetyNotice
+from matcher.messages import message
 from matcher.person import Person
 from matcher.rank import Ranking, Result, rank
 from web.messages import render
@@ -229,13 +231,20 @@ def _result(result: Result, lang: str) -> MatchResult:
     )
 
 
+def _notice(notice: SafetyNotice, lang: str) -> Notice:
+    text = render(notice.message, lang)
+    if not notice.phone_confirmed:
+        caution = message("line_not_confirmed", phone=EMERGENCY_NUMBER)
+        text = f"{text} {render(caution, lang)}"
+    return Notice(
+        kind=notice.kind, text=text, phone=notice.phone, phone_confirmed=notice.phone_confirmed
+    )
+
+
 def answer(ranking: Ranking, lang: str) -> MatchResponse:
     return MatchResponse(
         results=[_result(result, lang) for result in ranking.results],
-        notices=[
-            Notice(kind=notice.kind, text=render(notice.message, lang), phone=notice.phone)
-            for notice in ranking.notices
-        ],
+        notices=[_notice(notice, lang) for notice in ranking.notices],
         unmet_needs=list(ranking.unmet_needs),
     )
 

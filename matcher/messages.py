@@ -23,6 +23,9 @@ class Notice:
     kind: NoticeKind
     message: Message
     phone: str | None = None
+    phone_confirmed: bool = True
+    """False for a number read in a public source that nobody has confirmed with the service:
+    the notice then says so, and what to do if nobody answers."""
 
 
 REASONS: dict[str, tuple[str, ...]] = {
@@ -74,6 +77,7 @@ NOTICES: dict[str, tuple[str, ...]] = {
     "trafficking": (),
     "trafficking_line": ("name",),
     "minor": (),
+    "line_not_confirmed": ("phone",),
 }
 """Notice codes and their parameters (`hours` may be empty: the line's own words, if any)."""
 

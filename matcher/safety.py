@@ -9,7 +9,7 @@ import numpy as np
 from directory.bundled import EMERGENCY_NUMBER, POLICE_NUMBER
 from matcher.index import NEED_BIT, Bools, Index
 from matcher.listing import Listing
-from matcher.messages import Notice, message
+from matcher.messages import Message, Notice, NoticeKind, message
 from matcher.person import Person
 
 MAX_CRISIS_NOTICES = 3
@@ -20,6 +20,15 @@ def _phone(listing: Listing) -> str | None:
     every = [phone.number for phone in listing.phones]
     numbers = confirmed or every
     return numbers[0] if numbers else None
+
+
+def _line_notice(kind: NoticeKind, text: Message, listing: Listing | None) -> Notice:
+    """A notice naming a line of the directory, with its best phone and whether it is confirmed."""
+    number = _phone(listing) if listing else None
+    confirmed = listing is None or any(
+        phone.confirmed for phone in listing.phones if phone.number == number
+    )
+    return Notice(kind, text, number, phone_confirmed=confirmed or number is None)
 
 
 def _lines(index: Index, usable: Bools, *needs: str) -> list[int]:
@@ -53,18 +62,17 @@ def safety_notices(index: Index, person: Person, usable: Bools) -> Sequence[Noti
         for n in _lines(index, usable)[:MAX_CRISIS_NOTICES]:
             line = index.listings[n]
             text = message("crisis_line", name=line.name, hours=line.hours or "")
-            notices.append(Notice("emergency", text, _phone(line)))
+            notices.append(_line_notice("emergency", text, line))
     if person.controlled_by_someone:
         lines = _lines(index, usable, "trafficking_support")
         if lines:
             line = index.listings[lines[0]]
-            notices.append(
-                Notice("trafficking", message("trafficking_line", name=line.name), _phone(line))
-            )
+            text = message("trafficking_line", name=line.name)
+            notices.append(_line_notice("trafficking", text, line))
         else:
             notices.append(Notice("trafficking", message("trafficking")))
     if person.minor:
         young = [n for n in _lines(index, usable) if index.flags["minors"][n]]
-        phone = _phone(index.listings[young[0]]) if young else None
-        notices.append(Notice("minor", message("minor"), phone))
+        youth_line = index.listings[young[0]] if young else None
+        notices.append(_line_notice("minor", message("minor"), youth_line))
     return notices

@@ -69,6 +69,10 @@ TEXTS: dict[str, str] = {
         "You are under 18: you have a right to protection and help. Services that work with "
         "young people are shown first."
     ),
+    "line_not_confirmed": (
+        "This number was read in a public source and is not yet confirmed with the service. "
+        "If nobody answers and you are in danger, call {phone}."
+    ),
 }
 """Code -> English text (the msgid)."""
 

@@ -67,6 +67,29 @@ def test_a_controlled_person_is_routed_to_a_recognised_centre(searcher: TestClie
     assert any(notice["kind"] == "trafficking" for notice in body["notices"])
 
 
+@pytest.mark.parametrize(
+    ("lang", "caution"),
+    [("en", "not yet confirmed with the service"), ("fr", "pas encore confirmé par le service")],
+)
+def test_lines_with_unconfirmed_numbers_say_so_in_their_notice(
+    searcher: TestClient, lang: str, caution: str
+) -> None:
+    body = match(
+        searcher,
+        situation={"in_danger_now": True, "controlled_by_someone": True},
+        location={"place": "Bruxelles"},
+        lang=lang,
+    )
+    lines = [n for n in body["notices"] if n["phone"] not in (None, "112", "101")]
+    assert lines, body["notices"]
+    for notice in body["notices"]:
+        assert (caution in notice["text"]) == (not notice["phone_confirmed"])
+        if not notice["phone_confirmed"]:
+            assert notice["text"].endswith("112.")  # what to do if nobody answers
+    # no bundled phone has been confirmed with its service yet
+    assert not any(n["phone_confirmed"] for n in lines)
+
+
 def test_a_minor_gets_the_minor_notice(searcher: TestClient) -> None:
     body = match(searcher, age=16, needs=["emergency_shelter"])
     assert "minor" in [notice["kind"] for notice in body["notices"]]

@@ -155,6 +155,38 @@ def test_trafficking_notice_takes_its_phone_from_a_line_in_the_directory() -> No
     assert [(n.kind, n.phone) for n in found.notices] == [("trafficking", "+32 2 222")]
 
 
+def test_a_line_whose_number_nobody_confirmed_is_flagged_in_its_notice() -> None:
+    line = service(
+        "Unconfirmed line",
+        "need.trafficking_support",
+        "need.crisis_line",
+        "offers.remote",
+        at=None,
+        phones=["+32 2 333"],
+    )
+    line["phones"][0]["description"] = "read on example.org (2023); not confirmed"
+    found = search(index_of([line]), in_brussels(controlled_by_someone=True, in_danger_now=True))
+    by_code = {n.message.code: n for n in found.notices}
+    assert by_code["emergency_number"].phone_confirmed  # 112 and 101 need no confirmation
+    assert by_code["police_number"].phone_confirmed
+    assert by_code["crisis_line"].phone == "+32 2 333"
+    assert not by_code["crisis_line"].phone_confirmed
+    assert not by_code["trafficking_line"].phone_confirmed
+
+
+def test_a_confirmed_number_is_preferred_over_an_unconfirmed_one() -> None:
+    line = service(
+        "Line",
+        "need.crisis_line",
+        "offers.remote",
+        at=None,
+        phones=["+32 2 444", "+32 2 555"],
+    )
+    line["phones"][0]["description"] = "read on example.org (2023); not confirmed"
+    found = search(index_of([line]), in_brussels(in_danger_now=True))
+    assert (found.notices[2].phone, found.notices[2].phone_confirmed) == ("+32 2 555", True)
+
+
 def test_minors_get_a_notice_and_services_for_young_people_first() -> None:
     index = index_of(
         [service("Adults and all"), service("Youth", "need.housing", "audience.minors")]

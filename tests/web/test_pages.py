@@ -382,6 +382,7 @@ def test_a_wrong_link_opened_in_a_browser_is_a_page_in_the_persons_language(
         ("/no-such-page", "application/json"),
         ("/no-such-page", "*/*"),
         ("/v1/nothing", "text/html"),
+        ("/api/nothing", "text/html"),
         ("/hsds/nothing", "text/html"),
         ("/hsds/services/nothing-here", "text/html"),
         ("/static/nothing.css", "text/html"),

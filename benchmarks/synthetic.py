@@ -8,7 +8,7 @@ import random
 import uuid
 from typing import Any
 
-from directory.taxonomy import TAXONOMY_ID, codes_with_prefix, term_id
+from directory.taxonomy import attribute_record, codes_with_prefix
 
 BELGIUM = (49.5, 51.5, 2.5, 6.4)  # south, north, west, east
 LANGUAGES = ("fr", "nl", "en", "de", "ro", "bg", "es", "ar", "pt", "it", "pl", "ru", "tr", "uk")
@@ -34,20 +34,7 @@ def _id(rng: random.Random) -> str:
 
 
 def _attribute(rng: random.Random, service_id: str, code: str) -> dict[str, Any]:
-    return {
-        "id": _id(rng),
-        "link_id": service_id,
-        "link_entity": "service",
-        "link_type": "passerelle",
-        "taxonomy_term_id": term_id(code),
-        "taxonomy_term": {
-            "id": term_id(code),
-            "code": code,
-            "name": code,
-            "description": code,
-            "taxonomy_id": TAXONOMY_ID,
-        },
-    }
+    return attribute_record(_id(rng), service_id, code)
 
 
 def _codes(rng: random.Random) -> list[str]:

@@ -14,9 +14,9 @@ from sqlalchemy import Connection
 
 from directory.errors import FieldError, ImportFailed
 from directory.hsds_tree import SERVICE, TABLES, Flat, Issue, Record, flatten
-from directory.repository import canonical_term, ensure_taxonomy, existing_ids, write_flat
+from directory.repository import ensure_taxonomy, existing_ids, write_flat
 from directory.state import bump_version
-from directory.taxonomy import KNOWN, LINK_TYPE
+from directory.taxonomy import KNOWN, LINK_TYPE, term_record
 from directory.validation import record_issues
 
 Progress = Callable[[int], None]
@@ -60,7 +60,7 @@ def _canonical_attribute(attribute: Any) -> Any:
     code = term.get("code") if isinstance(term, dict) else None
     if code not in KNOWN:
         return attribute
-    ours = canonical_term(code)
+    ours = term_record(code)
     return {
         **attribute,
         "taxonomy_term_id": ours["id"],

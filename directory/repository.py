@@ -26,7 +26,7 @@ from directory.hsds_tree import (
 )
 from directory.models import HSDS_TABLES
 from directory.suspensions import suspended_ids_query, suspended_service_ids
-from directory.taxonomy import KNOWN, TAXONOMIES, term_id
+from directory.taxonomy import KNOWN, TAXONOMIES, term_id, term_record
 
 CHUNK = 500
 """Values per IN (...) list and rows per INSERT batch."""
@@ -123,21 +123,7 @@ def ensure_taxonomy(connection: Connection) -> None:
             for taxonomy in TAXONOMIES
         ],
     )
-    upsert_rows(connection, "taxonomy_term", [canonical_term(code) for code in KNOWN])
-
-
-def canonical_term(code: str) -> Record:
-    """Our own taxonomy_term object for a Passerelle code (any of our taxonomies), as stored."""
-    term = KNOWN[code]
-    return {
-        "id": term.id,
-        "code": term.code,
-        "name": term.name,
-        "description": term.description,
-        "taxonomy": term.taxonomy,
-        "taxonomy_id": term.taxonomy_id,
-        "language": "en",
-    }
+    upsert_rows(connection, "taxonomy_term", [term_record(code) for code in KNOWN])
 
 
 # --- confidentiality ---------------------------------------------------------------------------

@@ -29,10 +29,10 @@ from directory.errors import (
 )
 from directory.hsds_tree import SERVICE, TABLES, Flat, Record
 from directory.importer import prepare
-from directory.repository import canonical_term, ensure_taxonomy, service_records, write_flat
+from directory.repository import ensure_taxonomy, service_records, write_flat
 from directory.state import bump_version
 from directory.suspensions import SUSPENSION
-from directory.taxonomy import BY_CODE, LINK_TYPE, derived_id
+from directory.taxonomy import BY_CODE, LINK_TYPE, attribute_record, derived_id, term_record
 
 FORBIDDEN = ("id", "organization_id", "organization")
 """Fields a partner's merge patch may not change."""
@@ -88,7 +88,7 @@ def canonical(value: Any) -> Any:
     result = {k: canonical(v) for k, v in value.items() if k not in HIDDEN_KEYS}
     code = _code(result)
     if code in BY_CODE and isinstance(result.get("taxonomy_term"), dict):
-        term = canonical_term(code)
+        term = term_record(code)
         result.update(taxonomy_term=term, taxonomy_term_id=term["id"])
         result.setdefault("link_type", LINK_TYPE)
     return result
@@ -563,18 +563,7 @@ def with_beds(beds: int) -> Callable[[Record], Record]:
     def edit(record: Record) -> Record:
         attributes = [a for a in record.get("attributes", []) if _code(a) != BEDS]
         attribute_id = derived_id("attribute", record["id"], BEDS)
-        term = canonical_term(BEDS)
-        attributes.append(
-            {
-                "id": attribute_id,
-                "link_id": record["id"],
-                "link_entity": "service",
-                "link_type": LINK_TYPE,
-                "taxonomy_term_id": term["id"],
-                "taxonomy_term": term,
-                "value": str(beds),
-            }
-        )
+        attributes.append(attribute_record(attribute_id, record["id"], BEDS, value=str(beds)))
         record["attributes"] = sorted(attributes, key=lambda a: str(a.get("id")))
         return record
 

@@ -11,6 +11,7 @@ A second, small taxonomy "passerelle-geo" (`geo.` codes) describes data rather t
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 NAMESPACE = uuid.UUID("ad8f258c-6aa8-5f9e-b164-30d3bb7bd80c")  # uuid5(URL, project URL)
 """Namespace of every identifier Passerelle derives (uuid5), so that ids are stable across runs."""
@@ -267,6 +268,43 @@ class Need(StrEnum):
     basic_needs = "basic_needs"
     crisis_line = "crisis_line"
     exit_programme = "exit_programme"
+
+
+def term_record(code: str) -> dict[str, Any]:
+    """The HSDS `taxonomy_term` object of one of our codes, as stored and exported."""
+    term = KNOWN[code]
+    return {
+        "id": term.id,
+        "code": term.code,
+        "name": term.name,
+        "description": term.description,
+        "taxonomy": term.taxonomy,
+        "taxonomy_id": term.taxonomy_id,
+        "language": "en",
+    }
+
+
+def attribute_record(
+    attribute_id: str,
+    link_id: str,
+    code: str,
+    *,
+    link_entity: str = "service",
+    value: str | None = None,
+) -> dict[str, Any]:
+    """An HSDS `attribute` linking a record (a service by default) to one of our codes."""
+    term = term_record(code)
+    item: dict[str, Any] = {
+        "id": attribute_id,
+        "link_id": link_id,
+        "link_entity": link_entity,
+        "link_type": LINK_TYPE,
+        "taxonomy_term_id": term["id"],
+        "taxonomy_term": term,
+    }
+    if value is not None:
+        item["value"] = value
+    return item
 
 
 def is_ours(code: str) -> bool:

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import pycountry
 
 from directory.bundled import BELGIUM, SOURCE, organization_id
-from directory.taxonomy import KNOWN, LINK_TYPE, derived_id
+from directory.taxonomy import KNOWN, attribute_record, derived_id
 
 RESEARCH = "belgium_directory.json"
 CURATION = "curation.toml"
@@ -142,26 +142,8 @@ def refresh_coordinates(geo: Path, wanted: Iterable[tuple[str, str]], into: Path
 
 
 def attribute(link_id: str, link_entity: str, code: str, value: str | None = None) -> Json:
-    term = KNOWN[code]
-    item: Json = {
-        "id": derived_id("attribute", link_id, code),
-        "link_id": link_id,
-        "link_entity": link_entity,
-        "link_type": LINK_TYPE,
-        "taxonomy_term_id": term.id,
-        "taxonomy_term": {
-            "id": term.id,
-            "code": term.code,
-            "name": term.name,
-            "description": term.description,
-            "taxonomy": term.taxonomy,
-            "taxonomy_id": term.taxonomy_id,
-            "language": "en",
-        },
-    }
-    if value is not None:
-        item["value"] = value
-    return item
+    attribute_id = derived_id("attribute", link_id, code)
+    return attribute_record(attribute_id, link_id, code, link_entity=link_entity, value=value)
 
 
 def host(url: str) -> str:

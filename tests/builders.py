@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from directory.taxonomy import TAXONOMY_ID, term_id
+from directory.taxonomy import KNOWN, attribute_record, term_id
 
 
 def new_id() -> str:
@@ -12,22 +12,13 @@ def new_id() -> str:
 
 
 def attribute(service_id: str, code: str, value: str | None = None) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "id": new_id(),
-        "link_id": service_id,
-        "link_entity": "service",
-        "link_type": "passerelle",
-        "taxonomy_term_id": term_id(code),
-        "taxonomy_term": {
-            "id": term_id(code),
-            "code": code,
-            "name": code,
-            "description": code,
-            "taxonomy_id": TAXONOMY_ID,
-        },
-    }
-    if value is not None:
-        item["value"] = value
+    """An attribute naming `code`; a code Passerelle does not define gets the bare term a
+    foreign file would carry (for the importer's refusals)."""
+    if code in KNOWN:
+        return attribute_record(new_id(), service_id, code, value=value)
+    item = attribute_record(new_id(), service_id, "need.housing", value=value)
+    item["taxonomy_term"] = {"id": term_id(code), "code": code, "name": code, "description": code}
+    item["taxonomy_term_id"] = term_id(code)
     return item
 
 

@@ -8,7 +8,6 @@ figures and the load they were measured under: benchmarks/README.md.
 import argparse
 import gc
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import httpx
 
+from benchmarks.server import free_port
 from benchmarks.synthetic import directory
 from directory.database import make_engine, upgrade_schema
 from directory.importer import import_records
@@ -88,12 +88,6 @@ def index_memory(size: int) -> float:
     return current / 2**20
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def served(size: int, runs: int) -> dict[str, tuple[float, float]]:
     folder = Path(tempfile.mkdtemp())
     url = f"sqlite:///{folder / 'bench.db'}"
@@ -103,7 +97,7 @@ def served(size: int, runs: int) -> dict[str, tuple[float, float]]:
         import_records(connection, directory(size), who="curator")
         bump_version(connection)
     engine.dispose()
-    port = _free_port()
+    port = free_port()
     # The benchmark measures matching, not the per-client rate limit (60/minute by default).
     env = {**os.environ, "PASSERELLE_DATABASE_URL": url, "PASSERELLE_RATE_MATCH": "1000000/minute"}
     server = subprocess.Popen(

@@ -57,7 +57,7 @@ def running_server(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base, process)
+        wait_until_up(base, process, log=log)
         yield base, process.pid
     finally:
         os.killpg(process.pid, signal.SIGTERM)  # the group this function started, nothing else
@@ -70,15 +70,20 @@ def running_server(
             output.close()  # type: ignore[union-attr]
 
 
-def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
+def wait_until_up(
+    base: str, process: subprocess.Popen[bytes], *, log: Path | None = None, timeout: float = 120
+) -> None:
+    """Wait until the server at `base` answers `/health`; fail with its exit code (and its
+    output, from `log`) if it stops first or does not answer within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"passerelle serve exited with {process.returncode}")
+            output = f":\n{log.read_text(errors='replace')}" if log else ""
+            raise RuntimeError(f"passerelle serve exited with {process.returncode}{output}")
         try:
             if httpx.get(f"{base}/health", timeout=2).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         time.sleep(0.2)
-    raise RuntimeError("passerelle serve did not answer /health within 120 s")
+    raise RuntimeError(f"passerelle serve did not answer /health within {timeout:.0f} s")

@@ -11,18 +11,17 @@ skipped with the reason, except in CI (`CI=true`), where it fails.
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import pytest
+
+from benchmarks.server import free_port, wait_until_up
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -47,27 +46,6 @@ class LiveServer(str):
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_for_health(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}:\n{log_path.read_text()}")
-        try:
-            if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"server did not answer /health in {START_TIMEOUT:.0f} s")
-
-
 @contextmanager
 def live_server(database_url: str, **env: str) -> Iterator[LiveServer]:
     """Run `passerelle serve` as a real process on 127.0.0.1 for the duration of the block."""
@@ -88,7 +66,7 @@ def live_server(database_url: str, **env: str) -> Iterator[LiveServer]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for_health(url, process, log_path)
+        wait_until_up(url, process, log=log_path, timeout=START_TIMEOUT)
         yield LiveServer(url, log_path)
     finally:
         process.send_signal(signal.SIGINT)

@@ -98,6 +98,7 @@ def test_quick_exit_by_click_leaves_no_way_back_to_the_results(
 
 def test_quick_exit_by_three_shift_presses(page: Page, site: LiveServer) -> None:
     search_for_housing(page, site)
+    page.wait_for_load_state("domcontentloaded")  # the deferred script has run: Shift counts
     for _ in range(3):
         page.keyboard.press("Shift")
     page.wait_for_url(NEUTRAL)

@@ -18,6 +18,7 @@ from api.ratelimit import RateLimits
 from api.routes import curator, health, hsds, match, pages, partner, portal
 from api.settings import Settings, get_settings
 from directory.database import make_engine
+from directory.places import geocode_online
 from web.portal_pages import STATIC
 
 log = logging.getLogger("passerelle")
@@ -27,7 +28,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
     matching = MatchService(
-        engine, refresh_seconds=settings.refresh_seconds, **places_for_matching()
+        engine,
+        refresh_seconds=settings.refresh_seconds,
+        geocoder=geocode_online if settings.online_geocoder else None,
+        **places_for_matching(),
     )
 
     @asynccontextmanager

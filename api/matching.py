@@ -66,6 +66,8 @@ class Places(Protocol):
 
 PointMaker = Callable[[float, float, str | None], Any]
 """`(lat, lon, region) -> Place`: a place for bare coordinates, for service-area checks."""
+Geocoder = Callable[[str], Any]
+"""`name -> Place | None`: the opt-in online geocoder, asked only for names the gazetteer lacks."""
 
 
 def load_listings(engine: Engine) -> tuple[int, list[Any]]:
@@ -87,10 +89,12 @@ class MatchService:
         point: PointMaker | None = None,
         recognised: Iterable[str] = (),
         refresh_seconds: float = 3.0,
+        geocoder: Geocoder | None = None,
     ) -> None:
         self.engine = engine
         self.places = places
         self.point = point
+        self.geocoder = geocoder
         self.recognised = frozenset(recognised)
         self.refresh_seconds = refresh_seconds
         self.version: int | None = None
@@ -139,6 +143,8 @@ class MatchService:
                 raise _unknown("postcode", f"unknown postcode {where.postcode!r}")
         elif where.place is not None:
             place = self.places.resolve(where.place) if self.places else None
+            if place is None and self.geocoder is not None:
+                place = self.geocoder(where.place)
             if place is None:
                 suggestions = self.places.suggest(where.place) if self.places else []
                 hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
@@ -176,6 +182,13 @@ class MatchService:
             limit=request.limit,
             now=datetime.now(LOCAL_TIME),
         )
+
+    async def match_async(self, request: MatchRequest, lang: str) -> MatchResponse:
+        """`match` for async routes: in the event loop (it only computes), or in a worker thread
+        when the online geocoder may be asked (a network call)."""
+        if self.geocoder is None:
+            return self.match(request, lang)
+        return await asyncio.to_thread(self.match, request, lang)
 
     def match(self, request: MatchRequest, lang: str) -> MatchResponse:
         """Rank the directory for this request; reasons, cautions and notices in `lang`."""

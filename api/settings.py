@@ -47,7 +47,8 @@ class Settings(BaseSettings):
     )
     online_geocoder: bool = Field(
         default=False,
-        description="Let unknown places go to an online geocoder (off: offline only).",
+        description="Send place names the offline gazetteer does not know to OpenStreetMap's "
+        "Nominatim (a third party sees the name typed; off: offline only).",
     )
     public_base_url: str | None = Field(
         default=None, description="The site's public address, printed on referral sheets."

@@ -27,5 +27,5 @@ async def match(
     accept_language: Annotated[str | None, Header()] = None,
 ) -> Response:
     service: MatchService = request.app.state.matching
-    found = service.match(body, negotiate(body.lang, accept_language))
+    found = await service.match_async(body, negotiate(body.lang, accept_language))
     return JSONBytes(found.model_dump(mode="json"))

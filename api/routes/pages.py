@@ -130,7 +130,7 @@ def _add_errors(form: SearchForm, locations: Iterable[Sequence[Any]]) -> None:
         form.errors.setdefault(name, FIELD_MESSAGES.get(name, FIELD_MESSAGES["form"]))
 
 
-def _match(request: Request, form: SearchForm, lang: str) -> MatchResponse | None:
+async def _match(request: Request, form: SearchForm, lang: str) -> MatchResponse | None:
     """The matcher's answer, or None with the form's errors filled in."""
     try:
         match_request = MatchRequest.model_validate(search_form.match_body(form, lang=lang))
@@ -138,7 +138,8 @@ def _match(request: Request, form: SearchForm, lang: str) -> MatchResponse | Non
         _add_errors(form, (item["loc"] for item in error.errors()))
         return None
     try:
-        answer: MatchResponse = request.app.state.matching.match(match_request, lang)
+        matching: MatchService = request.app.state.matching
+        answer = await matching.match_async(match_request, lang)
     except InvalidInput as error:
         _add_errors(
             form, ((*item.where.split("."), *item.field.split(".")) for item in error.errors)
@@ -177,7 +178,7 @@ async def search(
     items = [(name, value) for name, value in sent.multi_items() if isinstance(value, str)]
     lang = _lang(request, next((value for name, value in items if name == "lang"), None))
     form = search_form.read_form(items)
-    answer = None if form.errors else _match(request, form, lang)
+    answer = None if form.errors else await _match(request, form, lang)
     if answer is None:
         return page(
             request, settings, "search.html", lang=lang, status_code=422,

@@ -15,6 +15,7 @@ from api.matching import MatchService, places_for_matching
 from api.settings import Settings
 from directory.database import make_engine
 from directory.importer import import_records
+from directory.places import Place, geocode_online
 from directory.state import bump_version
 from tests.builders import service_record
 
@@ -191,3 +192,37 @@ def test_matching_goes_on_from_memory_when_the_database_is_gone(tmp_path: Path) 
     assert service.refresh() is False
     found = service.match(MatchRequest(needs=["housing"]), "en")
     assert [r.service.name for r in found.results] == ["Maison"]
+
+
+# --- the opt-in online geocoder (never really asked in tests) ------------------------------------
+
+
+def test_the_online_geocoder_is_off_unless_asked_for(database_url: str) -> None:
+    assert create_app(Settings(database_url=database_url)).state.matching.geocoder is None
+    on = create_app(Settings(database_url=database_url, online_geocoder=True))
+    assert on.state.matching.geocoder is geocode_online
+
+
+def test_the_geocoder_is_asked_only_for_places_the_gazetteer_lacks(searcher: TestClient) -> None:
+    asked: list[str] = []
+
+    def geocoder(name: str) -> Place | None:
+        asked.append(name)
+        if name == "Rue Imaginaire 1, Bruxelles":
+            return Place(name, 50.85, 4.35, "BE", "Brussels-Capital Region", "1000", "place")
+        return None
+
+    searcher.app.state.matching.geocoder = geocoder  # type: ignore[attr-defined]
+    known = searcher.post("/v1/match", json=ROMANIAN_HOUSING)
+    found = searcher.post(
+        "/v1/match", json={**ROMANIAN_HOUSING, "location": {"place": "Rue Imaginaire 1, Bruxelles"}}
+    )
+    unknown = searcher.post("/v1/match", json={"location": {"place": "Xyzzyqwv"}})
+    page = searcher.post(
+        "/search", data={"place": "Rue Imaginaire 1, Bruxelles", "needs": "housing"}
+    )
+    assert known.status_code == 200 and found.status_code == 200 and page.status_code == 200
+    assert [r["service"]["name"] for r in found.json()["results"]][0] == "Maison"
+    assert unknown.status_code == 422
+    assert unknown.json()["detail"][0]["loc"] == ["body", "location", "place"]
+    assert asked == ["Rue Imaginaire 1, Bruxelles", "Xyzzyqwv", "Rue Imaginaire 1, Bruxelles"]

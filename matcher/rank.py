@@ -12,12 +12,16 @@ from matcher.listing import Listing, Site
 from matcher.messages import Message, Notice, message
 from matcher.person import GENDERS, Person
 from matcher.safety import safety_notices
-from matcher.text import needs_in_text, text_similarity
+from matcher.text import description_share, name_similarity, needs_in_text
 
 SAFETY_SLOTS = 2
 """Trafficking-victim services brought into the top results for a person controlled by someone."""
 SAFETY_POSITION = 1
+NAME_BONUS = 0.25
+"""For a service whose name the person typed: enough to come first among services alike."""
 TEXT_BONUS = 0.05
+"""For a service whose description holds the person's words: a tie-breaker."""
+MATCH_CUTOFF = 0.8
 REQUIREMENTS = ("id_document", "health_insurance", "appointment", "professional_referral")
 
 
@@ -206,13 +210,25 @@ def _result(query: Query, row: int, score: float, added: bool, matches_text: boo
     )
 
 
-def _text_matches(query: Query, rows: list[int]) -> set[int]:
+def _text_matches(query: Query, rows: list[int]) -> dict[int, float]:
+    """Rows of the shortlist whose name or description matches the person's words, with the
+    bonus each earns."""
     text = query.person.text
     if not text:
-        return set()
+        return {}
     listings = [query.index.listings[int(query.index.row_service[r])] for r in rows]
-    similar = text_similarity(text, [f"{item.name} {item.organization_name}" for item in listings])
-    return {row for row, value in zip(rows, similar, strict=True) if value >= 0.8}
+    by_name = name_similarity(text, [item.name for item in listings])
+    by_organization = name_similarity(text, [item.organization_name for item in listings])
+    by_words = description_share(text, [item.description for item in listings])
+    bonus: dict[int, float] = {}
+    for row, name, organization, words in zip(
+        rows, by_name, by_organization, by_words, strict=True
+    ):
+        if max(name, organization) >= MATCH_CUTOFF:
+            bonus[row] = NAME_BONUS
+        elif words >= MATCH_CUTOFF:
+            bonus[row] = TEXT_BONUS
+    return bonus
 
 
 def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
@@ -235,8 +251,8 @@ def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
         candidates += list(best_rows(scores, need_rows, limit + 5))
     adjusted = scores.copy()
     texts = _text_matches(query, candidates)
-    for row in texts:
-        adjusted[row] = min(1.0, adjusted[row] + TEXT_BONUS)
+    for row, bonus in texts.items():
+        adjusted[row] = min(1.0, adjusted[row] + bonus)
     ranked = _diversify(index, needs, _one_per_service(index, candidates, adjusted))
     added: list[int] = []
     if person.controlled_by_someone:

@@ -6,7 +6,7 @@ rapidfuzz; and a fuzzy score of names and descriptions, for a shortlist only.
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -169,9 +169,59 @@ def needs_in_text(text: str | None) -> tuple[str, ...]:
     return tuple(found)
 
 
-def text_similarity(text: str, candidates: list[str]) -> list[float]:
-    """0..1 per candidate: how well the person's words match a name or description."""
+MIN_CONTENT_LENGTH = 4
+"""Shorter words ("a", "de", "het", "für") say little about a service: not counted."""
+# fmt: off
+REQUEST_WORDS = frozenset(normalise(word) for word in (
+    "need", "needs", "help", "want", "with", "from", "have", "please", "some", "about", "would",
+    "besoin", "aide", "aider", "veux", "voudrais", "pour", "avec", "dans", "chez", "cherche",
+    "nodig", "hulp", "voor", "zoek", "graag", "heb", "hebben", "wil", "willen",
+    "brauche", "hilfe", "suche", "möchte", "bitte", "eine", "einen", "einer",
+    "nevoie", "ajutor", "vreau", "pentru", "caut", "помощ", "нужда", "искам", "търся", "моля",
+    "necesito", "ayuda", "quiero", "para", "busco", "por favor",
+))
+# fmt: on
+"""Words of asking, not of what is asked for: not counted against a description."""
+DESCRIPTION_WORD_CUTOFF = 85
+
+
+@lru_cache(maxsize=4096)
+def _words(description: str) -> tuple[str, ...]:
+    """A description's distinct words, normalised (kept for the listings looked at most)."""
+    return tuple(dict.fromkeys(normalise(description).split()))
+
+
+def _described(content: list[str], description: str) -> float:
+    """The share of the person's content words that the description holds (typos tolerated)."""
+    words = _words(description)
+    if not content or not words:
+        return 0.0
+    present = set(words)
+    found = sum(
+        word in present
+        or process.extractOne(word, words, scorer=fuzz.ratio, score_cutoff=DESCRIPTION_WORD_CUTOFF)
+        is not None
+        for word in content
+    )
+    return found / len(content)
+
+
+def _content_words(text: str) -> list[str]:
+    words = dict.fromkeys(normalise(text).split())
+    return [w for w in words if len(w) >= MIN_CONTENT_LENGTH and w not in REQUEST_WORDS]
+
+
+def name_similarity(text: str, names: list[str]) -> list[float]:
+    """0..1 per name: how well the person's words match it (the words of the name, typos
+    tolerated): someone who types a service's name is looking for that service."""
     query = normalise(text)
     if not query:
-        return [0.0] * len(candidates)
-    return [fuzz.token_set_ratio(query, normalise(candidate)) / 100.0 for candidate in candidates]
+        return [0.0] * len(names)
+    return [fuzz.token_set_ratio(query, normalise(name)) / 100.0 for name in names]
+
+
+def description_share(text: str, descriptions: list[str]) -> list[float]:
+    """0..1 per description: the share of the person's words that it holds (typos tolerated,
+    words of asking such as "need" or "besoin" left out)."""
+    content = _content_words(text)
+    return [_described(content, description) for description in descriptions]

@@ -1,6 +1,7 @@
 """Ranking: distance, language, needs, goal, freshness, capacity, diversification, safety."""
 
 from datetime import timedelta
+from typing import Any
 
 from matcher.person import Person
 from tests.builders import attribute
@@ -224,6 +225,38 @@ def test_free_text_in_several_languages_names_needs() -> None:
     for text in ("logment", "woning", "Wohnung", "locuință", "жилище", "vivienda"):
         assert names(search(index, in_brussels(text=text))) == ["Housing"], text
     assert names(search(index, in_brussels(text="advocaat"))) == ["Lawyer"]
+
+
+def _reasons_by_name(found: Any) -> dict[str, list[str]]:
+    return {result.listing.name: codes(result.reasons) for result in found.results}
+
+
+def test_a_name_typed_with_a_typo_brings_that_service_first() -> None:
+    others = [service(f"Shelter {n}", at=(50.85 + n / 1000, 4.35)) for n in range(6)]
+    wanted = service("Espace P", at=(50.95, 4.45))  # farther than every other
+    found = search(index_of([*others, wanted]), in_brussels(needs=("housing",), text="espase p"))
+    assert names(found)[0] == "Espace P"
+    assert "matches_text" in _reasons_by_name(found)["Espace P"]
+    assert not any(
+        "matches_text" in r for n, r in _reasons_by_name(found).items() if n != "Espace P"
+    )
+
+
+def test_words_found_in_a_description_count_with_typos_and_in_any_language() -> None:
+    labour = service(
+        "Juridique",
+        "need.legal_labour",
+        description="Accompagnement juridique pour les contrats de travail et les indépendants.",
+    )  # alike in every other way: the description decides
+    other = service("Autre", "need.legal_labour", description="Permanence sociale.")
+    index = index_of([other, labour])
+    for text in ("j'ai besoin d'aide pour mon contrat de travial", "contrats travail"):
+        found = search(index, in_brussels(needs=("legal_labour",), text=text))
+        assert names(found) == ["Juridique", "Autre"], text
+        assert "matches_text" in _reasons_by_name(found)["Juridique"]
+        assert "matches_text" not in _reasons_by_name(found)["Autre"]
+    unrelated = search(index, in_brussels(needs=("legal_labour",), text="permis de séjour"))
+    assert not any("matches_text" in r for r in _reasons_by_name(unrelated).values())
 
 
 def test_limit_is_respected_and_scores_stay_in_0_1() -> None:

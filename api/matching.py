@@ -160,7 +160,7 @@ class MatchService:
         assert places is not None
         return place, lambda area: places.area_covers(area, place)
 
-    def person(self, request: MatchRequest) -> Person:
+    def person(self, request: MatchRequest, lang: str | None = None) -> Person:
         place, in_area = self._place(request)
         situation = request.situation
         return Person(
@@ -181,6 +181,7 @@ class MatchService:
             text=request.text,
             limit=request.limit,
             now=datetime.now(LOCAL_TIME),
+            reads=lang,
         )
 
     async def match_async(self, request: MatchRequest, lang: str) -> MatchResponse:
@@ -192,7 +193,7 @@ class MatchService:
 
     def match(self, request: MatchRequest, lang: str) -> MatchResponse:
         """Rank the directory for this request; reasons, cautions and notices in `lang`."""
-        person = self.person(request)
+        person = self.person(request, lang)
         ranking = rank(self.index, person, now=datetime.now(UTC))
         return answer(ranking, lang)
 

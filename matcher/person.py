@@ -32,6 +32,9 @@ class Person:
     limit: int = 10
     now: datetime | None = field(default=None, compare=False)
     """The local time where the person is, for "open now" (None: not judged)."""
+    reads: str | None = None
+    """The language the answer is read in (the request's `lang`): helplines in it come first
+    when the person named no `languages`."""
 
     @property
     def located(self) -> bool:
@@ -40,6 +43,11 @@ class Person:
     @property
     def minor(self) -> bool:
         return self.age is not None and self.age < 18
+
+    @property
+    def spoken(self) -> tuple[str, ...]:
+        """Languages the person can talk in: those stated, else the one they read."""
+        return self.languages or ((self.reads,) if self.reads else ())
 
     @property
     def known_status(self) -> str | None:

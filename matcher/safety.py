@@ -31,19 +31,27 @@ def _line_notice(kind: NoticeKind, text: Message, listing: Listing | None) -> No
     return Notice(kind, text, number, phone_confirmed=confirmed or number is None)
 
 
-def _lines(index: Index, usable: Bools, *needs: str) -> list[int]:
-    """Helplines (crisis_line plus `needs`) the person can use, 24/7 and recognised ones first."""
+def _lines(index: Index, usable: Bools, person: Person, *needs: str) -> list[int]:
+    """Every helpline (crisis_line plus `needs`) the person can use, best first: in a language
+    they speak (then lines whose languages are not stated), recognised centres first for
+    trafficking, day and night before office hours."""
     bits = np.uint32(sum(NEED_BIT[need] for need in ("crisis_line", *needs)))
     found = np.flatnonzero(usable & ((index.needs & bits) == bits))
-    order = np.lexsort((~index.flags["open_24_7"][found], ~index.flags["recognised"][found]))
     hard_coded = {EMERGENCY_NUMBER, POLICE_NUMBER}
-    lines: list[int] = []
-    for n in found[order]:
-        if _phone(index.listings[int(n)]) not in (None, *hard_coded):
-            lines.append(int(n))
-            if len(lines) == MAX_CRISIS_NOTICES:
-                break
-    return lines
+    found = np.array(
+        [n for n in found if _phone(index.listings[int(n)]) not in (None, *hard_coded)], np.int64
+    )
+    spoken = person.spoken
+    speaks = index.speaks(spoken)[found] if spoken else np.ones(len(found), np.bool_)
+    unstated = np.array([not index.listings[int(n)].languages for n in found], np.bool_)
+    language_rank = np.where(speaks, 0, np.where(unstated, 1, 2))
+    if "trafficking_support" in needs:
+        not_recognised = ~index.flags["recognised"][found]
+    else:
+        not_recognised = np.zeros(len(found), np.bool_)
+    always = index.flags["open_24_7"][found]
+    order = np.lexsort((~always, not_recognised, language_rank))  # the last key sorts first
+    return [int(n) for n in found[order]]
 
 
 def safety_notices(index: Index, person: Person, usable: Bools) -> Sequence[Notice]:
@@ -59,12 +67,12 @@ def safety_notices(index: Index, person: Person, usable: Bools) -> Sequence[Noti
         notices.append(
             Notice("emergency", message("police_number", phone=POLICE_NUMBER), POLICE_NUMBER)
         )
-        for n in _lines(index, usable)[:MAX_CRISIS_NOTICES]:
+        for n in _lines(index, usable, person)[:MAX_CRISIS_NOTICES]:
             line = index.listings[n]
             text = message("crisis_line", name=line.name, hours=line.hours or "")
             notices.append(_line_notice("emergency", text, line))
     if person.controlled_by_someone:
-        lines = _lines(index, usable, "trafficking_support")
+        lines = _lines(index, usable, person, "trafficking_support")
         if lines:
             line = index.listings[lines[0]]
             text = message("trafficking_line", name=line.name)
@@ -72,7 +80,8 @@ def safety_notices(index: Index, person: Person, usable: Bools) -> Sequence[Noti
         else:
             notices.append(Notice("trafficking", message("trafficking")))
     if person.minor:
-        young = [n for n in _lines(index, usable) if index.flags["minors"][n]]
+        young = [n for n in _lines(index, usable, person) if index.flags["minors"][n]]
+        young.sort(key=lambda n: not index.flags["open_24_7"][n])  # day and night first
         youth_line = index.listings[young[0]] if young else None
         notices.append(_line_notice("minor", message("minor"), youth_line))
     return notices

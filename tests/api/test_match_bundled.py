@@ -90,6 +90,32 @@ def test_lines_with_unconfirmed_numbers_say_so_in_their_notice(
     assert not any(n["phone_confirmed"] for n in lines)
 
 
+def _line_phones(body: dict[str, Any], kind: str = "emergency") -> list[str]:
+    return [
+        n["phone"]
+        for n in body["notices"]
+        if n["kind"] == kind and n["phone"] not in ("112", "101")
+    ]
+
+
+def test_helplines_in_danger_follow_the_language_of_the_answer(searcher: TestClient) -> None:
+    gent = match(searcher, situation={"in_danger_now": True}, location={"place": "Gent"}, lang="nl")
+    liege = match(
+        searcher, situation={"in_danger_now": True}, location={"place": "Liège"}, lang="fr"
+    )
+    assert _line_phones(gent)[0] == "106"  # Tele-Onthaal, Dutch, day and night
+    assert "1712" in _line_phones(gent) and "107" not in _line_phones(gent)
+    assert _line_phones(liege)[0] == "107"  # Télé-Accueil, French, day and night
+    assert "106" not in _line_phones(liege)
+
+
+def test_a_minor_in_danger_is_given_child_focus(searcher: TestClient) -> None:
+    body = match(
+        searcher, age=15, situation={"in_danger_now": True}, location={"place": "Gent"}, lang="nl"
+    )
+    assert _line_phones(body, "minor") == ["116 000"]
+
+
 def test_a_minor_gets_the_minor_notice(searcher: TestClient) -> None:
     body = match(searcher, age=16, needs=["emergency_shelter"])
     assert "minor" in [notice["kind"] for notice in body["notices"]]

@@ -188,6 +188,40 @@ def test_a_confirmed_number_is_preferred_over_an_unconfirmed_one() -> None:
     assert (found.notices[2].phone, found.notices[2].phone_confirmed) == ("+32 2 555", True)
 
 
+def _line(name: str, language: str, *codes: str) -> dict[str, Any]:
+    return service(
+        name, "need.crisis_line", "offers.remote", *codes, at=None, languages=[language],
+        phones=[f"+32 2 {len(name)}{ord(name[0])}"],
+    )  # fmt: skip
+
+
+def test_helplines_in_the_persons_language_come_first() -> None:
+    index = index_of(
+        [
+            _line("Ligne", "fr", "offers.open_24_7"),
+            _line("Lijn", "nl", "offers.open_24_7"),
+            _line("Lijn overdag", "nl"),
+            _line("Line", "en", "offers.open_24_7"),
+        ]
+    )
+
+    def lines(**person: Any) -> list[str]:
+        found = search(index, in_brussels(in_danger_now=True, **person))
+        return [str(n.message.params["name"]) for n in found.notices[2:]]
+
+    assert lines(reads="nl") == ["Lijn", "Lijn overdag", "Ligne"]  # then day and night first
+    assert lines(reads="fr")[0] == "Ligne"
+    assert lines(reads="nl", languages=("en",))[0] == "Line"  # stated languages win
+
+
+def test_a_minor_gets_a_youth_line_even_behind_many_other_lines() -> None:
+    others = [_line(f"Line {n}", "fr", "offers.open_24_7") for n in range(5)]
+    youth = _line("Youth line", "nl", "audience.minors")
+    found = search(index_of([*others, youth]), in_brussels(age=15, reads="fr"))
+    minor = [n for n in found.notices if n.kind == "minor"]
+    assert minor and minor[0].phone == youth["phones"][0]["number"]
+
+
 def test_minors_get_a_notice_and_services_for_young_people_first() -> None:
     index = index_of(
         [service("Adults and all"), service("Youth", "need.housing", "audience.minors")]

@@ -56,10 +56,11 @@ def _peer_trusted(request: Request) -> bool:
 
 
 def client_address(request: Request) -> str:
-    """The client's address, as the rate limits see it (X-Forwarded-For only through trusted
-    proxies, skipping every trusted hop). Used only inside a keyed hash; never stored or logged."""
+    """The client as the rate limits count it (X-Forwarded-For only through trusted proxies,
+    skipping every trusted hop; an IPv6 client by its /64). Used only inside a keyed hash;
+    never stored or logged."""
     settings: Settings = request.app.state.settings
-    return ratelimit.client_address(request, settings.trusted_proxies)
+    return ratelimit.counted_as(ratelimit.client_address(request, settings.trusted_proxies))
 
 
 def is_https(request: Request) -> bool:

@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException
 from api.rate_windows import LocalWindows, SharedWindows, Windows
 from api.settings import Settings
 
-__all__ = ["Bucket", "ClientKeys", "RateLimits", "client_address", "rate_limited"]
+__all__ = ["Bucket", "ClientKeys", "RateLimits", "client_address", "counted_as", "rate_limited"]
 
 log = logging.getLogger("passerelle")
 
@@ -89,6 +89,17 @@ def client_address(request: Request, trusted: list[str]) -> str:
     return peer
 
 
+def counted_as(address: str) -> str:
+    """What one client is counted as: an IPv4 address, or the /64 network of an IPv6 one (one
+    connection usually holds a whole /64, and could change address at every request)."""
+    parsed = _parse_address(address)
+    if isinstance(parsed, IPv6Address) and parsed.ipv4_mapped is None:
+        return str(ip_network(f"{parsed}/64", strict=False))
+    if isinstance(parsed, IPv6Address) and parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return address
+
+
 class RateLimits:
     """The limits of one app: memory storage, or Redis shared by every worker."""
 
@@ -109,7 +120,7 @@ class RateLimits:
     def check(self, bucket: Bucket, request: Request) -> None:
         """Count one request; raise 429 with `Retry-After` when the client is over its limit."""
         item = self.items[bucket]
-        key = self.keys.key(client_address(request, self.trusted))
+        key = self.keys.key(counted_as(client_address(request, self.trusted)))
         try:
             if self.windows.hit(item, bucket, key):
                 return

@@ -12,7 +12,7 @@ from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.ratelimit import ClientKeys, rate_limited
+from api.ratelimit import ClientKeys, counted_as, rate_limited
 from api.settings import Settings
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -206,3 +206,25 @@ def test_portal_login_and_public_suggestion_are_rate_limited(
     assert codes[0].status_code != 429 and codes[1].status_code != 429
     assert codes[2].headers["content-type"].startswith("text/html")
     assert "retry-after" in codes[2].headers
+
+
+@pytest.mark.parametrize(
+    ("address", "counted"),
+    [
+        ("203.0.113.77", "203.0.113.77"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+        ("::ffff:203.0.113.77", "203.0.113.77"),
+        ("testclient", "testclient"),
+    ],
+)
+def test_an_ipv6_client_is_counted_by_its_64_network(address: str, counted: str) -> None:
+    assert counted_as(address) == counted
+
+
+def test_changing_ipv6_address_within_a_64_does_not_escape_the_limit(app: FastAPI) -> None:
+    codes = [
+        client_from(app, f"2001:db8:1:2::{n}").post("/limited").status_code for n in range(1, 5)
+    ]
+    assert codes == [200, 200, 200, 429]
+    assert client_from(app, "2001:db8:1:3::1").post("/limited").status_code == 200

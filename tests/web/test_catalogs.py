@@ -80,8 +80,7 @@ def test_public_and_portal_words_stay_apart() -> None:
     assert not any("templates/portal/" in location for location in public)
     assert "web/templates/suggest.html" in public and "api/routes/suggest.py" in public
     assert portal and all(
-        "templates/portal/" in location or location == "api/routes/portal.py"
-        for location in portal
+        "templates/portal/" in location or location == "api/routes/portal.py" for location in portal
     )
 
 

@@ -15,7 +15,7 @@ from api.matching import MatchService, places_for_matching
 from api.nul_guard import RejectNulCharacters
 from api.privacy import PrivacyHeaders
 from api.ratelimit import RateLimits
-from api.routes import curator, health, hsds, match, pages, partner, portal
+from api.routes import curator, health, hsds, match, pages, partner, portal, suggest
 from api.settings import Settings, get_settings
 from directory.database import make_engine
 from directory.places import geocode_online
@@ -66,15 +66,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(partner.router)
     app.include_router(curator.router)
     app.include_router(portal.router)
-    app.include_router(portal.public_router)
+    app.include_router(suggest.router)
     app.state.error_page = _error_pages(getattr(app.state, "error_page", None))
     if not any(getattr(route, "path", None) == "/static" for route in app.routes):
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
 
-PORTAL_PATHS = ("/portal", "/suggest/")
-"""Routes whose error pages are the portal's (partners, curators, the suggestion form)."""
+PORTAL_PATHS = ("/portal",)
+"""Routes whose error pages are the portal's (partners, curators); the public correction form
+under /suggest/ is a public page and has the public site's error pages."""
 
 
 def _error_pages(public: errors.PageRenderer | None) -> errors.PageRenderer:

@@ -1,9 +1,10 @@
 """The portal's cookies and form tokens: signed session cookies, session-bound CSRF tokens, signed
 expiring tokens for forms without a session (sign-in, the public "suggest a correction").
 
-The session cookie holds only a random session id, signed; the server keeps sha256 of it. The
-cookie is HttpOnly, SameSite=Strict, limited to /portal, and Secure when the request came over
-https (directly, or through a trusted proxy that says so).
+The session cookie holds only a random session id, signed (with the portal language the person
+chose, when they chose one); the server keeps sha256 of the id. The cookie is HttpOnly,
+SameSite=Strict, limited to /portal, and Secure when the request came over https (directly, or
+through a trusted proxy that says so).
 """
 
 import hashlib
@@ -75,10 +76,14 @@ def _cookie_signer(request: Request) -> URLSafeSerializer:
     return URLSafeSerializer(secret_key(request), salt="portal-session")
 
 
-def set_session_cookie(request: Request, response: Response, session_id: str) -> None:
+def set_session_cookie(
+    request: Request, response: Response, session_id: str, lang: str | None = None
+) -> None:
+    """Sign in (or keep signed in) with `session_id`, remembering the portal language `lang`."""
+    value: str | list[str] = [session_id, lang] if lang else session_id
     response.set_cookie(
         COOKIE,
-        _cookie_signer(request).dumps(session_id),
+        _cookie_signer(request).dumps(value),
         max_age=SESSION_HOURS * 3600,
         path=COOKIE_PATH,
         httponly=True,
@@ -93,15 +98,29 @@ def clear_session_cookie(request: Request, response: Response) -> None:
     )
 
 
-def session_id_of(request: Request) -> str | None:
+def _cookie_value(request: Request) -> tuple[str | None, str | None]:
+    """The session id and the chosen language the signed cookie holds (None where it holds none)."""
     raw = request.cookies.get(COOKIE)
     if not raw:
-        return None
+        return None, None
     try:
         value = _cookie_signer(request).loads(raw)
     except BadSignature:
-        return None
-    return value if isinstance(value, str) else None
+        return None, None
+    if isinstance(value, str):
+        return value, None
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value):
+        return value[0], value[1]
+    return None, None
+
+
+def session_id_of(request: Request) -> str | None:
+    return _cookie_value(request)[0]
+
+
+def session_language(request: Request) -> str | None:
+    """The portal language remembered in the session cookie, if one was chosen."""
+    return _cookie_value(request)[1]
 
 
 def csrf_token(request: Request, session_id: str) -> str:

@@ -1,9 +1,10 @@
 """Translations: the seven interface languages, language choice, Babel catalogs read at start-up.
 
 Catalogs are plain gettext `.po` files under `web/locale/<lang>/LC_MESSAGES/<domain>.po`, read with
-Babel (no compile step, so a fresh clone works as it is). Three domains:
+Babel (no compile step, so a fresh clone works as it is). Four domains:
 
-- `messages`: the website's own words (templates, form errors);
+- `messages`: the public website's own words (templates, form errors, the public correction form);
+- `portal`: the partner and curator portal (its templates, messages and form errors);
 - `matcher`: reasons, cautions and notices of the matcher, shared by the JSON API and the pages;
 - `taxonomy`: names and descriptions of the "passerelle" taxonomy terms (msgid = the English text
   in `directory/taxonomy.py`), for the pages, the API and the HSDS taxonomy.
@@ -38,7 +39,12 @@ NATIVE_NAMES: Mapping[str, str] = {
     "bg": "Български",
     "es": "Español",
 }
-DOMAINS: tuple[str, ...] = ("messages", "matcher", "taxonomy")
+DOMAINS: tuple[str, ...] = ("messages", "portal", "matcher", "taxonomy")
+
+
+def N_(message: str) -> str:
+    """Mark `message` for extraction; it is translated where it is shown."""
+    return message
 
 
 def supported(lang: str | None) -> str | None:

@@ -309,13 +309,16 @@ def error_page(request: Request, status: int, message: str) -> Response:
     """People's pages show errors as a page in their language, never as JSON."""
     settings: Settings = request.app.state.settings
     lang = _lang(request, request.query_params.get("lang"))
-    messages = translator(lang)
+    _ = translator(lang)
     if status == 404:
-        title = messages("This page does not exist")
-        text = messages("The page or service you asked for is not in the directory (any more).")
+        title = _("This page does not exist")
+        text = _("The page or service you asked for is not in the directory (any more).")
+    elif status == 429:
+        title = _("Please wait a moment")
+        text = _("Too many requests came from here in a short time. Please try again in a minute.")
     else:
-        title = messages("Sorry, something went wrong")
-        text = messages("Please try again in a moment. Nothing you entered was kept.")
+        title = _("Sorry, something went wrong")
+        text = _("Please try again in a moment. Nothing you entered was kept.")
     return page(
         request, settings, "message.html", lang=lang, status_code=status, title=title,
         message=text,

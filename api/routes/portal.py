@@ -1,12 +1,16 @@
-"""The partner and curator portal under /portal, and the public "suggest a correction" form.
+"""The partner and curator portal under /portal.
 
-Server-rendered forms, no JavaScript. Every form that changes something carries a CSRF token
-bound to the session (missing or wrong: 403); sign-in is throttled with growing waits (429 with
-Retry-After during the wait, never a lock-out); a password is never logged nor sent back.
+Server-rendered forms, no JavaScript, in the partner's language: `lang` in the query (a choice
+also remembered in the signed session cookie), else the remembered choice, else Accept-Language;
+the sign-in form carries its language into the session. Every form that changes something
+carries a CSRF token bound to the session (missing or wrong: 403); sign-in is throttled with
+growing waits (429 with Retry-After during the wait, never a lock-out); a password is never
+logged nor sent back.
 """
 
 import math
 import uuid
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -22,11 +26,20 @@ from api.ratelimit import rate_limited
 from directory import accounts, changes, review
 from directory.accounts import Principal
 from directory.audit import audit_page
-from directory.errors import FieldError, InvalidInput, PasserelleError
+from directory.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PasserelleError,
+    PreconditionFailed,
+    Unavailable,
+)
 from directory.hsds_tree import TABLES, Record
-from directory.repository import service_records
 from directory.stale import stale_services
 from directory.suspensions import SUSPENSION
+from web.i18n import N_, Translator, negotiate, supported, translator
 from web.portal_pages import render
 
 
@@ -36,10 +49,116 @@ def _pages(request: Request) -> None:
 
 
 router = APIRouter(prefix="/portal", include_in_schema=False, dependencies=[Depends(_pages)])
-public_router = APIRouter(include_in_schema=False, dependencies=[Depends(_pages)])
 
 STATUSES = ("active", "temporarily closed", "inactive", "defunct")
 AUDIT_PAGE = 50
+EDIT_LIMITS = {
+    "name": 500,
+    "description": 10_000,
+    "url": 2000,
+    "email": 320,
+    "languages": 500,
+    "status": 40,
+}
+"""The longest text each field of the service form takes, in characters."""
+
+STATUS_LABELS = {
+    "active": N_("active"),
+    "temporarily closed": N_("temporarily closed"),
+    "inactive": N_("inactive"),
+    "defunct": N_("defunct"),
+}
+"""HSDS service statuses (the form sends the code, the page shows the word)."""
+KIND_LABELS = {"update": N_("change"), "create": N_("new service")}
+WHO_LABELS = {"partner": N_("partner"), "curator": N_("curator"), "import": N_("import")}
+ACTION_LABELS = {
+    "create": N_("created"),
+    "update": N_("changed"),
+    "delete": N_("removed"),
+    "suspend": N_("suspended"),
+    "unsuspend": N_("made public again"),
+}
+FIELD_LABELS = {
+    "name": N_("Name"),
+    "description": N_("Description"),
+    "url": N_("Web address"),
+    "email": N_("E-mail"),
+    "languages": N_("Languages spoken"),
+    "status": N_("Status"),
+    "beds_available": N_("Free beds"),
+    "reason": N_("Reason"),
+    "service_id": N_("Service id"),
+}
+"""The portal forms' fields, as their labels call them (errors name the field this way)."""
+PROBLEMS = {
+    "a reason is required": N_("please give a reason."),
+    "must be a whole number of 0 or more": N_("please write a whole number of 0 or more."),
+}
+"""Problems the domain reports on a field of a portal form, in words for people."""
+ERROR_TEXTS: tuple[tuple[type[PasserelleError], str], ...] = (
+    (NotFound, N_("This was not found: it may have been dealt with or removed meanwhile.")),
+    (Conflict, N_("This no longer applies: it changed meanwhile. Please check the page again.")),
+    (
+        PreconditionFailed,
+        N_("The service changed since you opened this page: check it and send your change again."),
+    ),
+    (Forbidden, N_("You are not allowed to do this.")),
+    (Unavailable, N_("The directory cannot be reached right now. Please try again in a moment.")),
+)
+SOMETHING_WENT_WRONG = N_("Something went wrong on our side. Please try again.")
+PAGE_ERRORS = {
+    403: N_("You are not allowed to see this page."),
+    404: N_("This page does not exist."),
+    429: N_("Too many attempts: please wait a moment and try again."),
+    503: N_("The directory cannot be reached right now. Please try again in a moment."),
+}
+SOMETHING_WRONG_HEADING = N_("Something went wrong")
+HEADINGS = {
+    401: N_("Sign in"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    409: N_("Please check"),
+    412: N_("Please check"),
+    422: N_("Please check"),
+    429: N_("Please wait"),
+}
+
+
+def portal_language(request: Request, chosen: str | None = None) -> str:
+    """`chosen` (a form's `lang`), else `lang` in the query, else the language remembered in the
+    session cookie, else Accept-Language."""
+    remembered = security.session_language(request)
+    explicit = next(
+        (tag for tag in (chosen, request.query_params.get("lang"), remembered) if supported(tag)),
+        None,
+    )
+    return negotiate(explicit, request.headers.get("accept-language"))
+
+
+def words(request: Request, chosen: str | None = None) -> Translator:
+    """The portal's words in the language of this request."""
+    return translator(portal_language(request, chosen), "portal")
+
+
+def _remember_language(request: Request, response: Response, session_id: str) -> None:
+    """Keep a language chosen with `?lang=` in the session cookie, for the next pages."""
+    chosen = supported(request.query_params.get("lang"))
+    if chosen and chosen != security.session_language(request):
+        security.set_session_cookie(request, response, session_id, chosen)
+
+
+def _labels(_: Translator) -> dict[str, Callable[[str], str]]:
+    """Functions that name a stored code in the page's language (unknown codes stay as they are)."""
+
+    def labeller(known: Mapping[str, str]) -> Callable[[str], str]:
+        return lambda code: _(known[code]) if code in known else code
+
+    return {
+        "status_label": labeller(STATUS_LABELS),
+        "kind_label": labeller(KIND_LABELS),
+        "who_label": labeller(WHO_LABELS),
+        "action_label": labeller(ACTION_LABELS),
+    }
 
 
 def page(
@@ -49,18 +168,29 @@ def page(
     status: int = 200,
     signed_in: SignedIn | None = None,
     headers: dict[str, str] | None = None,
+    lang: str | None = None,
+    switch_path: str | None = None,
     **context: Any,
 ) -> HTMLResponse:
+    """A portal page; `switch_path`: where the language links lead (this page, when it is a GET)."""
+    chosen = portal_language(request, lang)
     context.setdefault("message", None)
     context.setdefault("errors", [])
+    if switch_path is None:
+        switch_path = request.url.path if request.method == "GET" else "/portal/"
     html = render(
         template,
+        lang=chosen,
         principal=signed_in.principal if signed_in else None,
         csrf_token=signed_in.csrf_token if signed_in else "",
-        quick_exit=context.pop("quick_exit", None),
+        switch_path=switch_path,
+        **_labels(translator(chosen, "portal")),
         **context,
     )
-    return HTMLResponse(html, status_code=status, headers=headers)
+    response = HTMLResponse(html, status_code=status, headers=headers)
+    if signed_in:
+        _remember_language(request, response, signed_in.session_id)
+    return response
 
 
 def message_page(
@@ -72,7 +202,9 @@ def message_page(
     signed_in: SignedIn | None = None,
     back: str | None = None,
     headers: dict[str, str] | None = None,
+    switch_path: str | None = None,
 ) -> HTMLResponse:
+    """A page that says one thing; `heading` and `text` are already in the page's language."""
     return page(
         request,
         "message.html",
@@ -82,21 +214,44 @@ def message_page(
         heading=heading,
         text=text,
         back=back,
+        switch_path=switch_path,
     )
 
 
 def error_page(request: Request, status: int, message: str) -> Response | None:
-    """The page for an error on a portal route (redirects keep their plain answer)."""
+    """The page for an error on a portal route (redirects keep their plain answer).
+
+    `message` is shown translated when it is one of the portal's own sentences; a technical
+    message from elsewhere is replaced by a plain sentence for its status."""
     if status < 400:
         return None
-    headings = {401: "Sign in", 403: "Not allowed", 404: "Not found", 422: "Please check"}
-    return message_page(request, status, headings.get(status, "Something went wrong"), message)
+    _ = words(request)
+    if _.lang == "en" or message in _.strings:
+        text = _(message)
+    else:
+        text = _(PAGE_ERRORS.get(status, SOMETHING_WENT_WRONG))
+    heading = _(HEADINGS.get(status, SOMETHING_WRONG_HEADING))
+    return message_page(request, status, heading, text, back="/portal/")
 
 
-def _error_texts(error: PasserelleError) -> list[str]:
+def _error_texts(_: Translator, error: PasserelleError) -> list[str]:
+    """What went wrong, in words for the portal's people, naming each field by its label."""
     if isinstance(error, InvalidInput) and error.errors:
-        return [f"{item.field}: {item.message}" for item in error.errors]
-    return [error.message]
+        return [_field_problem(_, item) for item in error.errors]
+    if isinstance(error, InvalidInput):
+        return [_("Something in the form could not be used. Please check it.")]
+    for kind, text in ERROR_TEXTS:
+        if isinstance(error, kind):
+            return [_(text)]
+    return [_(SOMETHING_WENT_WRONG)]
+
+
+def _field_problem(_: Translator, item: FieldError) -> str:
+    name = item.field.split(".", 1)[0].split("[", 1)[0]
+    field = _(FIELD_LABELS[name]) if name in FIELD_LABELS else item.field
+    if item.message in PROBLEMS:
+        return _("{field}: {problem}", field=field, problem=_(PROBLEMS[item.message]))
+    return _("{field}: this value cannot be used ({problem}).", field=field, problem=item.message)
 
 
 # --- who is signed in ----------------------------------------------------------------------------
@@ -119,18 +274,18 @@ CsrfField = Annotated[str | None, Form()]
 
 def check_csrf(request: Request, user: SignedIn, sent: str | None) -> None:
     if not security.csrf_ok(request, user.session_id, sent):
-        raise HTTPException(403, "this form has expired or was not sent from the portal")
+        raise HTTPException(403, N_("This form has expired or was not sent from the portal."))
 
 
 def partner_only(user: SignedIn) -> str:
     if user.principal.is_curator or not user.principal.organization_id:
-        raise HTTPException(403, "this page is for partner organisations")
+        raise HTTPException(403, N_("This page is for partner organisations."))
     return user.principal.organization_id
 
 
 def curator_only(user: SignedIn) -> Principal:
     if not user.principal.is_curator:
-        raise HTTPException(403, "this page is for curators")
+        raise HTTPException(403, N_("This page is for curators."))
     return user.principal
 
 
@@ -144,7 +299,7 @@ def see_other(location: str) -> RedirectResponse:
 @router.get("/login")
 def login_form(request: Request) -> HTMLResponse:
     token = security.form_token(request, "login")
-    return page(request, "login.html", login_token=token, email="")
+    return page(request, "login.html", login_token=token, email="", switch_path="/portal/login")
 
 
 @router.post("/login", dependencies=[Depends(rate_limited("login", page=True))])
@@ -154,16 +309,26 @@ def login(
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=1024)],
     csrf_token: CsrfField = None,
+    lang: Annotated[str, Form(max_length=35)] = "",
 ) -> Response:
+    chosen = portal_language(request, lang)
+    _ = words(request, chosen)
     if not security.form_token_ok(request, "login", csrf_token):
-        raise HTTPException(403, "this form has expired: open the sign-in page again")
+        return message_page(
+            request,
+            403,
+            _("Not allowed"),
+            _("This form has expired: open the sign-in page again."),
+            back=f"/portal/login?lang={chosen}",
+            switch_path="/portal/login",
+        )
     key = accounts.throttle_key(
         security.secret_key(request), email=email, client=security.client_address(request)
     )
     with engine.begin() as connection:
         wait = accounts.wait_seconds(connection, key=key)
         if wait:
-            return _too_soon(request, wait)
+            return _too_soon(request, wait, chosen)
         principal = accounts.check_password(connection, email=email, password=password)
         if principal is None:
             accounts.record_failure(connection, key=key)
@@ -175,23 +340,33 @@ def login(
             request,
             "login.html",
             status=401,
+            lang=chosen,
+            switch_path="/portal/login",
             login_token=security.form_token(request, "login"),
             email=email,
-            errors=["Wrong e-mail or password."],
+            errors=[_("Wrong e-mail or password.")],
         )
     response = see_other("/portal/")
-    security.set_session_cookie(request, response, session_id)
+    security.set_session_cookie(request, response, session_id, chosen)
     return response
 
 
-def _too_soon(request: Request, wait: int) -> HTMLResponse:
-    return message_page(
+def _too_soon(request: Request, wait: int, lang: str) -> HTMLResponse:
+    _ = words(request, lang)
+    return page(
         request,
-        429,
-        "Please wait",
-        f"Too many attempts: try again in {wait} second(s).",
-        back="/portal/login",
+        "message.html",
+        status=429,
+        lang=lang,
+        switch_path="/portal/login",
         headers={"Retry-After": str(wait)},
+        heading=_("Please wait"),
+        text=_.ngettext(
+            "Too many attempts: try again in {n} second.",
+            "Too many attempts: try again in {n} seconds.",
+            wait,
+        ),
+        back=f"/portal/login?lang={lang}",
     )
 
 
@@ -200,16 +375,19 @@ def logout(
     request: Request, user: SignedInDep, engine: EngineDep, csrf_token: CsrfField = None
 ) -> Response:
     check_csrf(request, user, csrf_token)
+    lang = portal_language(request)
     with engine.begin() as connection:
         accounts.close_session(connection, session_id=user.session_id)
-    response = see_other("/portal/login")
+    response = see_other(f"/portal/login?lang={lang}")
     security.clear_session_cookie(request, response)
     return response
 
 
 @router.get("/")
-def home(user: SignedInDep) -> Response:
-    return see_other("/portal/queue" if user.principal.is_curator else "/portal/services")
+def home(request: Request, user: SignedInDep) -> Response:
+    response = see_other("/portal/queue" if user.principal.is_curator else "/portal/services")
+    _remember_language(request, response, user.session_id)
+    return response
 
 
 # --- partners ------------------------------------------------------------------------------------
@@ -272,6 +450,7 @@ def _edit_page(
         "service_edit.html",
         status=status,
         signed_in=user,
+        switch_path=f"/portal/services/{state.service_id}",
         record=record,
         etag=state.etag,
         languages=", ".join(str(item.get("code", "")) for item in record.get("languages", [])),
@@ -296,8 +475,21 @@ def edit_form(
     try:
         state = _working(engine, service_id, organization_id)
     except PasserelleError as error:
-        return message_page(request, error.status_code, "Not found", error.message, signed_in=user)
+        return _not_found(request, user, error)
     return _edit_page(request, user, state)
+
+
+def _not_found(request: Request, user: SignedIn, error: PasserelleError) -> HTMLResponse:
+    _ = words(request)
+    return message_page(
+        request,
+        error.status_code,
+        _("Not found"),
+        _error_texts(_, error)[0],
+        signed_in=user,
+        back="/portal/services",
+        switch_path="/portal/services",
+    )
 
 
 def form_patch(record: Record, form: dict[str, str]) -> dict[str, Any]:
@@ -325,17 +517,18 @@ def edit(
     service_id: str,
     user: SignedInDep,
     engine: EngineDep,
-    name: Annotated[str, Form(max_length=500)] = "",
-    description: Annotated[str, Form(max_length=10_000)] = "",
-    url: Annotated[str, Form(max_length=2000)] = "",
-    email: Annotated[str, Form(max_length=320)] = "",
-    languages: Annotated[str, Form(max_length=500)] = "",
-    status: Annotated[str, Form(max_length=40)] = "",
+    name: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+    url: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
+    languages: Annotated[str, Form()] = "",
+    status: Annotated[str, Form()] = "",
     etag: Annotated[str, Form(max_length=100)] = "",
     csrf_token: CsrfField = None,
 ) -> HTMLResponse:
     check_csrf(request, user, csrf_token)
     organization_id = partner_only(user)
+    _ = words(request)
     fields = {
         "name": name,
         "description": description,
@@ -344,11 +537,22 @@ def edit(
         "languages": languages,
         "status": status,
     }
+    too_long = [
+        _(
+            "{field}: please write at most {limit} characters.",
+            field=_(FIELD_LABELS[field]),
+            limit=EDIT_LIMITS[field],
+        )
+        for field, value in fields.items()
+        if len(value) > EDIT_LIMITS[field]
+    ]
     try:
         state = _working(engine, service_id, organization_id)
+        if too_long:
+            return _edit_page(request, user, state, status=422, errors=too_long)
         patch = form_patch(state.record, fields)
         if not patch:
-            return _edit_page(request, user, state, message="Nothing was changed.")
+            return _edit_page(request, user, state, message=_("Nothing was changed."))
         with engine.begin() as connection:
             outcome = review.propose(
                 connection,
@@ -358,19 +562,16 @@ def edit(
                 patch=patch,
             )
     except PasserelleError as error:
-        try:
-            state = _working(engine, service_id, organization_id)
-        except PasserelleError:
-            return message_page(request, 404, "Not found", error.message, signed_in=user)
-        return _edit_page(
-            request, user, state, status=error.status_code, errors=_error_texts(error)
-        )
+        return _failed(request, user, engine, service_id, organization_id, error)
     state = _working(engine, service_id, organization_id)
-    text = "Your change waits for a curator's review."
+    published = ", ".join(
+        _(FIELD_LABELS[field]) if field in FIELD_LABELS else field for field in outcome.published
+    )
+    text = _("Your change waits for a curator's review.")
     if outcome.published:
-        text = "Published at once: " + ", ".join(outcome.published) + ". " + text
+        text = _("Published at once: {fields}.", fields=published) + " " + text
     if outcome.change_id is None:
-        text = "Published at once: " + ", ".join(outcome.published) + "."
+        text = _("Published at once: {fields}.", fields=published)
     return _edit_page(request, user, state, message=text)
 
 
@@ -380,14 +581,14 @@ def capacity(
     service_id: str,
     user: SignedInDep,
     engine: EngineDep,
-    beds_available: Annotated[str, Form(max_length=10)] = "",
+    beds_available: Annotated[str, Form()] = "",
     csrf_token: CsrfField = None,
 ) -> HTMLResponse:
     check_csrf(request, user, csrf_token)
     organization_id = partner_only(user)
     text = beds_available.strip()
     try:
-        if not text.isdigit():
+        if not text.isdigit() or len(text) > 6:
             raise InvalidInput(
                 "free beds must be a whole number of 0 or more",
                 [FieldError("form", "beds_available", "must be a whole number of 0 or more")],
@@ -402,7 +603,10 @@ def capacity(
     except PasserelleError as error:
         return _failed(request, user, engine, service_id, organization_id, error)
     state = _working(engine, service_id, organization_id)
-    return _edit_page(request, user, state, message=f"Published: {int(text)} free bed(s).")
+    beds = int(text)
+    _ = words(request)
+    published = _.ngettext("Published: {n} free bed.", "Published: {n} free beds.", beds)
+    return _edit_page(request, user, state, message=published)
 
 
 def _failed(
@@ -415,9 +619,10 @@ def _failed(
 ) -> HTMLResponse:
     try:
         state = _working(engine, service_id, organization_id)
-    except PasserelleError:
-        return message_page(request, 404, "Not found", error.message, signed_in=user)
-    return _edit_page(request, user, state, status=error.status_code, errors=_error_texts(error))
+    except PasserelleError as missing:
+        return _not_found(request, user, missing)
+    errors = _error_texts(words(request), error)
+    return _edit_page(request, user, state, status=error.status_code, errors=errors)
 
 
 @router.post("/services/{service_id}/confirm")
@@ -441,7 +646,8 @@ def confirm(
     except PasserelleError as error:
         return _failed(request, user, engine, service_id, organization_id, error)
     state = _working(engine, service_id, organization_id)
-    return _edit_page(request, user, state, message="Thank you: confirmed as accurate today.")
+    _ = words(request)
+    return _edit_page(request, user, state, message=_("Thank you: confirmed as accurate today."))
 
 
 # --- curators ------------------------------------------------------------------------------------
@@ -518,6 +724,7 @@ def _queue_page(
         "queue.html",
         status=status,
         signed_in=user,
+        switch_path="/portal/queue",
         message=message,
         errors=errors or [],
         **context,
@@ -538,16 +745,18 @@ def _curator_action(
     action: Any,
     done: str,
 ) -> HTMLResponse:
+    """Do `action`, then show the queue saying `done` (a msgid) or what went wrong."""
     check_csrf(request, user, csrf_token)
     curator_only(user)
+    _ = words(request)
     try:
         with engine.begin() as connection:
             action(connection)
     except PasserelleError as error:
         return _queue_page(
-            request, user, engine, status=error.status_code, errors=_error_texts(error)
+            request, user, engine, status=error.status_code, errors=_error_texts(_, error)
         )
-    return _queue_page(request, user, engine, message=done)
+    return _queue_page(request, user, engine, message=_(done))
 
 
 @router.post("/changes/{change_id}/approve")
@@ -564,7 +773,7 @@ def approve(
         engine,
         csrf_token,
         lambda connection: review.approve(connection, change_id=change_id),
-        "Approved and published.",
+        N_("Approved and published."),
     )
 
 
@@ -583,7 +792,7 @@ def reject(
         engine,
         csrf_token,
         lambda connection: review.reject(connection, change_id=change_id, reason=reason),
-        "Rejected.",
+        N_("Rejected."),
     )
 
 
@@ -603,7 +812,7 @@ def close_suggestion(
         lambda connection: changes.close_suggestion(
             connection, suggestion_id=suggestion_id, now=datetime.now(UTC)
         ),
-        "Marked as dealt with.",
+        N_("Marked as dealt with."),
     )
 
 
@@ -622,7 +831,7 @@ def suspend(
         engine,
         csrf_token,
         lambda connection: review.suspend(connection, service_id=service_id.strip(), reason=reason),
-        "Suspended: the service is no longer public.",
+        N_("Suspended: the service is no longer public."),
     )
 
 
@@ -640,7 +849,7 @@ def unsuspend(
         engine,
         csrf_token,
         lambda connection: review.unsuspend(connection, service_id=service_id),
-        "The service is public again.",
+        N_("The service is public again."),
     )
 
 
@@ -676,67 +885,3 @@ def stale(
     with engine.connect() as connection:
         found = stale_services(connection, months=months, today=datetime.now(UTC).date())
     return page(request, "stale.html", signed_in=user, services=found, months=months)
-
-
-# --- the public "suggest a correction" form ------------------------------------------------------
-
-
-def _public_name(connection: Connection, service_id: str) -> str | None:
-    found = service_records(connection, [service_id], include_confidential=False)
-    return str(found[0]["name"]) if found else None
-
-
-def _suggest_page(request: Request, service_id: str, name: str, **context: Any) -> HTMLResponse:
-    return page(
-        request,
-        "suggest.html",
-        service_id=service_id,
-        name=name,
-        token=security.form_token(request, "suggest", service_id),
-        quick_exit=request.app.state.settings.quick_exit_url,
-        **context,
-    )
-
-
-@public_router.get("/suggest/{service_id}")
-def suggest_form(request: Request, service_id: str, engine: EngineDep) -> HTMLResponse:
-    with engine.connect() as connection:
-        name = _public_name(connection, service_id)
-    if name is None:
-        return message_page(request, 404, "Not found", "There is no such service.")
-    return _suggest_page(request, service_id, name, done=False)
-
-
-@public_router.post(
-    "/suggest/{service_id}", dependencies=[Depends(rate_limited("forms", page=True))]
-)
-def suggest(
-    request: Request,
-    service_id: str,
-    engine: EngineDep,
-    message: Annotated[str, Form(max_length=2000)] = "",
-    token: Annotated[str, Form(max_length=500)] = "",
-) -> HTMLResponse:
-    if not security.form_token_ok(request, "suggest", token, service_id):
-        raise HTTPException(403, "this form has expired: open it again")
-    with engine.begin() as connection:
-        name = _public_name(connection, service_id)
-        if name is None:
-            return message_page(request, 404, "Not found", "There is no such service.")
-        if not message.strip():
-            return _suggest_page(
-                request,
-                service_id,
-                name,
-                done=False,
-                status=422,
-                errors=["message: say what should be corrected"],
-            )
-        changes.add_suggestion(
-            connection,
-            suggestion_id=str(uuid.uuid4()),
-            service_id=service_id,
-            message=message.strip(),
-            now=datetime.now(UTC),
-        )
-    return _suggest_page(request, service_id, name, done=True)

@@ -1,4 +1,5 @@
-"""Every word of the website exists in every language: no page falls back to English by accident."""
+"""Every word of the website and of the portal exists in every language: no page falls back to
+English by accident."""
 
 import importlib.util
 import re
@@ -27,8 +28,12 @@ def _extractor() -> ModuleType:
     return module
 
 
-def _catalog(lang: str) -> dict[str, str | tuple[str, ...]]:
-    with (LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+DOMAINS = ("messages", "portal")
+"""The domains `scripts/extract_messages.py` writes templates for."""
+
+
+def _catalog(lang: str, domain: str) -> dict[str, str | tuple[str, ...]]:
+    with (LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po").open("rb") as handle:
         catalog = read_po(handle, locale=lang)
     found: dict[str, str | tuple[str, ...]] = {}
     for message in catalog:
@@ -39,10 +44,10 @@ def _catalog(lang: str) -> dict[str, str | tuple[str, ...]]:
     return found
 
 
-def _used() -> dict[str, str | tuple[str, ...]]:
-    """msgid -> msgid (or singular -> (singular, plural)) of every string the templates use."""
+def _used(domain: str) -> dict[str, str | tuple[str, ...]]:
+    """msgid -> msgid (or singular -> (singular, plural)) of every string `domain` uses."""
     used: dict[str, str | tuple[str, ...]] = {}
-    catalog: Catalog = _extractor().catalog()
+    catalog: Catalog = _extractor().catalog(domain)
     for message in catalog:
         if isinstance(message.id, tuple | list):
             used[str(message.id[0])] = tuple(str(part) for part in message.id)
@@ -58,13 +63,32 @@ def test_the_template_lists_every_string_the_pages_use() -> None:
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert len(_used()) > 100
+    assert extractor_domains() == DOMAINS
+    assert len(_used("messages")) > 100 and len(_used("portal")) > 100
 
 
+def extractor_domains() -> tuple[str, ...]:
+    domains: tuple[str, ...] = _extractor().DOMAINS
+    return domains
+
+
+def test_public_and_portal_words_stay_apart() -> None:
+    """The portal's templates are not in the public catalog, and the public correction form's
+    words are not in the portal's."""
+    public = {location for m in _extractor().catalog("messages") for location, _ in m.locations}
+    portal = {location for m in _extractor().catalog("portal") for location, _ in m.locations}
+    assert not any("templates/portal/" in location for location in public)
+    assert "web/templates/suggest.html" in public and "api/routes/suggest.py" in public
+    assert portal and all(
+        "templates/portal/" in location or location == "api/routes/portal.py" for location in portal
+    )
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_string_is_translated(lang: str) -> None:
-    catalog = _catalog(lang)
-    for msgid, source in _used().items():
+def test_every_string_is_translated(lang: str, domain: str) -> None:
+    catalog = _catalog(lang, domain)
+    for msgid, source in _used(domain).items():
         translated = catalog.get(msgid)
         assert translated, f"{lang}: missing {msgid!r}"
         forms = translated if isinstance(translated, tuple) else (translated,)
@@ -74,7 +98,8 @@ def test_every_string_is_translated(lang: str) -> None:
             assert set(PLACEHOLDER.findall(form)) == wanted, f"{lang}: placeholders of {msgid!r}"
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("lang", sorted(AWAITING_REVIEW))
-def test_catalogs_awaiting_review_say_so(lang: str) -> None:
-    header = (LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po").read_text().split("msgid", 1)[0]
+def test_catalogs_awaiting_review_say_so(lang: str, domain: str) -> None:
+    header = (LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po").read_text().split("msgid", 1)[0]
     assert "awaits review by a native speaker" in header

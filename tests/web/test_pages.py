@@ -221,10 +221,10 @@ def test_a_service_page_shows_public_facts_for_social_workers(site: TestClient) 
 def test_a_service_page_links_to_the_public_correction_form(site: TestClient) -> None:
     ids = service_ids(search(site, needs="legal_migration").text)
     page = site.get(f"/services/{ids[0]}?lang=fr")
-    assert f'href="/suggest/{ids[0]}"' in page.text
+    assert f'href="/suggest/{ids[0]}?lang=fr"' in page.text
     assert "Proposer une correction" in page.text
-    form = site.get(f"/suggest/{ids[0]}")
-    assert form.status_code == 200
+    form = site.get(f"/suggest/{ids[0]}?lang=fr")
+    assert form.status_code == 200 and '<html lang="fr">' in form.text
     assert "set-cookie" not in form.headers
 
 

@@ -34,11 +34,15 @@ def cli(database_url: str, *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
-def sign_in(page: Any, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/portal/login")
+def sign_in(
+    page: Any, base_url: str, email: str, password: str = "Password", button: str = "Sign in"
+) -> None:
+    """Fills the login page that is open (or opens it) and signs in; labels in its language."""
+    if "/portal/login" not in page.url:
+        page.goto(f"{base_url}/portal/login")
     page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label(password).fill(PASSWORD)
+    page.get_by_role("button", name=button).click()
 
 
 @pytest.mark.browser
@@ -79,15 +83,18 @@ def test_partner_edit_curator_approve(browser: Any, tmp_path: Path) -> None:
         page.get_by_role("button", name="Propose this change").click()
         assert "waits for a curator" in page.content()
         page.get_by_role("button", name="Sign out").click()
-        assert page.url.endswith("/portal/login")
+        assert page.url.endswith("/portal/login?lang=en")
         assert httpx.get(f"{base_url}/hsds/services/{record['id']}").json()["name"] == (
             "Browser shelter"
         )
 
-        sign_in(page, base_url, "curator@passerelle.example")
+        page.get_by_role("link", name="Français").click()  # the curator works in French
+        assert page.locator("html").get_attribute("lang") == "fr"
+        sign_in(page, base_url, "curator@passerelle.example", "Mot de passe", "Se connecter")
         assert "Browser night shelter" in page.content()
-        page.get_by_role("button", name="Approve and publish").click()
-        assert "Approved and published." in page.content()
+        assert page.get_by_role("heading", name="File de relecture").is_visible()
+        page.get_by_role("button", name="Approuver et publier").click()
+        assert "Approuvé et publié." in page.content()
         public = httpx.get(f"{base_url}/hsds/services/{record['id']}").json()
         assert public["name"] == "Browser night shelter"
         cookies = context.cookies()

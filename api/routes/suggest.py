@@ -1,0 +1,154 @@
+"""The public "suggest a correction" form, reached from a service page.
+
+A public page like the others (`api/routes/pages.py`): in the person's language (`lang` from the
+query or the form, then Accept-Language), with the quick exit and the language links, and no
+cookie. The form carries a signed, expiring token instead. What is sent is kept for the curators
+without anything about the sender.
+"""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import Connection
+
+from api import portal_security as security
+from api.deps import EngineDep, SettingsDep
+from api.ratelimit import rate_limited
+from api.routes.pages import LangQuery, page
+from directory import changes
+from directory.repository import service_records
+from web.i18n import negotiate, supported, translator
+
+router = APIRouter(include_in_schema=False)
+
+MAX_MESSAGE = 2000
+"""Longest correction kept, in characters (the form says so too)."""
+
+
+def _mark_page(request: Request) -> None:
+    request.scope["passerelle.page"] = True
+
+
+def _public_name(connection: Connection, service_id: str) -> str | None:
+    found = service_records(connection, [service_id[:64]], include_confidential=False)
+    return str(found[0]["name"]) if found else None
+
+
+def _lang(request: Request, *chosen: str | None) -> str:
+    """The first supported explicit choice (form, then query), else Accept-Language."""
+    explicit = next((value for value in chosen if supported(value)), None)
+    return negotiate(explicit, request.headers.get("accept-language"))
+
+
+def _form_page(
+    request: Request,
+    settings: SettingsDep,
+    *,
+    lang: str,
+    service_id: str,
+    name: str,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    context.setdefault("errors", {})
+    context.setdefault("message", "")
+    return page(
+        request, settings, "suggest.html", lang=lang, status_code=status_code,
+        switch_path=f"/suggest/{service_id}", service_id=service_id, service_name=name,
+        token=security.form_token(request, "suggest", service_id), max_length=MAX_MESSAGE,
+        field_ids={}, **context,
+    )  # fmt: skip
+
+
+def _no_such_service(request: Request, settings: SettingsDep, lang: str) -> HTMLResponse:
+    _ = translator(lang)
+    return page(
+        request, settings, "message.html", lang=lang, status_code=404,
+        title=_("This page does not exist"),
+        message=_("The page or service you asked for is not in the directory (any more)."),
+    )  # fmt: skip
+
+
+@router.get("/suggest/{service_id}", response_class=HTMLResponse)
+def suggest_form(
+    request: Request,
+    service_id: str,
+    settings: SettingsDep,
+    engine: EngineDep,
+    lang: LangQuery = None,
+) -> HTMLResponse:
+    _mark_page(request)
+    chosen = _lang(request, lang)
+    with engine.connect() as connection:
+        name = _public_name(connection, service_id)
+    if name is None:
+        return _no_such_service(request, settings, chosen)
+    return _form_page(request, settings, lang=chosen, service_id=service_id, name=name, done=False)
+
+
+def message_errors(message: str, lang: str) -> dict[str, str]:
+    """What is wrong with a correction, by field, in `lang`; each text names its field."""
+    _ = translator(lang)
+    field = _("What should be corrected?")
+    if not message.strip():
+        empty = _("{field}: please write what is wrong or out of date.", field=field)
+        return {"message": empty}
+    if len(message) > MAX_MESSAGE:
+        return {
+            "message": _(
+                "{field}: please write at most {limit} characters.", field=field, limit=MAX_MESSAGE
+            )
+        }
+    return {}
+
+
+@router.post(
+    "/suggest/{service_id}",
+    response_class=HTMLResponse,
+    dependencies=[Depends(rate_limited("forms", page=True))],
+)
+def suggest(
+    request: Request,
+    service_id: str,
+    settings: SettingsDep,
+    engine: EngineDep,
+    message: Annotated[str, Form()] = "",
+    token: Annotated[str, Form()] = "",
+    lang: Annotated[str, Form()] = "",
+    query_lang: Annotated[str | None, Query(alias="lang", max_length=35)] = None,
+) -> HTMLResponse:
+    _mark_page(request)
+    chosen = _lang(request, lang[:35], query_lang)
+    with engine.begin() as connection:
+        name = _public_name(connection, service_id)
+        if name is None:
+            return _no_such_service(request, settings, chosen)
+        errors = message_errors(message, chosen)
+        if not security.form_token_ok(request, "suggest", token[:500], service_id):
+            _ = translator(chosen)
+            errors = {
+                "form": _(
+                    "This form was open for too long, or it was not sent from this site. "
+                    "Please check your text and send it again."
+                ),
+                **errors,
+            }
+            status = 403
+        else:
+            status = 422
+        if errors:
+            return _form_page(
+                request, settings, lang=chosen, service_id=service_id, name=name,
+                status_code=status, done=False, errors=errors, message=message[:MAX_MESSAGE],
+            )  # fmt: skip
+        changes.add_suggestion(
+            connection,
+            suggestion_id=str(uuid.uuid4()),
+            service_id=service_id,
+            message=message.strip(),
+            now=datetime.now(UTC),
+        )
+    return _form_page(request, settings, lang=chosen, service_id=service_id, name=name, done=True)

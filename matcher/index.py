@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 import numpy as np
 import numpy.typing as npt
 
+from directory.bundled import EMERGENCY_NUMBER, POLICE_NUMBER
 from directory.taxonomy import Need
 from matcher.listing import Listing
 from matcher.person import GENDERS, STATUSES
@@ -135,6 +136,8 @@ class Index:
         self.flags["recognised"] = np.array(
             [i.organization_id in self.recognised for i in items], np.bool_
         )
+        self.flags["languages_stated"] = np.array([bool(i.languages) for i in items], np.bool_)
+        self.flags["own_phone"] = np.array([_own_phone(i) for i in items], np.bool_)
         sets: dict[tuple[str, ...], int] = {}
         self.area_set = np.array(
             [sets.setdefault(i.service_areas, len(sets)) if i.service_areas else -1 for i in items],
@@ -240,3 +243,9 @@ def days_since_epoch(moment: datetime) -> float:
 
 def build_index(listings: Iterable[Listing], *, recognised: Iterable[str] = ()) -> Index:
     return Index(list(listings), frozenset(recognised))
+
+
+def _own_phone(listing: Listing) -> bool:
+    """A number of the service's own to call (not only 112 or 101, which notices give anyway)."""
+    phone = listing.best_phone
+    return phone is not None and phone.number not in (EMERGENCY_NUMBER, POLICE_NUMBER)

@@ -91,6 +91,14 @@ class Listing:
         return "offers.remote" in self.codes
 
     @property
+    def best_phone(self) -> Phone | None:
+        """The number to give someone: the first confirmed one, else the first one."""
+        for phone in self.phones:
+            if phone.confirmed:
+                return phone
+        return self.phones[0] if self.phones else None
+
+    @property
     def verified(self) -> bool:
         return self.assured_date is not None
 

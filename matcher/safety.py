@@ -5,6 +5,7 @@ the only numbers written here are the EU emergency number and the Belgian police
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from directory.bundled import EMERGENCY_NUMBER, POLICE_NUMBER
 from matcher.index import NEED_BIT, Bools, Index
@@ -15,35 +16,24 @@ from matcher.person import Person
 MAX_CRISIS_NOTICES = 3
 
 
-def _phone(listing: Listing) -> str | None:
-    confirmed = [phone.number for phone in listing.phones if phone.confirmed]
-    every = [phone.number for phone in listing.phones]
-    numbers = confirmed or every
-    return numbers[0] if numbers else None
-
-
 def _line_notice(kind: NoticeKind, text: Message, listing: Listing | None) -> Notice:
     """A notice naming a line of the directory, with its best phone and whether it is confirmed."""
-    number = _phone(listing) if listing else None
-    confirmed = listing is None or any(
-        phone.confirmed for phone in listing.phones if phone.number == number
-    )
-    return Notice(kind, text, number, phone_confirmed=confirmed or number is None)
+    phone = listing.best_phone if listing else None
+    if phone is None:
+        return Notice(kind, text)
+    return Notice(kind, text, phone.number, phone_confirmed=phone.confirmed)
 
 
-def _lines(index: Index, usable: Bools, person: Person, *needs: str) -> list[int]:
+def _lines(index: Index, usable: Bools, person: Person, *needs: str) -> npt.NDArray[np.int64]:
     """Every helpline (crisis_line plus `needs`) the person can use, best first: in a language
     they speak (then lines whose languages are not stated), recognised centres first for
     trafficking, day and night before office hours."""
     bits = np.uint32(sum(NEED_BIT[need] for need in ("crisis_line", *needs)))
-    found = np.flatnonzero(usable & ((index.needs & bits) == bits))
-    hard_coded = {EMERGENCY_NUMBER, POLICE_NUMBER}
-    found = np.array(
-        [n for n in found if _phone(index.listings[int(n)]) not in (None, *hard_coded)], np.int64
-    )
+    lines = usable & ((index.needs & bits) == bits) & index.flags["own_phone"]
+    found = np.flatnonzero(lines)
     spoken = person.spoken
     speaks = index.speaks(spoken)[found] if spoken else np.ones(len(found), np.bool_)
-    unstated = np.array([not index.listings[int(n)].languages for n in found], np.bool_)
+    unstated = ~index.flags["languages_stated"][found]
     language_rank = np.where(speaks, 0, np.where(unstated, 1, 2))
     if "trafficking_support" in needs:
         not_recognised = ~index.flags["recognised"][found]
@@ -51,7 +41,8 @@ def _lines(index: Index, usable: Bools, person: Person, *needs: str) -> list[int
         not_recognised = np.zeros(len(found), np.bool_)
     always = index.flags["open_24_7"][found]
     order = np.lexsort((~always, not_recognised, language_rank))  # the last key sorts first
-    return [int(n) for n in found[order]]
+    ordered: npt.NDArray[np.int64] = found[order]
+    return ordered
 
 
 def safety_notices(index: Index, person: Person, usable: Bools) -> Sequence[Notice]:
@@ -68,20 +59,21 @@ def safety_notices(index: Index, person: Person, usable: Bools) -> Sequence[Noti
             Notice("emergency", message("police_number", phone=POLICE_NUMBER), POLICE_NUMBER)
         )
         for n in _lines(index, usable, person)[:MAX_CRISIS_NOTICES]:
-            line = index.listings[n]
+            line = index.listings[int(n)]
             text = message("crisis_line", name=line.name, hours=line.hours or "")
             notices.append(_line_notice("emergency", text, line))
     if person.controlled_by_someone:
         lines = _lines(index, usable, person, "trafficking_support")
-        if lines:
-            line = index.listings[lines[0]]
+        if len(lines):
+            line = index.listings[int(lines[0])]
             text = message("trafficking_line", name=line.name)
             notices.append(_line_notice("trafficking", text, line))
         else:
             notices.append(Notice("trafficking", message("trafficking")))
     if person.minor:
-        young = [n for n in _lines(index, usable, person) if index.flags["minors"][n]]
-        young.sort(key=lambda n: not index.flags["open_24_7"][n])  # day and night first
-        youth_line = index.listings[young[0]] if young else None
+        lines = _lines(index, usable, person)
+        young = lines[index.flags["minors"][lines]]
+        young = young[np.argsort(~index.flags["open_24_7"][young], kind="stable")]  # 24/7 first
+        youth_line = index.listings[int(young[0])] if len(young) else None
         notices.append(_line_notice("minor", message("minor"), youth_line))
     return notices

@@ -41,11 +41,15 @@ PROGRAM_PATHS = ("/v1/", "/hsds", "/health", "/api/", "/openapi.json", "/static/
 
 
 def _wants_page(request: Request, status: int) -> bool:
-    """Pages answer with pages. So does a path nothing answers to, when a browser asks for it
-    (someone typed or followed a wrong link): people get a page in their language with the
-    quick exit, programs and API paths get JSON."""
+    """Pages (routes kept out of the OpenAPI schema, or marked) answer with pages, even when
+    their input is refused before they run. So does a path nothing answers to, when a browser
+    asks for it (someone typed or followed a wrong link): people get a page in their language
+    with the quick exit; programs and API paths get JSON."""
     if request.scope.get("passerelle.page", False) is True:
         return True
+    route = request.scope.get("route")
+    if route is not None and getattr(route, "include_in_schema", True) is False:
+        return True  # pages are kept out of the API's schema: an error before the page began
     return (
         status in (404, 405)
         and "text/html" in request.headers.get("accept", "")
@@ -80,6 +84,10 @@ async def validation_error(request: Request, error: Exception) -> Response:
         }
         for item in error.errors()
     ]
+    fields = ", ".join(dict.fromkeys(str(item["loc"][-1]) for item in detail if item["loc"]))
+    page = _error_page(request, 422, f"These fields cannot be used as sent: {fields}.")
+    if page is not None:
+        return page  # a person's form: a page saying what to check, never JSON
     return JSONBytes({"detail": detail}, status_code=422)
 
 

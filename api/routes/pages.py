@@ -313,6 +313,12 @@ def error_page(request: Request, status: int, message: str) -> Response:
     if status == 404:
         title = _("This page does not exist")
         text = _("The page or service you asked for is not in the directory (any more).")
+    elif status == 422:
+        title = _("Please check what you entered")
+        text = _(
+            "Something in the form could not be used (too long, or not one of the choices). "
+            "Please go back and check it. Nothing you entered was kept."
+        )
     elif status == 429:
         title = _("Please wait a moment")
         text = _("Too many requests came from here in a short time. Please try again in a minute.")

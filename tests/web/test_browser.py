@@ -8,9 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
-from tests.browser import LiveServer, browser, live_server
-
-__all__ = ["browser"]
+from tests.browser import LiveServer, live_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

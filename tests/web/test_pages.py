@@ -411,3 +411,17 @@ def test_results_opened_again_from_the_address_bar_lead_back_to_the_form(
     assert answer.headers["location"] == where
     assert "set-cookie" not in answer.headers
     assert site.get(path).status_code == 200
+
+
+def test_a_form_value_the_server_refuses_is_a_page_not_json(site: TestClient) -> None:
+    answer = site.get("/about?lang=" + "x" * 40, headers={"Accept-Language": "fr"})
+    assert answer.status_code == 422
+    assert answer.headers["content-type"].startswith("text/html")
+    assert "Vérifiez ce que vous avez saisi" in answer.text
+    assert 'id="quick-exit"' in answer.text
+    login = site.post("/portal/login", data={"email": "a" * 400 + "@b.c", "password": "x"})
+    assert login.status_code == 422
+    assert login.headers["content-type"].startswith("text/html")
+    assert "a" * 400 not in login.text  # what was sent is not echoed back
+    api = site.post("/v1/match", json={"limit": 0})
+    assert api.status_code == 422 and api.json()["detail"][0]["loc"][-1] == "limit"

@@ -11,10 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.browser import browser, live_server
+from tests.browser import live_server
 from tests.builders import service_record
-
-__all__ = ["browser"]
 
 PASSWORD = "correct horse battery staple"
 

@@ -181,22 +181,15 @@ def amend_change(
     now: datetime,
 ) -> bool:
     """Replace a waiting change seen at `change.revision`; False if it moved on meanwhile."""
-    done = connection.execute(
-        update(CHANGE)
-        .where(
-            CHANGE.c.id == change.id,
-            CHANGE.c.revision == change.revision,
-            CHANGE.c.status == ChangeStatus.pending.value,
-        )
-        .values(
-            base_version=base_version,
-            patch=dumps(patch),
-            record=dumps(record),
-            revision=change.revision + 1,
-            updated_at=now,
-        )
+    return _update_waiting(
+        connection,
+        change,
+        base_version=base_version,
+        patch=dumps(patch),
+        record=dumps(record),
+        revision=change.revision + 1,
+        updated_at=now,
     )
-    return bool(done.rowcount == 1)
 
 
 def decide_change(
@@ -209,6 +202,14 @@ def decide_change(
     reason: str | None = None,
 ) -> bool:
     """Close a waiting change seen at `change.revision`; False if it moved on meanwhile."""
+    return _update_waiting(
+        connection, change, status=status.value, decided_by=who, decided_at=now, reason=reason
+    )
+
+
+def _update_waiting(connection: Connection, change: Change, **values: Any) -> bool:
+    """Set `values` on the change only if it still waits at the revision that was read: a
+    conditional update, so that of two writers who read the same revision exactly one wins."""
     done = connection.execute(
         update(CHANGE)
         .where(
@@ -216,7 +217,7 @@ def decide_change(
             CHANGE.c.revision == change.revision,
             CHANGE.c.status == ChangeStatus.pending.value,
         )
-        .values(status=status.value, decided_by=who, decided_at=now, reason=reason)
+        .values(**values)
     )
     return bool(done.rowcount == 1)
 

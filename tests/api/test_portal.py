@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
@@ -43,28 +44,28 @@ def hidden(html: str, name: str) -> str:
     return html_lib.unescape(found.group(1))
 
 
-def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> str:
-    """Signs in; returns the CSRF token of the new session."""
+def post_login(
+    client: TestClient, email: str, password: str = PASSWORD, *, follow: bool = True
+) -> Response:
+    """The login form, filled in and sent (with its form token)."""
     form = client.get("/portal/login")
-    answer = client.post(
+    answer: Response = client.post(
         "/portal/login",
         data={"email": email, "password": password, "csrf_token": hidden(form.text, "csrf_token")},
+        follow_redirects=follow,
     )
+    return answer
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> str:
+    """Signs in; returns the CSRF token of the new session."""
+    answer = post_login(client, email, password)
     assert answer.status_code == 200, answer.text
     return hidden(answer.text, "csrf_token")
 
 
 def test_session_cookie_flags(client: TestClient, world: World) -> None:
-    form = client.get("/portal/login")
-    answer = client.post(
-        "/portal/login",
-        data={
-            "email": PARTNER,
-            "password": PASSWORD,
-            "csrf_token": hidden(form.text, "csrf_token"),
-        },
-        follow_redirects=False,
-    )
+    answer = post_login(client, PARTNER, follow=False)
     assert answer.status_code == 303
     cookie = answer.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
@@ -74,16 +75,7 @@ def test_session_cookie_flags(client: TestClient, world: World) -> None:
 
 def test_cookie_is_secure_over_https(app: object, world: World) -> None:
     with TestClient(app, base_url="https://testserver") as client:  # type: ignore[arg-type]
-        form = client.get("/portal/login")
-        answer = client.post(
-            "/portal/login",
-            data={
-                "email": PARTNER,
-                "password": PASSWORD,
-                "csrf_token": hidden(form.text, "csrf_token"),
-            },
-            follow_redirects=False,
-        )
+        answer = post_login(client, PARTNER, follow=False)
         assert "Secure" in answer.headers["set-cookie"]
 
 

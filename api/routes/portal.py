@@ -9,6 +9,7 @@ logged nor sent back.
 """
 
 import math
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -95,6 +96,24 @@ PROBLEMS = {
     "must be a whole number of 0 or more": N_("please write a whole number of 0 or more."),
 }
 """Problems the domain reports on a field of a portal form, in words for people."""
+PROBLEM_SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r'is not a "uri"$'),
+        N_("please write a full web address, such as https://example.org."),
+    ),
+    (
+        re.compile(r'is not a "email"$'),
+        N_("please write an e-mail address, such as name@example.org."),
+    ),
+    (
+        re.compile(r"ISO 639"),
+        N_("please write two-letter language codes, such as fr, nl, en, separated by commas."),
+    ),
+    (re.compile(r" is not one of "), N_("please choose one of the values offered.")),
+    (re.compile(r"^is required$"), N_("please fill this in.")),
+)
+"""The shapes of the schema validator's messages (which quote the value sent), in words for
+people."""
 ERROR_TEXTS: tuple[tuple[type[PasserelleError], str], ...] = (
     (NotFound, N_("This was not found: it may have been dealt with or removed meanwhile.")),
     (Conflict, N_("This no longer applies: it changed meanwhile. Please check the page again.")),
@@ -251,6 +270,9 @@ def _field_problem(_: Translator, item: FieldError) -> str:
     field = _(FIELD_LABELS[name]) if name in FIELD_LABELS else item.field
     if item.message in PROBLEMS:
         return _("{field}: {problem}", field=field, problem=_(PROBLEMS[item.message]))
+    for shape, problem in PROBLEM_SHAPES:
+        if shape.search(item.message):
+            return _("{field}: {problem}", field=field, problem=_(problem))
     return _("{field}: this value cannot be used ({problem}).", field=field, problem=item.message)
 
 

@@ -277,3 +277,36 @@ def test_english_msgid_list_is_not_empty() -> None:
     assert len(english_sentences("portal", "fr")) > 50
     assert len(english_sentences("messages", "fr")) > 50
     assert Path(LOCALE_DIR / "portal.pot").exists()
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_edit_form_problems_in_words_of_the_portals_language(
+    client: TestClient, world: World, lang: str
+) -> None:
+    _ = translator(lang, "portal")
+    csrf = sign_in(client, PARTNER, lang)
+    edit = client.get(f"/portal/services/{world.service_a}")
+    sent = client.post(
+        f"/portal/services/{world.service_a}",
+        data={
+            "url": "not a web address",
+            "email": "nobody",
+            "languages": "fr, xx",
+            "etag": hidden(edit.text, "etag"),
+            "csrf_token": csrf,
+        },
+    )
+    assert sent.status_code == 422
+    for label, problem in (
+        ("Web address", "please write a full web address, such as https://example.org."),
+        ("E-mail", "please write an e-mail address, such as name@example.org."),
+        (
+            "Languages spoken",
+            "please write two-letter language codes, such as fr, nl, en, separated by commas.",
+        ),
+    ):
+        expected = _("{field}: {problem}", field=_(label), problem=_(problem))
+        assert escape(expected) in sent.text, expected
+    for validator_words in ('is not a "uri"', 'is not a "email"', "is not an ISO 639 language"):
+        assert validator_words not in html_lib.unescape(sent.text)
+    assert_no_english_left(sent.text, "portal", lang)

@@ -159,6 +159,16 @@ def test_no_serious_accessibility_problems(browser: Browser, site: LiveServer) -
     found["safety"] = _serious(page)
     page.goto(f"{site}/about")
     found["about"] = _serious(page)
+    search_for_housing(page, site)
+    service_id = page.locator("li.result input[name=service]").first.get_attribute("value")
+    page.goto(f"{site}/services/{service_id}?lang=en")
+    found["service"] = _serious(page)
+    page.get_by_role("link", name="Suggest a correction").click()
+    found["correction form"] = _serious(page)
+    page.goto(f"{site}/no-such-page?lang=ro")
+    found["not found"] = _serious(page)
+    page.goto(f"{site}/portal/login?lang=nl")
+    found["portal login"] = _serious(page)
     context.close()
     assert not any(found.values()), found
 

@@ -149,14 +149,22 @@ class Working:
         return self.change.record if self.change else self.published
 
     @property
+    def is_new(self) -> bool:
+        """A proposed service not yet approved: nothing published, its record waits."""
+        return not self.published
+
+    @property
     def etag(self) -> str:
         return etag_of(self.base_version, self.change)
 
 
 def working(connection: Connection, *, service_id: str, organization_id: str | None) -> Working:
-    """The working version; NotFound for another organisation's service (as for none at all)."""
+    """The working version; NotFound for another organisation's service (as for none at all).
+    A new service waiting for review is the partner's too: its record is the waiting one."""
     owner = service_owner(connection, service_id)
-    if owner is None or (organization_id is not None and owner != organization_id):
+    if owner is None:
+        return _waiting_new(connection, service_id=service_id, organization_id=organization_id)
+    if organization_id is not None and owner != organization_id:
         raise NotFound(f"no service with id {service_id}")
     published = published_record(connection, service_id)
     assert published is not None
@@ -166,6 +174,25 @@ def working(connection: Connection, *, service_id: str, organization_id: str | N
         published=published,
         base_version=version_of(published),
         change=store.waiting_change(connection, service_id),
+    )
+
+
+def _waiting_new(
+    connection: Connection, *, service_id: str, organization_id: str | None
+) -> Working:
+    change = store.waiting_change(connection, service_id)
+    if (
+        change is None
+        or change.kind is not ChangeKind.create
+        or (organization_id is not None and change.organization_id != organization_id)
+    ):
+        raise NotFound(f"no service with id {service_id}")
+    return Working(
+        service_id=service_id,
+        organization_id=change.organization_id,
+        published={},
+        base_version="",
+        change=change,
     )
 
 
@@ -508,6 +535,8 @@ def propose(
         raise PreconditionFailed("the service changed since you read it: fetch it again")
     check_patch(patch, state.record)
     proposed = canonical(merge_patch.apply(state.record, patch))
+    if state.is_new:
+        return _amend_new(connection, state, proposed, organization_id=organization_id)
     validate(connection, proposed, before=state.published, organization_id=organization_id)
     published, taken = urgent_part(state.published, proposed)
     if taken:
@@ -525,6 +554,21 @@ def propose(
     return Outcome(change_id=change_id, etag=after.etag, published=taken)
 
 
+def _amend_new(
+    connection: Connection, state: Working, proposed: Record, *, organization_id: str
+) -> Outcome:
+    """A new service still waiting for review, corrected: the whole record keeps waiting."""
+    assert state.change is not None
+    lock_organization(connection, organization_id)  # as approving a new service does
+    validate(connection, proposed, before=None, organization_id=organization_id)
+    if not store.amend_change(
+        connection, state.change, base_version="", patch=proposed, record=proposed, now=_now()
+    ):
+        raise PreconditionFailed("the service changed meanwhile: fetch it again")
+    after = working(connection, service_id=state.service_id, organization_id=organization_id)
+    return Outcome(change_id=state.change.id, etag=after.etag, published=[])
+
+
 def publish_at_once(
     connection: Connection,
     *,
@@ -537,6 +581,8 @@ def publish_at_once(
     waiting change so that approving that change later does not undo it."""
     lock_service(connection, service_id)
     state = working(connection, service_id=service_id, organization_id=organization_id)
+    if state.is_new:
+        raise Conflict("this new service waits for review: nothing of it is published yet")
     new = edit(copy.deepcopy(state.published))
     write_record(
         connection, old=state.published, new=new, organization_id=state.organization_id, who=who

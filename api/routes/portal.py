@@ -478,6 +478,7 @@ def _edit_page(
         languages=", ".join(str(item.get("code", "")) for item in record.get("languages", [])),
         statuses=STATUSES,
         beds=_beds(state.published),
+        is_new=state.is_new,
         waiting=waiting,
         message=message,
         errors=errors or [],

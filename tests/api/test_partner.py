@@ -242,6 +242,50 @@ def test_propose_new_service(client: TestClient, world: World) -> None:
     assert refused.status_code == 422 and "organization_id" in refused.text
 
 
+def test_a_new_service_waiting_for_review_can_be_corrected(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    service_id = new_id()
+    body = {"id": service_id, "name": "Alpha day centre (typo)", "status": "active"}
+    proposed = client.post("/v1/partner/services", json=body, headers=world.auth(world.token_a))
+    change_id = proposed.json()["change_id"]
+    path = f"/v1/partner/services/{service_id}"
+    read_new = client.get(path, headers=world.auth(world.token_a))
+    assert read_new.status_code == 200 and read_new.json()["name"] == "Alpha day centre (typo)"
+    etag = read_new.headers["etag"]
+    # another organisation sees nothing; nothing is public; nothing publishes at once
+    assert client.get(path, headers=world.auth(world.token_b)).status_code == 404
+    assert client.get(f"/hsds/services/{service_id}").status_code == 404
+    beds = client.put(
+        f"{path}/capacity", json={"beds_available": 3}, headers=world.auth(world.token_a)
+    )
+    assert beds.status_code == 409 and "waits for review" in beds.json()["detail"]
+    before = all_row_counts(engine)
+    fixed = client.patch(
+        path,
+        json={"name": "Alpha day centre"},
+        headers={**world.auth(world.token_a), "If-Match": etag},
+    )
+    assert fixed.status_code == 202, fixed.text
+    assert fixed.json() == {"change_id": change_id, "published": []}
+    assert fixed.headers["etag"] != etag
+    stale = client.patch(
+        path, json={"name": "Late"}, headers={**world.auth(world.token_a), "If-Match": etag}
+    )
+    assert stale.status_code == 412
+    bad = client.patch(
+        path, json={"url": "not a web address"},
+        headers={**world.auth(world.token_a), "If-Match": fixed.headers["etag"]},
+    )  # fmt: skip
+    assert bad.status_code == 422 and "url" in bad.text
+    assert all_row_counts(engine) == before  # only the waiting change moved
+    approved = client.post(
+        f"/v1/curator/changes/{change_id}/approve", headers=world.auth(world.curator)
+    )
+    assert approved.status_code == 200, approved.text
+    assert client.get(f"/hsds/services/{service_id}").json()["name"] == "Alpha day centre"
+
+
 def test_stale_base_is_a_conflict(client: TestClient, world: World, engine: Engine) -> None:
     record, etag = read(client, world)
     change_id = patch(client, world, {"name": "Proposed"}, etag).json()["change_id"]

@@ -11,7 +11,9 @@ from httpx import Response
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
+from directory import review
 from directory.accounts import LoginThrottle, Role, create_user
+from tests.builders import new_id
 from tests.partner_fixtures import World, all_row_counts, seed_world
 
 PASSWORD = "correct horse battery staple"
@@ -300,3 +302,16 @@ def test_the_portal_sees_the_client_behind_every_trusted_proxy() -> None:
         }
     )
     assert portal_security.client_address(request) == "198.51.100.7"
+
+
+def test_a_new_service_waiting_for_review_is_editable_without_publish_at_once_forms(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    service_id = new_id()
+    with engine.begin() as connection:
+        record = {"id": service_id, "name": "Alpha new", "status": "active"}
+        review.propose_new(connection, organization_id=world.org_a, record=record)
+    sign_in(client, PARTNER)
+    page = client.get(f"/portal/services/{service_id}")
+    assert page.status_code == 200 and "Alpha new" in page.text
+    assert "/capacity" not in page.text and "/confirm" not in page.text

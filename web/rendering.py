@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from web.i18n import AWAITING_REVIEW, LANGUAGES, NATIVE_NAMES, translator
 from web.labels import need_label, term_description
+from web.service_view import tel_uri
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -33,6 +34,7 @@ def environment() -> Environment:
         native_names=NATIVE_NAMES,
         awaiting_review=AWAITING_REVIEW,
         qr_svg=qr_svg,
+        tel_uri=tel_uri,
     )
     return env
 

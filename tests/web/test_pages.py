@@ -14,9 +14,11 @@ from markupsafe import escape
 from sqlalchemy.engine import Engine
 
 from api.app import create_app
+from api.match_models import Notice
 from api.settings import Settings
 from tests.web.pages import HIDDEN_STREET, UNCONFIRMED_PHONE, load_directory, parse
 from web.i18n import LANGUAGES, translator
+from web.rendering import environment
 
 QUICK_EXIT = "https://neutral.example/weather"
 MARKER = "zq-marker-7731"
@@ -425,3 +427,18 @@ def test_a_form_value_the_server_refuses_is_a_page_not_json(site: TestClient) ->
     assert "a" * 400 not in login.text  # what was sent is not echoed back
     api = site.post("/v1/match", json={"limit": 0})
     assert api.status_code == 422 and api.json()["detail"][0]["loc"][-1] == "limit"
+
+
+@pytest.mark.parametrize(
+    ("phone", "confirmed", "href"),
+    [("078/055.800", False, "tel:078055800"), ("+32 2 000 00 04", True, "tel:+3220000004")],
+)
+def test_a_notice_line_dials_and_says_when_its_number_is_unconfirmed(
+    phone: str, confirmed: bool, href: str
+) -> None:
+    notice = Notice(kind="trafficking", text="…", phone=phone, phone_confirmed=confirmed)
+    _ = translator("fr")
+    html = environment().get_template("_notices.html").render(notices=[notice], _=_)
+    assert f'href="{href}"' in html  # digits only: "/" and spaces are not dialable
+    assert escape(_("Call {number}", number=phone)) in html
+    assert (escape(_("not verified")) in html) is not confirmed

@@ -136,7 +136,9 @@ class Index:
         self.flags["recognised"] = np.array(
             [i.organization_id in self.recognised for i in items], np.bool_
         )
-        self.flags["languages_stated"] = np.array([bool(i.languages) for i in items], np.bool_)
+        self.flags["youth_only"] = np.array(
+            [i.words("audience") == {"minors"} for i in items], np.bool_
+        )
         self.flags["own_phone"] = np.array([_own_phone(i) for i in items], np.bool_)
         sets: dict[tuple[str, ...], int] = {}
         self.area_set = np.array(

@@ -33,8 +33,8 @@ class Person:
     now: datetime | None = field(default=None, compare=False)
     """The local time where the person is, for "open now" (None: not judged)."""
     reads: str | None = None
-    """The language the answer is read in (the request's `lang`): helplines in it come first
-    when the person named no `languages`."""
+    """The language the answer is read in (the request's `lang`): helplines in it, or in one of
+    `languages`, come first."""
 
     @property
     def located(self) -> bool:
@@ -46,8 +46,8 @@ class Person:
 
     @property
     def spoken(self) -> tuple[str, ...]:
-        """Languages the person can talk in: those stated, else the one they read."""
-        return self.languages or ((self.reads,) if self.reads else ())
+        """Languages the person can talk in: those stated and the one they read."""
+        return tuple(dict.fromkeys((*self.languages, *((self.reads,) if self.reads else ()))))
 
     @property
     def known_status(self) -> str | None:

@@ -25,22 +25,23 @@ def _line_notice(kind: NoticeKind, text: Message, listing: Listing | None) -> No
 
 
 def _lines(index: Index, usable: Bools, person: Person, *needs: str) -> npt.NDArray[np.int64]:
-    """Every helpline (crisis_line plus `needs`) the person can use, best first: in a language
-    they speak (then lines whose languages are not stated), recognised centres first for
-    trafficking, day and night before office hours."""
+    """Every helpline (crisis_line plus `needs`) the person can use, best first: lines for young
+    people only first for a minor and last for anyone else, then lines in a language the person
+    speaks, recognised centres first for trafficking, day and night before office hours."""
     bits = np.uint32(sum(NEED_BIT[need] for need in ("crisis_line", *needs)))
     lines = usable & ((index.needs & bits) == bits) & index.flags["own_phone"]
     found = np.flatnonzero(lines)
     spoken = person.spoken
-    speaks = index.speaks(spoken)[found] if spoken else np.ones(len(found), np.bool_)
-    unstated = ~index.flags["languages_stated"][found]
-    language_rank = np.where(speaks, 0, np.where(unstated, 1, 2))
+    # unstated languages are no evidence of speaking the person's: ranked as not speaking it
+    not_spoken = ~index.speaks(spoken)[found] if spoken else np.zeros(len(found), np.bool_)
+    youth_only = index.flags["youth_only"][found]
+    not_for_them = ~youth_only if person.minor else youth_only
     if "trafficking_support" in needs:
         not_recognised = ~index.flags["recognised"][found]
     else:
         not_recognised = np.zeros(len(found), np.bool_)
     always = index.flags["open_24_7"][found]
-    order = np.lexsort((~always, not_recognised, language_rank))  # the last key sorts first
+    order = np.lexsort((~always, not_recognised, not_spoken, not_for_them))  # last key first
     ordered: npt.NDArray[np.int64] = found[order]
     return ordered
 

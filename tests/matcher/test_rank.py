@@ -211,7 +211,24 @@ def test_helplines_in_the_persons_language_come_first() -> None:
 
     assert lines(reads="nl") == ["Lijn", "Lijn overdag", "Ligne"]  # then day and night first
     assert lines(reads="fr")[0] == "Ligne"
-    assert lines(reads="nl", languages=("en",))[0] == "Line"  # stated languages win
+    both = lines(reads="nl", languages=("en",))  # stated and read languages count alike
+    assert set(both[:2]) == {"Lijn", "Line"} and "Ligne" not in both
+
+
+def test_a_line_for_young_people_only_is_the_trafficking_line_for_minors_only() -> None:
+    general = _line("Federal line", "fr", "need.trafficking_support", "offers.open_24_7")
+    youth = _line("Children's line", "fr", "need.trafficking_support", "offers.open_24_7")
+    youth["languages"] = []  # not stated
+    youth["attributes"].append(attribute(youth["id"], "audience.minors"))
+    index = index_of([youth, general])
+
+    def trafficking_line(**person: Any) -> str:
+        found = search(index, in_brussels(controlled_by_someone=True, **person))
+        return str(next(n for n in found.notices if n.kind == "trafficking").message.params["name"])
+
+    assert trafficking_line(reads="ro") == "Federal line"  # neither speaks Romanian
+    assert trafficking_line(languages=("ro",), age=30) == "Federal line"
+    assert trafficking_line(reads="ro", age=15) == "Children's line"
 
 
 def test_a_minor_gets_a_youth_line_even_behind_many_other_lines() -> None:

@@ -93,11 +93,11 @@ def counted_as(address: str) -> str:
     """What one client is counted as: an IPv4 address, or the /64 network of an IPv6 one (one
     connection usually holds a whole /64, and could change address at every request)."""
     parsed = _parse_address(address)
-    if isinstance(parsed, IPv6Address) and parsed.ipv4_mapped is None:
-        return str(ip_network(f"{parsed}/64", strict=False))
-    if isinstance(parsed, IPv6Address) and parsed.ipv4_mapped is not None:
+    if not isinstance(parsed, IPv6Address):
+        return address
+    if parsed.ipv4_mapped is not None:
         return str(parsed.ipv4_mapped)
-    return address
+    return str(ip_network(f"{parsed}/64", strict=False))
 
 
 class RateLimits:

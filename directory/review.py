@@ -128,6 +128,15 @@ def service_owner(connection: Connection, service_id: str) -> str | None:
     return str(row.organization_id or "")
 
 
+def owner_of(connection: Connection, service_id: str) -> str | None:
+    """The organisation of a stored service, or of a new one waiting for review; None if none."""
+    owner = service_owner(connection, service_id)
+    if owner is not None:
+        return owner
+    change = store.waiting_change(connection, service_id)
+    return change.organization_id if change and change.kind is ChangeKind.create else None
+
+
 def published_record(connection: Connection, service_id: str) -> Record | None:
     """The stored record, confidential addresses included, audit rows left out."""
     found = service_records(connection, [service_id], include_confidential=True)
@@ -495,10 +504,7 @@ def _keep_waiting(
             raise PreconditionFailed("the service changed meanwhile: fetch it again")
         return None
     if change:
-        if not store.amend_change(
-            connection, change, base_version=base, patch=remainder, record=proposed, now=now
-        ):
-            raise PreconditionFailed("the service changed meanwhile: fetch it again")
+        _amend(connection, change, base_version=base, patch=remainder, record=proposed, now=now)
         return change.id
     change_id = str(uuid.uuid4())
     try:
@@ -554,6 +560,22 @@ def propose(
     return Outcome(change_id=change_id, etag=after.etag, published=taken)
 
 
+def _amend(
+    connection: Connection,
+    change: Change,
+    *,
+    base_version: str,
+    patch: Record,
+    record: Record,
+    now: datetime,
+) -> None:
+    """Replace the waiting change; PreconditionFailed if someone moved it on since it was read."""
+    if not store.amend_change(
+        connection, change, base_version=base_version, patch=patch, record=record, now=now
+    ):
+        raise PreconditionFailed("the service changed meanwhile: fetch it again")
+
+
 def _amend_new(
     connection: Connection, state: Working, proposed: Record, *, organization_id: str
 ) -> Outcome:
@@ -561,10 +583,7 @@ def _amend_new(
     assert state.change is not None
     lock_organization(connection, organization_id)  # as approving a new service does
     validate(connection, proposed, before=None, organization_id=organization_id)
-    if not store.amend_change(
-        connection, state.change, base_version="", patch=proposed, record=proposed, now=_now()
-    ):
-        raise PreconditionFailed("the service changed meanwhile: fetch it again")
+    _amend(connection, state.change, base_version="", patch=proposed, record=proposed, now=_now())
     after = working(connection, service_id=state.service_id, organization_id=organization_id)
     return Outcome(change_id=state.change.id, etag=after.etag, published=[])
 

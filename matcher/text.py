@@ -175,10 +175,10 @@ MIN_CONTENT_LENGTH = 4
 REQUEST_WORDS = frozenset(normalise(word) for word in (
     "need", "needs", "help", "want", "with", "from", "have", "please", "some", "about", "would",
     "besoin", "aide", "aider", "veux", "voudrais", "pour", "avec", "dans", "chez", "cherche",
-    "nodig", "hulp", "voor", "zoek", "graag", "heb", "hebben", "wil", "willen",
+    "nodig", "hulp", "voor", "zoek", "graag", "hebben", "willen",
     "brauche", "hilfe", "suche", "möchte", "bitte", "eine", "einen", "einer",
     "nevoie", "ajutor", "vreau", "pentru", "caut", "помощ", "нужда", "искам", "търся", "моля",
-    "necesito", "ayuda", "quiero", "para", "busco", "por favor",
+    "necesito", "ayuda", "quiero", "para", "busco", "favor",
 ))
 # fmt: on
 """Words of asking, not of what is asked for: not counted against a description."""
@@ -186,9 +186,9 @@ DESCRIPTION_WORD_CUTOFF = 85
 
 
 @lru_cache(maxsize=4096)
-def _words(description: str) -> tuple[str, ...]:
+def _words(description: str) -> frozenset[str]:
     """A description's distinct words, normalised (kept for the listings looked at most)."""
-    return tuple(dict.fromkeys(normalise(description).split()))
+    return frozenset(normalise(description).split())
 
 
 def _described(content: list[str], description: str) -> float:
@@ -196,9 +196,8 @@ def _described(content: list[str], description: str) -> float:
     words = _words(description)
     if not content or not words:
         return 0.0
-    present = set(words)
     found = sum(
-        word in present
+        word in words
         or process.extractOne(word, words, scorer=fuzz.ratio, score_cutoff=DESCRIPTION_WORD_CUTOFF)
         is not None
         for word in content

@@ -18,7 +18,7 @@ from api.auth import PartnerDep
 from api.deps import EngineDep
 from api.responses import JSONBytes
 from directory import review
-from directory.errors import FieldError, InvalidInput, PreconditionRequired
+from directory.errors import FieldError, InvalidInput, NotFound, PreconditionRequired
 
 router = APIRouter(prefix="/v1/partner", tags=["partner"])
 
@@ -65,7 +65,8 @@ def parse_json(request: Request, body: bytes) -> Any:
 
 def _own_service(connection: Connection, service_id: str, organization_id: str) -> None:
     """NotFound unless the service (published, or new and waiting) is this organisation's."""
-    review.working(connection, service_id=service_id, organization_id=organization_id)
+    if review.owner_of(connection, service_id) != organization_id:
+        raise NotFound(f"no service with id {service_id}")
 
 
 @router.get("/services/{service_id}", response_model=dict[str, Any])

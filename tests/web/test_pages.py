@@ -442,3 +442,11 @@ def test_a_notice_line_dials_and_says_when_its_number_is_unconfirmed(
     assert f'href="{href}"' in html  # digits only: "/" and spaces are not dialable
     assert escape(_("Call {number}", number=phone)) in html
     assert (escape(_("not verified")) in html) is not confirmed
+
+
+def test_a_wrong_method_from_a_browser_is_a_page_and_json_for_programs(site: TestClient) -> None:
+    page = site.delete("/about", headers={"Accept": "text/html"})
+    assert page.status_code == 405 and page.headers["content-type"].startswith("text/html")
+    assert 'id="quick-exit"' in page.text
+    api = site.delete("/v1/match", headers={"Accept": "text/html"})
+    assert api.status_code == 405 and api.headers["content-type"].startswith("application/json")

@@ -20,7 +20,8 @@ TAXONOMY_ID = str(uuid.uuid5(NAMESPACE, "taxonomy:passerelle"))
 TAXONOMY_NAME = "passerelle"
 TAXONOMY_DESCRIPTION = (
     "Passerelle's codes for needs, approach, conditions, welcome, requirements, offers, "
-    "audience, privacy and capacity of services for sex workers and victims of trafficking."
+    "audience, privacy, capacity and accessibility of services for sex workers and victims of "
+    "trafficking."
 )
 TAXONOMY_VERSION = "1"
 LINK_TYPE = "passerelle"
@@ -128,6 +129,12 @@ TERMS: tuple[Term, ...] = (
         "Requires a police complaint",
         "Only helps people who file a complaint with the police.",
     ),
+    Term(
+        "condition.justice_cooperation_for_status",
+        "Lasting status needs cooperation with justice",
+        "Help starts without it, but the lasting status for victims of trafficking needs "
+        "statements to the police or a complaint.",
+    ),
     # residence statuses served
     Term(
         "welcome.undocumented",
@@ -160,6 +167,16 @@ TERMS: tuple[Term, ...] = (
         "Referral needed",
         "Takes people referred by a social worker or doctor.",
     ),
+    Term(
+        "requires.residence_in_area",
+        "Only for people who live in its area",
+        "Only for people who live in the area it serves.",
+    ),
+    Term(
+        "requires.asylum_application",
+        "Only for people asking for asylum",
+        "Only for people who apply for international protection (asylum).",
+    ),
     # offers
     Term("offers.free", "Free", "Costs nothing."),
     Term("offers.anonymous", "Anonymous", "You do not have to give your name."),
@@ -171,6 +188,32 @@ TERMS: tuple[Term, ...] = (
     ),
     Term("offers.outreach", "Outreach", "Comes to where people live or work."),
     Term("offers.open_24_7", "Open day and night", "Reachable 24 hours a day, 7 days a week."),
+    # accessibility of a location (HSDS accessibility)
+    Term(
+        "access.step_free",
+        "Step-free access",
+        "Can be entered without steps.",
+    ),
+    Term(
+        "access.accessible_toilet",
+        "Accessible toilet",
+        "Has a toilet that a wheelchair user can use.",
+    ),
+    Term(
+        "access.sign_language",
+        "Sign language",
+        "Can communicate in sign language.",
+    ),
+    Term(
+        "access.quiet_room",
+        "Quiet room",
+        "Has a quiet room to wait or talk.",
+    ),
+    Term(
+        "access.public_transport",
+        "Public transport nearby",
+        "Can be reached by public transport.",
+    ),
     # audience
     Term("audience.women", "Women", "For women."),
     Term("audience.men", "Men", "For men."),

@@ -4,6 +4,9 @@
     python scripts/build_bundled.py --geo ../shared/data/geo   # also refresh coordinates.tsv
     python scripts/build_bundled.py --out /tmp/b.json    # write elsewhere (the test does this)
 
+Writes two files: the service records (`belgium.json`) and the curators' research notes
+(`research_notes.json`, beside it: the research file's caveats, never public text).
+
 Reads only `directory/bundled/source/`: the research file and its notes (copies), the curator's
 decisions (`curation.toml`) and the coordinates of the places used (`coordinates.tsv`, written
 from the GeoNames/Statbel tables with `--geo`). The output depends on nothing else: same
@@ -25,10 +28,18 @@ from urllib.parse import urlsplit
 
 import pycountry
 
-from directory.bundled import BELGIUM, SOURCE, organization_id
+from directory.bundled import BELGIUM, RESEARCH_NOTES, SOURCE, organization_id
+from directory.bundled.opening_hours import (
+    MAX_SOURCE_AGE_YEARS,
+    TIME_ZONE_NOTE,
+    WeeklyHours,
+    weekly_hours,
+)
 from directory.taxonomy import KNOWN, attribute_record, derived_id
 
 RESEARCH = "belgium_directory.json"
+ADDITIONS = "pass3_additions.json"
+LOW_CONFIDENCE = "The research behind this entry has low confidence."
 CURATION = "curation.toml"
 COORDINATES = "coordinates.tsv"
 COORDINATE_COLUMNS = ("kind", "key", "name", "region", "latitude", "longitude", "from")
@@ -66,10 +77,19 @@ SPEC_KEYS = frozenset(
         "languages",
         "places",
         "phones",
+        "condition",
+        "privacy",
+        "sites",
+        "phone_labels",
+        "through",
+        "email",
+        "website",
+        "confidential_address",
+        "drop_audience",
     }
 )
 ORGANIZATION_KEYS = SPEC_KEYS | {"services"}
-SERVICE_KEYS = SPEC_KEYS | {"key", "name", "summary", "kinds", "confidential_address"}
+SERVICE_KEYS = SPEC_KEYS | {"key", "name", "summary", "kinds"}
 HELPLINE_KEYS = frozenset(
     {"number", "organization", "service", "name", "scope", "url", "skip"}
     | {"extra_needs", "offers", "remote", "areas", "languages"}
@@ -148,7 +168,7 @@ def attribute(link_id: str, link_entity: str, code: str, value: str | None = Non
 
 def host(url: str) -> str:
     name = urlsplit(url).hostname or url
-    return name.removeprefix("www.")
+    return name.removeprefix("www.").rstrip(".")
 
 
 def year_of(page_date: str | None) -> str:
@@ -160,7 +180,18 @@ def split_urls(text: str) -> list[str]:
     return [url.strip() for url in text.split(";") if url.strip()]
 
 
+def site_word(url: str) -> str:
+    """The distinctive word of a page's site: "rainbowhouse" for rainbowhouse.be."""
+    return host(url).rsplit(".", 1)[0].rsplit(".", 1)[-1].lower()
+
+
 # --- one service, collected before it is written --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    text: str  # the file's words, always kept as the description
+    hours: tuple[WeeklyHours, ...]  # empty: free text, no "open now"
 
 
 @dataclass
@@ -170,15 +201,15 @@ class Draft:
     name: str
     description: str
     url: str | None = None
-    alert: str | None = None
     codes: list[str] = field(default_factory=list)
     attribute_values: dict[str, str] = field(default_factory=dict)
     languages: list[str] = field(default_factory=list)
     phones: list[tuple[str, str]] = field(default_factory=list)  # (number, description)
-    schedules: list[str] = field(default_factory=list)
+    schedules: list[Schedule] = field(default_factory=list)
     areas: list[str] = field(default_factory=list)
     locations: list[Json] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # url -> page date or "undated"
+    notes: list[tuple[str, list[str]]] = field(default_factory=list)  # (caveat, its urls)
     minimum_age: int | None = None
     maximum_age: int | None = None
 
@@ -201,9 +232,13 @@ class Draft:
         if digits(number) not in {digits(known) for known, _ in self.phones}:
             self.phones.append((number, description))
 
-    def add_schedule(self, text: str) -> None:
-        if text not in self.schedules:
-            self.schedules.append(text)
+    def add_schedule(self, schedule: Schedule) -> None:
+        if schedule.text not in {known.text for known in self.schedules}:
+            self.schedules.append(schedule)
+
+    def add_note(self, text: str, urls: list[str]) -> None:
+        if text not in {known for known, _ in self.notes}:
+            self.notes.append((text, urls))
 
     def record(self, compiled_on: str) -> Json:
         sid = self.id
@@ -219,8 +254,6 @@ class Draft:
         }
         if self.url:
             record["url"] = self.url
-        if self.alert:
-            record["alert"] = self.alert
         if self.minimum_age is not None:
             record["minimum_age"] = self.minimum_age
         if self.maximum_age is not None:
@@ -234,20 +267,8 @@ class Draft:
             }
             for code in self.languages
         ]
-        record["phones"] = [
-            {
-                "id": derived_id("phone", sid, number),
-                "service_id": sid,
-                "number": number,
-                "type": "voice",
-                "description": description,
-            }
-            for number, description in self.phones
-        ]
-        record["schedules"] = [
-            {"id": derived_id("schedule", sid, str(index)), "service_id": sid, "description": text}
-            for index, text in enumerate(self.schedules)
-        ]
+        record["phones"] = phone_rows(self.phones, "service_id", sid)
+        record["schedules"] = self.schedule_rows()
         record["service_areas"] = [
             {
                 "id": derived_id("service_area", sid, area),
@@ -286,6 +307,48 @@ class Draft:
         ]
         return record
 
+    def schedule_rows(self) -> list[Json]:
+        """One row per free text (as before: ids by position), one per weekly rule else."""
+        sid = self.id
+        rows: list[Json] = []
+        for index, schedule in enumerate(self.schedules):
+            if not schedule.hours:
+                row_id = derived_id("schedule", sid, str(index))
+                rows.append({"id": row_id, "service_id": sid, "description": schedule.text})
+            for rule, hours in enumerate(schedule.hours):
+                rows.append(
+                    {
+                        "id": derived_id("schedule", sid, str(index), str(rule)),
+                        "service_id": sid,
+                        "freq": "WEEKLY",
+                        "byday": ",".join(hours.days),
+                        "opens_at": hours.opens,
+                        "closes_at": hours.closes,
+                        "description": schedule.text,
+                        "notes": TIME_ZONE_NOTE,
+                    }
+                )
+        return rows
+
+    def research_notes(self) -> list[Json]:
+        return [
+            {"service_id": self.id, "text": text, "source_urls": urls} for text, urls in self.notes
+        ]
+
+
+def phone_rows(phones: Iterable[tuple[str, str]], link: str, link_id: str) -> list[Json]:
+    """HSDS phone rows of a service (`link` "service_id") or a location ("location_id")."""
+    return [
+        {
+            "id": derived_id("phone", link_id, number),
+            link: link_id,
+            "number": number,
+            "type": "voice",
+            "description": description,
+        }
+        for number, description in phones
+    ]
+
 
 def language_name(code: str) -> str:
     language = pycountry.languages.get(alpha_2=code)
@@ -306,6 +369,7 @@ def digits(number: str) -> str:
 class Builder:
     research: Json
     curation: Json
+    additions: Json
     coordinates: dict[tuple[str, str], Place] | None  # None: only collect the places wanted
     wanted: set[tuple[str, str]] = field(default_factory=set)
     drafts: dict[str, Draft] = field(default_factory=dict)
@@ -334,6 +398,10 @@ class Builder:
             self.helpline(line)
         return [draft.record(self.compiled_on) for draft in self.drafts.values()]
 
+    def research_notes(self) -> list[Json]:
+        """The caveats of every service, in the order of the services (call after `build`)."""
+        return [note for draft in self.drafts.values() for note in draft.research_notes()]
+
     # organisations
 
     def org_object(self, org: Json) -> Json:
@@ -345,12 +413,24 @@ class Builder:
         }
         if org["name_other_languages"]:
             item["alternate_name"] = "; ".join(org["name_other_languages"])
-        if org["website"]:
-            item["website"] = org["website"]
-        email = org["email"]
+        website = self.one_of(org, curated, "website")
+        if website:
+            item["website"] = website
+        email = self.one_of(org, curated, "email")
         if email and "omit_email" not in curated:
             item["email"] = email
         return item
+
+    def one_of(self, org: Json, curated: Json, name: str) -> str | None:
+        """The file's e-mail or website, or the one address curation.toml picks from its text
+        (where the file lists several with notes)."""
+        value: str | None = org[name]
+        if name not in curated:
+            return value
+        picked: str = curated[name]
+        if not value or picked not in value:
+            raise CurationError(f"{org['id']}: {name} {picked!r} is not in the file's {value!r}")
+        return picked
 
     def organization_services(self, org: Json) -> None:
         curated: Json = self.curation.get("organizations", {}).get(org["id"], {})
@@ -382,8 +462,7 @@ class Builder:
             org=self.org_object(org),
             name=spec["name"] if split else org["name"],
             description=description,
-            url=org["website"],
-            alert=self.alert(org),
+            url=self.one_of(org, spec, "website"),
         )
         draft.add_codes(*self.needs(org, spec, kinds))
         draft.add_codes(f"approach.{org['approach']}")
@@ -392,10 +471,10 @@ class Builder:
             draft.add_codes("offers.free")
         if org["anonymity"] is True:
             draft.add_codes("offers.anonymous")
-        for group in ("offers", "audience", "requires"):
+        for group in ("offers", "audience", "requires", "condition", "privacy"):
             draft.add_codes(*(f"{group}.{word}" for word in spec.get(group, {})))
         for group in ("sex_workers", "migrants", "trafficking_victims", "minors"):
-            if group in org["target_groups"]:
+            if group in org["target_groups"] and group not in spec.get("drop_audience", {}):
                 draft.add_codes(f"audience.{group}")
         if "confidential_address" in spec:
             draft.add_codes("privacy.confidential_address")
@@ -404,17 +483,89 @@ class Builder:
         draft.languages = list(org["languages"] or []) + [
             code for code in spec.get("languages", {}) if code not in (org["languages"] or [])
         ]
-        wanted_phones = spec.get("phones")
-        for phone in org["phones"]:
-            if wanted_phones is None or phone["number"] in wanted_phones:
-                draft.add_phone(phone["number"], self.phone_description(org, phone))
-                draft.add_source(phone["source_url"], self.page_date(org, phone["source_url"]))
-        if org["opening_hours"]:
-            draft.add_schedule(org["opening_hours"])
         for source in org["sources"]:
-            draft.add_source(source["url"], source["page_date"])
+            for url in split_urls(source["url"]):
+                draft.add_source(url, source["page_date"])
         self.place(draft, org, spec)
+        self.service_phones(draft, org, spec)
+        if org["opening_hours"]:
+            draft.add_schedule(self.schedule(org["opening_hours"], self.hours_years(org)))
+        for caveat in org["caveats"]:
+            draft.add_note(caveat, self.caveat_urls(org, caveat))
+        if org["confidence"] == "low":
+            draft.add_note(LOW_CONFIDENCE, self.entry_urls(org))
         return draft
+
+    def service_phones(self, draft: Draft, org: Json, spec: Json) -> None:
+        """The phones not on a site go on the service: labelled as the organisation's central
+        number when the service has several places, or as the line a site is reached through."""
+        wanted = spec.get("phones")
+        on_sites = {n for site in spec.get("sites", {}).values() for n in site.get("phones", [])}
+        labels: dict[str, str] = spec.get("phone_labels", {})
+        central = len(draft.locations) > 1
+        for phone in org["phones"]:
+            number = phone["number"]
+            if number in on_sites:
+                draft.add_source(phone["source_url"], self.page_date(org, phone["source_url"]))
+            if number in on_sites or (wanted is not None and number not in wanted):
+                continue
+            draft.add_source(phone["source_url"], self.page_date(org, phone["source_url"]))
+            label = labels.get(number) or ("central number" if central else None)
+            draft.add_phone(number, self.phone_description(org, phone, label))
+        for line in spec.get("through", []):
+            other = self.entry(line["organization"])
+            (phone,) = [p for p in other["phones"] if p["number"] == line["number"]]
+            if line["number"] not in json.dumps(org, ensure_ascii=False):
+                raise CurationError(f"{draft.key}: {line['number']} is not in the entry's text")
+            draft.add_phone(phone["number"], self.phone_description(other, phone, line["label"]))
+            draft.add_source(phone["source_url"], self.page_date(other, phone["source_url"]))
+
+    def entry(self, source_id: str) -> Json:
+        for org in self.research["organizations"]:
+            if org["id"] == source_id:
+                return org
+        raise CurationError(f"no organisation {source_id!r} in the research file")
+
+    def schedule(self, text: str, years: Iterable[int]) -> Schedule:
+        """Structured weekly hours when the whole text is weekday-and-times and no source of it
+        is more than three years older than the file; else the text alone."""
+        compiled_year = int(self.compiled_on[:4])
+        if any(compiled_year - year > MAX_SOURCE_AGE_YEARS for year in years):
+            return Schedule(text, ())
+        plain = frozenset(self.curation.get("hours", {}).get("plain_notes", {}))
+        hours = weekly_hours(text, compiled_year=compiled_year, plain_notes=plain)
+        return Schedule(text, tuple(hours or ()))
+
+    def hours_years(self, org: Json) -> list[int]:
+        """Years of the pages the third pass read the entry's hours on (none: undated)."""
+        dates = {
+            url: source["page_date"]
+            for source in org["sources"]
+            for url in split_urls(source["url"])
+        }
+        urls = [
+            url
+            for update in self.updates
+            if update["id"] == org["id"] and update["field"] == "opening_hours"
+            for url in split_urls(update["source_url"])
+        ]
+        return [int(year_of(dates.get(url))) for url in urls if year_of(dates.get(url)).isdigit()]
+
+    @property
+    def updates(self) -> list[Json]:
+        found: list[Json] = self.additions.get("updates", [])
+        return found
+
+    def entry_urls(self, org: Json) -> list[str]:
+        urls = [url for source in org["sources"] for url in split_urls(source["url"])]
+        urls += [phone["source_url"] for phone in org["phones"]]
+        return list(dict.fromkeys(urls))
+
+    def caveat_urls(self, org: Json, caveat: str) -> list[str]:
+        """The entry's sources a caveat names by their site, else all the entry's sources."""
+        urls = self.entry_urls(org)
+        named = [url for url in urls if site_word(url) in caveat.lower()]
+        return named or urls
 
     def needs(self, org: Json, spec: Json, kinds: list[str]) -> list[str]:
         words: list[str] = []
@@ -428,12 +579,6 @@ class Builder:
         dropped = spec.get("drop_needs", {})
         return [f"need.{word}" for word in words if word not in dropped]
 
-    def alert(self, org: Json) -> str | None:
-        notes = list(org["caveats"])
-        if org["confidence"] == "low":
-            notes.append("The research behind this entry has low confidence.")
-        return " ".join(notes) or None
-
     def page_date(self, org: Json, url: str) -> str | None:
         for source in org["sources"]:
             if source["url"] == url and source["page_date"]:
@@ -441,8 +586,8 @@ class Builder:
                 return page_date
         return None
 
-    def phone_description(self, org: Json, phone: Json) -> str:
-        parts = [phone["label"]]
+    def phone_description(self, org: Json, phone: Json, label: str | None = None) -> str:
+        parts = [label, phone["label"]] if label else [phone["label"]]
         if phone["hours"]:
             parts.append(f"hours: {phone['hours']}")
         url = phone["source_url"]
@@ -459,41 +604,62 @@ class Builder:
             draft.add_codes("offers.remote")
             cities = []
         draft.areas = list(dict.fromkeys(spec.get("areas", areas)))
+        if "confidential_address" in spec:
+            if not draft.areas:
+                raise CurationError(f"{draft.key}: a confidential site needs its areas")
+            for word in spec.get("places", org["cities"]):
+                draft.locations.append(self.confidential_location(draft, word))
+            return
         cities = spec.get("places", cities)
-        addresses = {address["place"]: address for address in spec.get("addresses", [])}
-        for city in addresses:
+        addresses: list[Json] = spec.get("addresses", [])
+        sites: dict[str, Json] = spec.get("sites", {})
+        for city in [address["place"] for address in addresses] + list(sites):
             if city not in cities:
-                raise CurationError(f"{draft.key}: address place {city} not among {cities}")
-        confidential = "confidential_address" in spec
+                raise CurationError(f"{draft.key}: site or address place {city} not among {cities}")
         for city in cities:
-            draft.locations.append(self.location(draft, city, addresses.get(city), confidential))
+            for address in [a for a in addresses if a["place"] == city] or [None]:
+                site = Site(city, address, sites.get(city, {}))
+                draft.locations.append(self.location(draft, org, site))
 
-    def location(self, draft: Draft, city: str, address: Json | None, confidential: bool) -> Json:
-        municipality = self.curation["places"].get(city)
+    def confidential_location(self, draft: Draft, word: str) -> Json:
+        """A site at a confidential address: no point, no address, no municipality named."""
+        areas = ", ".join(draft.areas)
+        return {
+            "id": derived_id("location", draft.key, word),
+            "location_type": "physical",
+            "organization_id": draft.org["id"],
+            "name": f"{draft.org['name']} (confidential address)",
+            "description": f"Confidential address, not published and not placed: {areas}.",
+        }
+
+    def location(self, draft: Draft, org: Json, site: "Site") -> Json:
+        municipality = self.curation["places"].get(site.city)
         if municipality is None:
-            raise CurationError(f"{draft.key}: no [places] entry for the file's city {city!r}")
+            raise CurationError(f"{draft.key}: no [places] entry for the file's city {site.city!r}")
+        address = site.address
         postcode = address["postal_code"] if address else ""
         kind, key = ("postcode", postcode) if postcode else ("municipality", municipality)
         self.wanted.add((kind, key))
         # one location per service: the importer lets no address or attribute row be shared
-        location_id = derived_id("location", draft.key, city)
+        location_id = derived_id("location", draft.key, *site.key)
         org_name = draft.org["name"]
         location: Json = {
             "id": location_id,
             "location_type": "physical",
             "organization_id": draft.org["id"],
-            "name": f"{org_name} (confidential address)" if confidential else org_name,
+            "name": org_name,
         }
         if self.coordinates is not None:
             place = self.coordinates.get((kind, key))
             if place is None:
                 raise CurationError(f"coordinates.tsv has no {kind} {key}: run with --geo")
             what = f"postcode {key}" if kind == "postcode" else "municipality"
-            location["description"] = (
-                f"Approximate position: the centre of {what} {place.name}, not the street address."
-            )
-            if not confidential:
-                location["name"] = f"{org_name}, {place.name}"
+            notes = [
+                f"Approximate position: the centre of {what} {place.name}, not the street address.",
+                *site.notes,
+            ]
+            location["description"] = " ".join(notes)
+            location["name"] = f"{org_name}, {place.name}"
             location["latitude"] = place.latitude
             location["longitude"] = place.longitude
         if address:
@@ -509,8 +675,17 @@ class Builder:
                     "address_type": "physical",
                 }
             ]
+        phones = [self.site_phone(org, number) for number in site.phones]
+        if phones:
+            location["phones"] = phone_rows(phones, "location_id", location_id)
         location["attributes"] = [attribute(location_id, "location", "geo.approximate", kind)]
         return location
+
+    def site_phone(self, org: Json, number: str) -> tuple[str, str]:
+        for phone in org["phones"]:
+            if phone["number"] == number:
+                return number, self.phone_description(org, phone)
+        raise CurationError(f"{org['id']}: site phone {number} is not among the file's phones")
 
     # emergency and helpline numbers
 
@@ -549,12 +724,13 @@ class Builder:
         description = f"{source['purpose']}; read on {host(urls[0])} ({year_of(dates[urls[0]])})"
         draft.add_phone(source["number"], f"{description}; not confirmed")
         if source.get("hours"):
-            draft.add_schedule(source["hours"])
+            years = [int(year_of(d)) for d in dates.values() if year_of(d).isdigit()]
+            draft.add_schedule(self.schedule(source["hours"], years))
         for url in urls:
             draft.add_source(url, dates[url])
         if source.get("confidence"):
             note = f"Helpline {source['number']}: confidence {source['confidence']}."
-            draft.alert = f"{draft.alert} {note}" if draft.alert else note
+            draft.add_note(note, urls)
 
     def any_page_date(self, url: str) -> str | None:
         for org in self.research["organizations"]:
@@ -584,6 +760,33 @@ class Builder:
         return draft
 
 
+@dataclass(frozen=True, slots=True)
+class Site:
+    """One place of a service: the file's city word, the address read there (if any) and what
+    curation.toml says of that site (`phones` read for it, a `note` quoted from the file)."""
+
+    city: str
+    address: Json | None
+    curated: Json
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """What the location id derives from: the city word (stable since the first bundle),
+        plus the address's `site` word where one place has several addresses."""
+        extra = self.address.get("site") if self.address else None
+        return (self.city, extra) if extra else (self.city,)
+
+    @property
+    def phones(self) -> list[str]:
+        found: list[str] = self.curated.get("phones", [])
+        return found
+
+    @property
+    def notes(self) -> list[str]:
+        found = [self.curated.get("note"), self.address.get("note") if self.address else None]
+        return [note for note in found if note]
+
+
 def welcome_codes(serves_undocumented: bool | None) -> list[str]:
     """DESIGN.md: true -> all five `welcome.` codes, false -> all but undocumented, null -> none."""
     if serves_undocumented is None:
@@ -593,25 +796,41 @@ def welcome_codes(serves_undocumented: bool | None) -> list[str]:
     return everyone if serves_undocumented else everyone[1:]
 
 
-def build(*, source: Path = SOURCE, geo: Path | None = None) -> bytes:
-    """The bytes of belgium.json built from the `source` folder."""
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    records: bytes  # belgium.json
+    research_notes: bytes  # research_notes.json
+
+
+def build(*, source: Path = SOURCE, geo: Path | None = None) -> Bundle:
+    """The bytes of belgium.json and research_notes.json built from the `source` folder."""
     research = json.loads((source / RESEARCH).read_text(encoding="utf-8"))
+    additions = json.loads((source / ADDITIONS).read_text(encoding="utf-8"))
     try:
         curation = tomllib.loads((source / CURATION).read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise CurationError(f"{CURATION}: {error}") from None
     if geo is not None:
-        probe = Builder(research, curation, coordinates=None)
+        probe = Builder(research, curation, additions, coordinates=None)
         probe.build()
         refresh_coordinates(geo, probe.wanted, source / COORDINATES)
-    builder = Builder(research, curation, coordinates=read_coordinates(source / COORDINATES))
+    builder = Builder(
+        research, curation, additions, coordinates=read_coordinates(source / COORDINATES)
+    )
     records = builder.build()
-    return (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return Bundle(as_json(records), as_json(builder.research_notes()))
+
+
+def as_json(items: list[Json]) -> bytes:
+    return (json.dumps(items, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=BELGIUM, help="where to write the records")
+    parser.add_argument(
+        "--notes", type=Path, help="where to write the research notes (default: beside --out)"
+    )
     parser.add_argument("--source", type=Path, default=SOURCE, help="folder of the sources")
     parser.add_argument(
         "--geo", type=Path, help="folder of be_postcodes.tsv, be_municipalities.tsv"
@@ -622,8 +841,11 @@ def main(argv: list[str] | None = None) -> int:
     except CurationError as error:
         print(f"build_bundled: {error}", file=sys.stderr)
         return 1
-    arguments.out.write_bytes(output)
-    print(f"wrote {len(json.loads(output))} services to {arguments.out}")
+    notes = arguments.notes or arguments.out.parent / RESEARCH_NOTES.name
+    arguments.out.write_bytes(output.records)
+    notes.write_bytes(output.research_notes)
+    print(f"wrote {len(json.loads(output.records))} services to {arguments.out}")
+    print(f"wrote {len(json.loads(output.research_notes))} research notes to {notes}")
     return 0
 
 

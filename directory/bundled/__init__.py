@@ -16,6 +16,9 @@ from directory.repository import has_services
 from directory.taxonomy import derived_id
 
 BELGIUM = Path(__file__).parent / "belgium.json"
+RESEARCH_NOTES = Path(__file__).parent / "research_notes.json"
+"""The curators' notes on the bundled services (the research file's caveats): never public text.
+A JSON array of `{"service_id", "text", "source_urls"}`, written by `scripts/build_bundled.py`."""
 SOURCE = Path(__file__).parent / "source"
 
 EMERGENCY_NUMBER = "112"
@@ -35,6 +38,11 @@ RECOGNISED_TRAFFICKING_CENTRES: frozenset[str] = frozenset(
 
 def records() -> list[dict[str, Any]]:
     loaded: list[dict[str, Any]] = json.loads(BELGIUM.read_text(encoding="utf-8"))
+    return loaded
+
+
+def research_notes() -> list[dict[str, Any]]:
+    loaded: list[dict[str, Any]] = json.loads(RESEARCH_NOTES.read_text(encoding="utf-8"))
     return loaded
 
 

@@ -81,8 +81,8 @@ def test_every_organisation_is_present_or_excluded_with_a_reason() -> None:
     assert all(isinstance(reason, str) and reason.strip() for reason in excluded.values())
     for org in RESEARCH["organizations"]:
         assert org["id"] in excluded or bundled.organization_id(org["id"]) in present, org["id"]
-    assert len(RESEARCH["organizations"]) == 46
-    assert len(RECORDS) >= 46
+    assert len(RESEARCH["organizations"]) == 67  # 46 + the third pass's 21
+    assert len(RECORDS) >= 67
 
 
 def test_the_three_recognised_trafficking_centres_are_there() -> None:
@@ -97,7 +97,8 @@ def test_the_three_recognised_trafficking_centres_are_there() -> None:
 
 def test_every_emergency_and_helpline_number_is_a_crisis_service_or_skipped() -> None:
     skipped = {line["number"] for line in CURATION["helplines"] if "skip" in line}
-    assert skipped == {"0800/35 123"}, "only the Actiris jobseekers' line is not a crisis line"
+    # 112 and 101 are facts of law, shown as notices; Actiris's is a jobseekers' line
+    assert skipped == {"0800/35 123", "112", "101"}
     for line in RESEARCH["emergency_and_helplines"]:
         if line["number"] in skipped:
             continue
@@ -105,11 +106,24 @@ def test_every_emergency_and_helpline_number_is_a_crisis_service_or_skipped() ->
         assert "offers.remote" in codes(service), line["number"]
         assert service["service_areas"], line["number"]
     assert bundled.EMERGENCY_NUMBER == "112" and bundled.POLICE_NUMBER == "101"
-    assert by_phone(bundled.EMERGENCY_NUMBER) and by_phone(bundled.POLICE_NUMBER)
+
+
+def test_112_and_101_are_notices_not_services() -> None:
+    assert not by_phone(bundled.EMERGENCY_NUMBER) and not by_phone(bundled.POLICE_NUMBER)
+    names = " ".join(record["name"] for record in RECORDS)
+    assert "112" not in names and "101 -" not in names
+
+
+@pytest.mark.parametrize(
+    "number", ["1712", "106", "107", "102", "103", "1813", "0800 32 123", "078 15 10 20"]
+)
+def test_helplines_stay_crisis_services(number: str) -> None:
+    (line,) = [s for s in by_phone(number) if "need.crisis_line" in codes(s)]
+    assert {"need.crisis_line", "offers.remote"} <= codes(line), line["name"]
 
 
 def test_1712_says_what_it_is_and_where() -> None:
-    (line,) = by_phone("1712")
+    (line,) = [s for s in by_phone("1712") if "need.crisis_line" in codes(s)]
     assert "not an emergency number" in line["description"]
     assert "Dutch-speaking" in line["description"]
     assert "Flanders and Brussels" in line["description"]
@@ -141,10 +155,42 @@ def test_no_contact_detail_that_is_not_in_the_research() -> None:
             assert url is None or url in SOURCE_TEXT, (record["name"], url)
 
 
+def all_phones(record: dict[str, Any]) -> list[dict[str, Any]]:
+    return [*record["phones"], *(p for loc in locations(record) for p in loc.get("phones", []))]
+
+
+ENTRIES = {bundled.organization_id(org["id"]): org for org in RESEARCH["organizations"]}
+
+
+def entry_text(record: dict[str, Any]) -> str:
+    """What the research file says about the record's organisation (its entry, or the helpline
+    lines it runs)."""
+    entry = ENTRIES.get(record["organization_id"])
+    numbers = {phone["number"] for phone in record["phones"]}
+    lines = [line for line in RESEARCH["emergency_and_helplines"] if line["number"] in numbers]
+    return json.dumps([entry, lines], ensure_ascii=False)
+
+
+def test_every_phone_is_read_in_the_research_for_that_organisation() -> None:
+    for record in RECORDS:
+        for phone in all_phones(record):
+            assert phone["number"] in entry_text(record), (record["name"], phone["number"])
+
+
+def test_every_phone_says_where_it_was_read_and_that_it_is_not_confirmed() -> None:
+    described = re.compile(r"read on [a-z0-9.-]+\.[a-z]+ \((?:\d{4}|undated)\); not confirmed$")
+    phones = [phone for record in RECORDS for phone in all_phones(record)]
+    assert len(phones) > 40
+    for phone in phones:
+        assert described.search(phone["description"]), phone
+
+
 def test_addresses_are_the_organisations_own() -> None:
-    """Each address field comes from the street_address the file gives for that organisation."""
+    """Each address field comes from what the file gives for that organisation: its
+    street_address, or the per-site addresses of its address_note (the CPVS centres)."""
     street = {
-        bundled.organization_id(o["id"]): o["street_address"] for o in RESEARCH["organizations"]
+        bundled.organization_id(o["id"]): f"{o['street_address']} {o['address_note']}"
+        for o in RESEARCH["organizations"]
     }
     for record in RECORDS:
         for location in locations(record):
@@ -177,17 +223,34 @@ def test_unverified_and_undated_phones_say_so() -> None:
     assert "read on hln.be (2020)" in vdab["phones"][0]["description"]
 
 
-def test_caveats_reach_the_alert_and_nothing_is_verified() -> None:
+NOTES = bundled.research_notes()
+
+
+def test_caveats_are_research_notes_never_public_text() -> None:
+    assert all("alert" not in record for record in RECORDS)
+    published = json.dumps(RECORDS, ensure_ascii=False)
+    assert "allegations" not in published and "safeguarding" not in published
+    for org in RESEARCH["organizations"]:
+        for service in services_of(org["id"]):
+            noted = [n["text"] for n in NOTES if n["service_id"] == service["id"]]
+            assert [c for c in org["caveats"] if c not in noted] == [], service["name"]
     (utsopi,) = services_of("utsopi")
-    assert "allegations" in utsopi["alert"]
-    assert all("Leguit" in s["alert"] or "temporary" in s["alert"] for s in services_of("payoke"))
+    (allegations,) = [n for n in NOTES if n["service_id"] == utsopi["id"] and "pan.be" in n["text"]]
+    sources = ENTRIES[utsopi["organization_id"]]["sources"]
+    assert allegations["source_urls"] == [s["url"] for s in sources if "pan.be" in s["url"]]
     assert all("assured_date" not in record for record in RECORDS)
 
 
-def test_opening_hours_are_free_text_only() -> None:
-    for record in RECORDS:
-        for schedule in record["schedules"]:
-            assert set(schedule) == {"id", "service_id", "description"}, record["name"]
+def test_research_notes_name_bundled_services_and_their_sources() -> None:
+    by_id = {record["id"]: record for record in RECORDS}
+    assert NOTES and all(set(note) == {"service_id", "text", "source_urls"} for note in NOTES)
+    for note in NOTES:
+        record = by_id[note["service_id"]]
+        urls = {row["replacement_value"] for row in record["metadata"]}
+        assert note["text"].strip() and note["source_urls"], note
+        assert set(note["source_urls"]) <= urls, note
+    helpline = [n for n in NOTES if n["text"].startswith("Helpline 078/055.800")]
+    assert len(helpline) == 1, "the line's confidence is a note, not public text"
 
 
 # --- the mapping rules -------------------------------------------------------------------------
@@ -203,9 +266,9 @@ def test_serves_undocumented_maps_to_welcome_codes(org: dict[str, Any]) -> None:
         ].startswith("Samusocial - 24/7"), "free only where the file says so (or toll-free)"
 
 
-def test_only_actiris_requires_a_residence_permit() -> None:
+def test_only_actiris_and_vdab_require_a_residence_permit() -> None:
     required = {r["name"] for r in RECORDS if "requires.residence_permit" in codes(r)}
-    assert required == {"Actiris"}
+    assert required == {"Actiris", "VDAB"}
 
 
 def test_gender_audience_only_where_the_service_is_restricted() -> None:
@@ -218,6 +281,7 @@ def test_gender_audience_only_where_the_service_is_restricted() -> None:
         "Porte Ouverte (maison d'accueil pour femmes)": {"audience.women"},
         "L'Îlot - Circé (day centre for homeless women)": {"audience.women"},
         "BelRefugees - Sister's House (women only)": {"audience.women"},
+        "CVFE - Collectif contre les violences familiales et l'exclusion": {"audience.women"},
     }
 
 
@@ -242,18 +306,45 @@ def test_remote_services_have_areas_and_no_place() -> None:
     assert areas <= {"Belgium", "Vlaanderen", "Wallonie", "Bruxelles"}
 
 
-def test_shelters_at_a_confidential_address_have_no_address() -> None:
-    hidden = [r for r in RECORDS if "privacy.confidential_address" in codes(r)]
-    assert {r["name"] for r in hidden} == {
+def test_shelters_at_a_confidential_address_have_no_address_point_or_town() -> None:
+    hidden = {r["name"]: r for r in RECORDS if "privacy.confidential_address" in codes(r)}
+    assert set(hidden) == {
         "PAG-ASA - shelter for victims of trafficking",
         "Sürya - shelter for victims of trafficking",
+        "Esperanto (Espéranto)",
+        "CVFE - Collectif contre les violences familiales et l'exclusion",
+        "CAW vluchthuizen (Flemish women's / family-violence shelters)",
     }
-    for record in hidden:
-        assert all(not location.get("addresses") for location in locations(record))
+    for name, record in hidden.items():
+        areas = ", ".join(area["name"] for area in record["service_areas"])
+        assert areas, name
+        (site,) = locations(record)
+        assert not site.get("addresses") and "latitude" not in site and "longitude" not in site
+        assert site["name"] == f"{record['organization']['name']} (confidential address)"
+        # the region it serves, never the municipality where it is
+        expected = f"Confidential address, not published and not placed: {areas}."
+        assert site["description"] == expected
+    served = {name: [a["name"] for a in r["service_areas"]] for name, r in hidden.items()}
+    assert served["PAG-ASA - shelter for victims of trafficking"] == ["Bruxelles"]
+    assert served["Sürya - shelter for victims of trafficking"] == ["Wallonie"]
+
+
+@pytest.mark.parametrize(
+    ("source_id", "through"),
+    [("pag_asa", "02/511 64 64"), ("caw_vluchthuizen", "1712"), ("croix_rouge_bxl", "0800 99 340")],
+)
+def test_a_site_reached_through_another_line_shows_that_line_so_labelled(
+    source_id: str, through: str
+) -> None:
+    (record,) = [s for s in services_of(source_id) if "emergency_shelter" in json.dumps(s)][:1]
+    (phone,) = [p for p in record["phones"] if p["number"] == through]
+    assert "reached through" in phone["description"]
 
 
 def test_every_location_is_marked_approximate_in_the_geo_taxonomy() -> None:
     for record in RECORDS:
+        if "privacy.confidential_address" in codes(record):
+            continue  # no point at all (the test above)
         for location in locations(record):
             (mark,) = location["attributes"]
             assert mark["taxonomy_term"]["code"] == "geo.approximate"
@@ -271,6 +362,8 @@ def test_the_build_is_deterministic(tmp_path: Path) -> None:
         [sys.executable, str(SCRIPT), "--out", str(out)], check=True, cwd=ROOT, capture_output=True
     )
     assert out.read_bytes() == bundled.BELGIUM.read_bytes(), "belgium.json is out of date"
+    notes = tmp_path / "research_notes.json"
+    assert notes.read_bytes() == bundled.RESEARCH_NOTES.read_bytes(), "research notes out of date"
 
 
 @pytest.mark.parametrize(
@@ -326,6 +419,9 @@ def test_the_bundled_file_imports_cleanly(engine: Engine) -> None:
     for record in RECORDS:
         assert codes(by_id[record["id"]]) == codes(record)
         for location in locations(by_id[record["id"]]):
+            if location.get("latitude") is None:
+                assert "privacy.confidential_address" in codes(record)
+                continue
             (mark,) = location["attributes"]
             assert mark["taxonomy_term_id"] == KNOWN["geo.approximate"].id
 

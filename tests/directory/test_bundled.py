@@ -24,6 +24,7 @@ from directory.taxonomy import GEO_TAXONOMY_ID, KNOWN
 from tests.builders import service_record
 from tests.conftest import row_counts
 from tests.hsds_schemas import errors
+from tests.test_cli import passerelle
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "build_bundled.py"
@@ -466,3 +467,159 @@ def test_the_geo_taxonomy_is_published(client: TestClient, engine: Engine) -> No
     assert geo["name"] == "passerelle-geo"
     term = client.get(f"/hsds/taxonomy_terms/{KNOWN['geo.approximate'].id}").json()
     assert term["code"] == "geo.approximate"
+
+
+# --- branches are locations --------------------------------------------------------------------
+
+
+def sites(source_id: str) -> dict[str, dict[str, Any]]:
+    """The locations of an organisation's only service, by the town they are placed in."""
+    (record,) = services_of(source_id)
+    return {location["name"].split(", ")[-1]: location for location in locations(record)}
+
+
+def site_numbers(location: dict[str, Any]) -> list[str]:
+    return [phone["number"] for phone in location.get("phones", [])]
+
+
+def test_each_cpvs_centre_is_a_location_with_its_own_phone_or_none() -> None:
+    centres = sites("cpvs")
+    assert set(centres) == {
+        "Bruxelles",
+        "Gand",
+        "Liège",
+        "Charleroi",  # fmt: skip
+        "Namur",
+        "Edegem",
+        "Louvain",
+        "Genk",
+        "Roulers",
+    }, "Antwerp's centre is the one in Edegem; the planned Arlon centre is not listed"
+    assert site_numbers(centres["Bruxelles"]) == ["02 535 45 42"]
+    assert site_numbers(centres["Liège"]) == ["04 284 35 11"]
+    assert site_numbers(centres["Gand"]) == ["09 332 80 80"]
+    assert site_numbers(centres["Charleroi"]) == ["071/92.41.00"]
+    for town in ("Namur", "Edegem", "Louvain", "Genk", "Roulers"):
+        assert site_numbers(centres[town]) == [], f"{town} has no number of its own"
+    (cpvs,) = services_of("cpvs")
+    assert cpvs["phones"] == [], "no centre's number stands for the others"
+    assert "Charleroi" not in json.dumps(centres["Louvain"])
+    assert [a["address_1"] for a in centres["Namur"]["addresses"]] == ["Avenue Albert 1er 143"]
+    labels = {
+        town: site["phones"][0]["description"]
+        for town, site in centres.items()
+        if site.get("phones")
+    }
+    assert labels["Charleroi"].startswith("CPVS Charleroi")
+
+
+def test_payoke_keeps_both_addresses_and_says_which_is_in_doubt() -> None:
+    (support,) = [s for s in services_of("payoke") if "support" in s["name"]]
+    found = {
+        location["addresses"][0]["address_1"]: location["description"]
+        for location in locations(support)
+    }
+    assert set(found) == {"Leguit 4", "Italiëlei 98A"}
+    assert all("check which is current" in description for description in found.values())
+    (phone,) = support["phones"]
+    assert phone["number"] == "03 201 16 90"
+    assert phone["description"].startswith("central number")
+
+
+@pytest.mark.parametrize(
+    ("source_id", "towns"),
+    [
+        (
+            "espace_p",
+            {"Bruxelles", "Liège", "Seraing", "Namur", "Charleroi", "Mons", "Tournai", "Arlon"},
+        ),
+        ("violett", {"Anvers", "Gand", "Hasselt"}),
+    ],
+)
+def test_every_office_is_a_location(source_id: str, towns: set[str]) -> None:
+    offices = sites(source_id)
+    assert set(offices) == towns
+    assert all(not site_numbers(office) for office in offices.values()), "none was read"
+
+
+# --- safety facts as codes ----------------------------------------------------------------------
+
+
+def organisations_with(code: str) -> set[str]:
+    found = {ENTRIES[r["organization_id"]]["id"] for r in RECORDS if code in codes(r)}
+    for source_id in found:
+        assert all(code in codes(s) for s in services_of(source_id)), (code, source_id)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("code", "organisations"),
+    [
+        (
+            "privacy.may_share_with_authorities",
+            {"fedasil", "stopmensenhandel", "child_focus", "dienst_voogdij", "caw_vluchthuizen"},
+        ),
+        ("requires.asylum_application", {"fedasil"}),
+        ("condition.justice_cooperation_for_status", {"payoke", "pag_asa", "surya"}),
+        ("requires.professional_referral", {"esperanto", "minor_ndako"}),
+        ("requires.residence_in_area", {"forem", "actiris", "medimmigrant"}),
+        ("approach.exit_focused", {"isala"}),
+    ],
+)
+def test_each_safety_code_is_on_exactly_the_services_a_source_names(
+    code: str, organisations: set[str]
+) -> None:
+    assert organisations_with(code) == organisations
+
+
+def test_residents_only_services_have_their_area_and_its_quote() -> None:
+    expected = {"forem": ["Wallonie"], "actiris": ["Bruxelles"], "medimmigrant": ["Bruxelles"]}
+    for source_id, area in expected.items():
+        (record,) = services_of(source_id)
+        assert [a["name"] for a in record["service_areas"]] == area
+        quote = CURATION["organizations"][source_id]["requires"]["residence_in_area"]
+        first_words = re.split(r" \.\.\. |;| \(", quote)[0]
+        assert first_words in SOURCE_TEXT, quote
+    (vdab,) = services_of("vdab")
+    assert "requires.residence_in_area" not in codes(vdab)
+
+
+def test_age_scopes() -> None:
+    (child_focus,) = services_of("child_focus")
+    assert child_focus["maximum_age"] == 17
+    (boys,) = services_of("boysproject")
+    assert boys["minimum_age"] == 18
+    (line_103,) = services_of("ecoute_enfants_103")
+    assert "maximum_age" not in line_103, "103 also takes adults worried about a child"
+    assert "audience.minors" in codes(line_103)
+    for source_id in ("zelfmoordlijn_1813", "cps_0800_32123"):
+        (line,) = services_of(source_id)
+        assert "audience.minors" not in codes(line), "a line for everyone is not a youth line"
+
+
+NEW_CODES = (
+    "privacy.may_share_with_authorities",
+    "requires.asylum_application",
+    "condition.justice_cooperation_for_status",
+    "requires.professional_referral",
+    "requires.residence_in_area",
+    "approach.exit_focused",
+)
+
+
+def test_every_code_survives_export_then_import(database_url: str, tmp_path: Path) -> None:
+    """`passerelle import` of the bundle, `export`, `import` of that export, `export` again:
+    every service keeps its codes, the new safety codes among them, on both backends."""
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    for step in (
+        ("import", str(bundled.BELGIUM)),
+        ("export", str(first), "--include-confidential"),
+        ("import", str(first)),
+        ("export", str(second), "--include-confidential"),
+    ):
+        done = passerelle(database_url, *step)
+        assert done.returncode == 0, (step, done.stderr)
+    round_tripped = {r["id"]: codes(r) for r in json.loads(second.read_text(encoding="utf-8"))}
+    assert round_tripped == {record["id"]: codes(record) for record in RECORDS}
+    for code in NEW_CODES:
+        assert any(code in found for found in round_tripped.values()), code

@@ -34,7 +34,7 @@ from directory.repository import service_records
 from directory.state import current_version
 from directory.suspensions import suspended_service_ids
 from matcher.index import Index, build_index
-from matcher.listing import listing_from_record
+from matcher.listing import Listing, Site, listing_from_record
 from matcher.messages import Notice as SafetyNotice
 from matcher.messages import message
 from matcher.person import Person
@@ -224,7 +224,7 @@ def _result(result: Result, lang: str) -> MatchResult:
                 id=listing.organization_id, name=listing.organization_name
             ),
             languages=list(listing.languages),
-            phones=[phone.number for phone in listing.phones],
+            phones=_phones(listing, None if hidden else site),
             url=listing.url,
             verified=listing.verified,
             sources=list(listing.sources),
@@ -243,6 +243,13 @@ def _result(result: Result, lang: str) -> MatchResult:
         reasons=[render(reason, lang) for reason in result.reasons],
         cautions=[render(caution, lang) for caution in result.cautions],
     )
+
+
+def _phones(listing: Listing, site: Site | None) -> list[str]:
+    """The numbers to call for this result: the site's own first (a branch's phone), then the
+    service's; another branch's number is never given."""
+    own = site.phones if site else ()
+    return list(dict.fromkeys(phone.number for phone in (*own, *listing.phones)))
 
 
 def _notice(notice: SafetyNotice, lang: str) -> Notice:

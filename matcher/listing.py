@@ -31,6 +31,8 @@ class Site:
     longitude: float
     approximate: bool
     confidential: bool
+    phones: tuple[Phone, ...] = ()
+    """The site's own numbers (a branch's phone), before the service's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +209,15 @@ def _site(location: Mapping[str, Any], service_confidential: bool) -> Site | Non
         longitude=float(longitude),
         approximate=approximate,
         confidential=service_confidential or CONFIDENTIAL in codes,
+        phones=_phones(location.get("phones") or []),
+    )
+
+
+def _phones(rows: Iterable[Mapping[str, Any]]) -> tuple[Phone, ...]:
+    return tuple(
+        Phone(str(row["number"]), "not confirmed" not in str(row.get("description") or "").lower())
+        for row in rows
+        if row.get("number")
     )
 
 
@@ -275,14 +286,7 @@ def listing_from_record(record: Mapping[str, Any]) -> Listing:
             for area in record.get("service_areas") or []
             if area.get("name") or area.get("extent")
         ),
-        phones=tuple(
-            Phone(
-                str(phone["number"]),
-                "not confirmed" not in str(phone.get("description") or "").lower(),
-            )
-            for phone in record.get("phones") or []
-            if phone.get("number")
-        ),
+        phones=_phones(record.get("phones") or []),
         sources=_sources(record),
         sites=sites,
         openings=tuple(o for s in schedules if (o := _opening(s)) is not None),

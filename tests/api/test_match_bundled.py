@@ -216,3 +216,15 @@ def test_an_approximate_bundled_location_is_named_by_its_town(searcher: TestClie
     body = match(searcher, location={"place": "Liège"}, needs=["health_sexual"], lang="fr")
     reasons = [reason for r in body["results"] for reason in r["reasons"]]
     assert any(reason.startswith("À Liège") or reason == "À Seraing" for reason in reasons), reasons
+
+
+@pytest.mark.parametrize(
+    ("place", "phones"),
+    [("Charleroi", ["071/92.41.00"]), ("Gent", ["09 332 80 80"]), ("Leuven", [])],
+)
+def test_a_cpvs_result_gives_that_centre_s_own_number_and_no_other(
+    searcher: TestClient, place: str, phones: list[str]
+) -> None:
+    body = match(searcher, location={"place": place}, needs=["violence_support"], limit=50)
+    (cpvs,) = [r for r in body["results"] if r["service"]["name"].startswith("Centres de prise")]
+    assert cpvs["service"]["phones"] == phones

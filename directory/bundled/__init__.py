@@ -6,6 +6,8 @@ database, never into one that already holds data.
 """
 
 import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,39 @@ def records() -> list[dict[str, Any]]:
 def research_notes() -> list[dict[str, Any]]:
     loaded: list[dict[str, Any]] = json.loads(RESEARCH_NOTES.read_text(encoding="utf-8"))
     return loaded
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """What the bundled directory holds, as the README states it."""
+
+    services: int
+    with_phone: int
+    with_address: int
+    with_structured_hours: int
+    confirmed_by_the_service: int
+
+
+def figures(services: Iterable[Mapping[str, Any]]) -> Figures:
+    """Count the services with a phone (their own or a site's), a street address, weekly
+    schedules, and a confirmation by the service itself (`assured_date`)."""
+    items = list(services)
+
+    def count(test: Callable[[Mapping[str, Any]], Any]) -> int:
+        return sum(1 for item in items if test(item))
+
+    def sites(item: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+        return [link.get("location") or {} for link in item.get("service_at_locations") or []]
+
+    return Figures(
+        services=len(items),
+        with_phone=count(lambda i: i.get("phones") or any(s.get("phones") for s in sites(i))),
+        with_address=count(lambda i: any(s.get("addresses") for s in sites(i))),
+        with_structured_hours=count(
+            lambda i: any(row.get("opens_at") for row in i.get("schedules") or [])
+        ),
+        confirmed_by_the_service=count(lambda i: i.get("assured_date")),
+    )
 
 
 def load_if_empty(connection: Connection) -> int:

@@ -623,3 +623,38 @@ def test_every_code_survives_export_then_import(database_url: str, tmp_path: Pat
     assert round_tripped == {record["id"]: codes(record) for record in RECORDS}
     for code in NEW_CODES:
         assert any(code in found for found in round_tripped.values()), code
+
+
+# --- what the README says -----------------------------------------------------------------------
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def readme_table(heading: str) -> dict[str, str]:
+    """The two-column table under a README heading: first cell -> second cell."""
+    section = README.split(f"\n{heading}\n", 1)[1].split("\n#", 1)[0]
+    rows = [line.split("|")[1:3] for line in section.splitlines() if line.startswith("| ")]
+    return {left.strip(): right.strip() for left, right in rows[1:]}
+
+
+def test_the_readme_figures_are_the_bundle_s() -> None:
+    table = readme_table("### The bundled directory")
+    found = bundled.figures(RECORDS)
+    assert {name: int(value) for name, value in table.items()} == {
+        "all": found.services,
+        "with a phone": found.with_phone,
+        "with a street address": found.with_address,
+        'with opening hours as weekly schedules ("open now" works)': found.with_structured_hours,
+        "confirmed by the service itself": found.confirmed_by_the_service,
+    }
+    assert found.confirmed_by_the_service == 0
+    assert f"{len(RESEARCH['organizations'])} organisations" in README
+
+
+def test_the_readme_lists_every_taxonomy_code_by_prefix() -> None:
+    listed = {
+        f"{prefix.strip('`')}{word.strip('`')}"
+        for prefix, words in readme_table("### Taxonomy codes").items()
+        for word in words.split()
+    }
+    assert listed == {code for code, term in KNOWN.items() if term.taxonomy == "passerelle"}

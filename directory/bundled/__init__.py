@@ -38,14 +38,17 @@ RECOGNISED_TRAFFICKING_CENTRES: frozenset[str] = frozenset(
 """Organisation ids of the three government-recognised centres for victims of trafficking."""
 
 
-def records() -> list[dict[str, Any]]:
-    loaded: list[dict[str, Any]] = json.loads(BELGIUM.read_text(encoding="utf-8"))
+def _read(path: Path) -> list[dict[str, Any]]:
+    loaded: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
     return loaded
+
+
+def records() -> list[dict[str, Any]]:
+    return _read(BELGIUM)
 
 
 def research_notes() -> list[dict[str, Any]]:
-    loaded: list[dict[str, Any]] = json.loads(RESEARCH_NOTES.read_text(encoding="utf-8"))
-    return loaded
+    return _read(RESEARCH_NOTES)
 
 
 @dataclass(frozen=True, slots=True)

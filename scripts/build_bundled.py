@@ -185,6 +185,33 @@ def site_word(url: str) -> str:
     return host(url).rsplit(".", 1)[0].rsplit(".", 1)[-1].lower()
 
 
+@dataclass(frozen=True, slots=True)
+class Site:
+    """One place of a service: the file's city word, the address read there (if any) and what
+    curation.toml says of that site (`phones` read for it, a `note` quoted from the file)."""
+
+    city: str
+    address: Json | None
+    curated: Json
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """What the location id derives from: the city word (stable since the first bundle),
+        plus the address's `site` word where one place has several addresses."""
+        extra = self.address.get("site") if self.address else None
+        return (self.city, extra) if extra else (self.city,)
+
+    @property
+    def phones(self) -> list[str]:
+        found: list[str] = self.curated.get("phones", [])
+        return found
+
+    @property
+    def notes(self) -> list[str]:
+        found = [self.curated.get("note"), self.address.get("note") if self.address else None]
+        return [note for note in found if note]
+
+
 # --- one service, collected before it is written --------------------------------------------------
 
 
@@ -632,7 +659,7 @@ class Builder:
             "description": f"Confidential address, not published and not placed: {areas}.",
         }
 
-    def location(self, draft: Draft, org: Json, site: "Site") -> Json:
+    def location(self, draft: Draft, org: Json, site: Site) -> Json:
         municipality = self.curation["places"].get(site.city)
         if municipality is None:
             raise CurationError(f"{draft.key}: no [places] entry for the file's city {site.city!r}")
@@ -758,33 +785,6 @@ class Builder:
         draft.areas = list(line.get("areas", []))
         self.drafts[draft.key] = draft
         return draft
-
-
-@dataclass(frozen=True, slots=True)
-class Site:
-    """One place of a service: the file's city word, the address read there (if any) and what
-    curation.toml says of that site (`phones` read for it, a `note` quoted from the file)."""
-
-    city: str
-    address: Json | None
-    curated: Json
-
-    @property
-    def key(self) -> tuple[str, ...]:
-        """What the location id derives from: the city word (stable since the first bundle),
-        plus the address's `site` word where one place has several addresses."""
-        extra = self.address.get("site") if self.address else None
-        return (self.city, extra) if extra else (self.city,)
-
-    @property
-    def phones(self) -> list[str]:
-        found: list[str] = self.curated.get("phones", [])
-        return found
-
-    @property
-    def notes(self) -> list[str]:
-        found = [self.curated.get("note"), self.address.get("note") if self.address else None]
-        return [note for note in found if note]
 
 
 def welcome_codes(serves_undocumented: bool | None) -> list[str]:

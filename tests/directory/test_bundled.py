@@ -390,8 +390,46 @@ def test_the_build_is_deterministic(tmp_path: Path) -> None:
             "0800 00 000",
         ),
         (lambda text: text + "\nbroken = [\n", "curation.toml"),
+        (
+            lambda text: text.replace('phones = ["071/92.41.00"]', 'phones = ["071/00.00.00"]'),
+            "cpvs: site phone 071/00.00.00 is not among the file's phones",
+        ),
+        (
+            lambda text: text.replace('"Genk" = { note = "ZOL Genk" }', '"Arlon" = { note = "x" }'),
+            "site or address place Arlon not among",
+        ),
+        (
+            lambda text: text.replace(
+                'through = [{ organization = "dienst_voogdij", number = "078 15 43 24", '
+                'label = "access',
+                'through = [{ organization = "child_focus", number = "116 000", label = "access',
+            ),
+            "minor_ndako:main: 116 000 is not in the entry's text",
+        ),
+        (
+            lambda text: text.replace(
+                'areas = ["Wallonie"]\n\n[organizations.caw', "\n[organizations.caw"
+            ),
+            "cvfe_liege:main: a confidential site needs its areas",
+        ),
+        (
+            lambda text: text.replace('email = "admin@payoke.be"', 'email = "info@payoke.be"'),
+            "payoke: email 'info@payoke.be' is not in the file's",
+        ),
     ],
-    ids=["unknown organisation", "typo", "unknown place", "dropped kind", "unknown line", "toml"],
+    ids=[
+        "unknown organisation",
+        "typo",
+        "unknown place",
+        "dropped kind",
+        "unknown line",
+        "toml",
+        "site phone not read",
+        "site not a place",
+        "line not in the entry",
+        "confidential without areas",
+        "email not read",
+    ],
 )
 def test_a_bad_curation_file_is_refused_with_a_clear_message(
     tmp_path: Path, edit: Any, message: str

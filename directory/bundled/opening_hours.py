@@ -16,7 +16,7 @@ TIME_ZONE_NOTE = "Times are Europe/Brussels local time."
 
 _DAY = "|".join(DAYS)
 _DAY_SPAN = rf"(?:{_DAY})(?:-(?:{_DAY}))?"
-_TIME = r"(?:[01]\d|2[0-4]):[0-5]\d"
+_TIME = r"(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)"
 _RANGE = rf"{_TIME}-{_TIME}"
 _RULE = re.compile(
     rf"(?P<days>{_DAY_SPAN}(?:,{_DAY_SPAN})*)\s+"

@@ -65,8 +65,10 @@ def test_each_weekday_and_times_form_of_the_file_is_read(
         ),
         # a range over the week's end
         ("Sa-Mo 10:00-12:00", [WeeklyHours(("MO", "SA", "SU"), "10:00", "12:00")]),
+        # until midnight
+        ("Fr 22:00-00:00", [WeeklyHours(("FR",), "22:00", "00:00")]),
     ],
-    ids=["off-days", "several-ranges", "wrapping-days"],
+    ids=["off-days", "several-ranges", "wrapping-days", "until-midnight"],
 )
 def test_the_parts_of_those_forms_are_read(text: str, expected: list[WeeklyHours]) -> None:
     assert read(text) == expected
@@ -122,7 +124,10 @@ def test_free_text_stays_text(text: str) -> None:
     assert read(text) is None
 
 
-@pytest.mark.parametrize("text", ["Mo-Fr 17:00-09:00", "Mo-Fr 25:00-26:00", "Xx 09:00-17:00", ""])
+@pytest.mark.parametrize(
+    "text",
+    ["Mo-Fr 17:00-09:00", "Mo-Fr 25:00-26:00", "Mo 10:00-24:30", "Xx 09:00-17:00", "Mo-Fr", ""],
+)
 def test_impossible_hours_are_not_read(text: str) -> None:
     assert read(text) is None
 

@@ -532,20 +532,27 @@ class Builder:
         central = len(draft.locations) > 1
         for phone in org["phones"]:
             number = phone["number"]
-            if number in on_sites:
-                draft.add_source(phone["source_url"], self.page_date(org, phone["source_url"]))
-            if number in on_sites or (wanted is not None and number not in wanted):
+            if number not in on_sites and wanted is not None and number not in wanted:
                 continue
             draft.add_source(phone["source_url"], self.page_date(org, phone["source_url"]))
-            label = labels.get(number) or ("central number" if central else None)
-            draft.add_phone(number, self.phone_description(org, phone, label))
+            if number not in on_sites:  # a site's own number is on its location only
+                label = labels.get(number) or ("central number" if central else None)
+                draft.add_phone(number, self.phone_description(org, phone, label))
         for line in spec.get("through", []):
-            other = self.entry(line["organization"])
-            (phone,) = [p for p in other["phones"] if p["number"] == line["number"]]
-            if line["number"] not in json.dumps(org, ensure_ascii=False):
-                raise CurationError(f"{draft.key}: {line['number']} is not in the entry's text")
-            draft.add_phone(phone["number"], self.phone_description(other, phone, line["label"]))
-            draft.add_source(phone["source_url"], self.page_date(other, phone["source_url"]))
+            self.reached_through(draft, org, line)
+
+    def reached_through(self, draft: Draft, org: Json, line: Json) -> None:
+        """A line the entry's text says the service is reached through: another organisation's
+        phone, with that organisation's source, labelled with what it is for here."""
+        number = line["number"]
+        if number not in json.dumps(org, ensure_ascii=False):
+            raise CurationError(f"{draft.key}: {number} is not in the entry's text")
+        other = self.entry(line["organization"])
+        phones = [phone for phone in other["phones"] if phone["number"] == number]
+        if not phones:
+            raise CurationError(f"{draft.key}: {number} is not a phone of {other['id']}")
+        draft.add_phone(number, self.phone_description(other, phones[0], line["label"]))
+        draft.add_source(phones[0]["source_url"], self.page_date(other, phones[0]["source_url"]))
 
     def entry(self, source_id: str) -> Json:
         for org in self.research["organizations"]:

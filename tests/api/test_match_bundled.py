@@ -174,7 +174,7 @@ def test_approximate_locations_never_claim_a_precise_distance(
 
 def test_a_known_town_is_named_for_an_approximate_location(searcher: TestClient) -> None:
     body = match(
-        searcher, location={"place": "Antwerpen"}, needs=["trafficking_support"], lang="en"
+        searcher, location={"place": "Antwerpen"}, needs=["trafficking_support"], lang="nl"
     )
     reasons = [reason for r in body["results"] for reason in r["reasons"]]
     assert "In Antwerpen" in reasons

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -279,18 +280,20 @@ def _words(description: str) -> frozenset[str]:
     return frozenset(normalise(description).split())
 
 
-def _described(content: list[str], description: str) -> float:
-    """The share of the person's content words that the description holds (typos tolerated)."""
-    words = _words(description)
-    if not content or not words:
-        return 0.0
-    found = sum(
-        word in words
-        or process.extractOne(word, words, scorer=fuzz.ratio, score_cutoff=DESCRIPTION_WORD_CUTOFF)
-        is not None
+def _close_words(content: list[str], words: frozenset[str]) -> list[frozenset[str]]:
+    """Per content word of the person's: the given words it may mean (itself, or typos)."""
+    return [
+        frozenset(
+            {word}
+            | {
+                found
+                for found, _, _ in process.extract(
+                    word, words, scorer=fuzz.ratio, score_cutoff=DESCRIPTION_WORD_CUTOFF, limit=None
+                )
+            }
+        )
         for word in content
-    )
-    return found / len(content)
+    ]
 
 
 def _content_words(text: str) -> list[str]:
@@ -304,11 +307,24 @@ def name_similarity(text: str, names: list[str]) -> list[float]:
     query = normalise(text)
     if not query:
         return [0.0] * len(names)
-    return [fuzz.token_set_ratio(query, normalise(name)) / 100.0 for name in names]
+    keys = list(dict.fromkeys(_name_key(name) for name in names))  # organisations repeat
+    scores = process.cdist([query], keys, scorer=fuzz.token_set_ratio, dtype=np.float32)[0]
+    by_key = dict(zip(keys, scores.tolist(), strict=True))
+    return [by_key[_name_key(name)] / 100.0 for name in names]
+
+
+@lru_cache(maxsize=32768)
+def _name_key(name: str) -> str:
+    """A service's or organisation's name, normalised once (directory data, not a person's)."""
+    return normalise(name)
 
 
 def description_share(text: str, descriptions: list[str]) -> list[float]:
     """0..1 per description: the share of the person's words that it holds (typos tolerated,
     words of asking such as "need" or "besoin" left out)."""
     content = _content_words(text)
-    return [_described(content, description) for description in descriptions]
+    described = [_words(description) for description in descriptions]
+    if not content:
+        return [0.0] * len(descriptions)
+    close = _close_words(content, frozenset().union(*described))
+    return [sum(bool(c & words) for c in close) / len(content) for words in described]

@@ -17,7 +17,7 @@ from directory import bundled
 from directory.importer import import_records
 from directory.state import bump_version
 
-B6 = {
+B6: dict[str, object] = {
     "place": "Brussels",
     "needs": ["emergency_shelter", "housing"],
     "goal": "exit",
@@ -36,10 +36,10 @@ def site(engine: Engine, database_url: str) -> Iterator[TestClient]:
         yield client
 
 
-def search(site: TestClient, lang: str = "en", **fields: object) -> str:
+def search(site: TestClient, lang: str = "en", /, **fields: object) -> str:
     answer = site.post("/search", data={"lang": lang, **fields})
     assert answer.status_code == 200, answer.text
-    return answer.text
+    return str(answer.text)
 
 
 def shown(page: str) -> str:

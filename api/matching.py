@@ -41,6 +41,7 @@ from matcher.messages import Notice as SafetyNotice
 from matcher.messages import message
 from matcher.person import Person
 from matcher.rank import Ranking, Result, rank
+from matcher.text import vocabulary
 from web.messages import render
 
 log = logging.getLogger("passerelle")
@@ -102,6 +103,7 @@ class MatchService:
         self.version: int | None = None
         self.index: Index = build_index([], recognised=self.recognised)
         self._lock = threading.Lock()
+        vocabulary()  # read the free-text phrases once, before the first search
 
     def refresh(self) -> bool:
         """Rebuild the index if the directory changed; keep the last one if the database fails."""

@@ -126,7 +126,25 @@ class Notice(BaseModel):
     )
 
 
+class UnderstoodPlace(BaseModel):
+    name: str
+    """The place the search is near, named in the answer's language where the gazetteer has it,
+    else by its official local name ("Bruxelles / Brussel" in Brussels)."""
+    postcode: str | None
+    region: str | None
+    """ISO 3166-2 code of the Belgian region ("BE-BRU"); None outside Belgium."""
+
+
 class MatchResponse(BaseModel):
     results: list[MatchResult]
     notices: list[Notice]
     unmet_needs: list[str]
+    total: int = Field(
+        default=0,
+        ge=0,
+        description="How many services match, shown or not: `results` holds the first `limit`.",
+    )
+    place: UnderstoodPlace | None = Field(
+        default=None,
+        description="The place the search was understood to be near (none for coordinates).",
+    )

@@ -26,9 +26,11 @@ from api.match_models import (
     MatchResult,
     Notice,
     ServiceSummary,
+    UnderstoodPlace,
 )
 from directory.bundled import EMERGENCY_NUMBER, RECOGNISED_TRAFFICKING_CENTRES
 from directory.errors import FieldError, InvalidInput
+from directory.local_names import place_name
 from directory.places import Place, gazetteer
 from directory.repository import service_records
 from directory.state import current_version
@@ -39,6 +41,7 @@ from matcher.messages import Notice as SafetyNotice
 from matcher.messages import message
 from matcher.person import Person
 from matcher.rank import Ranking, Result, rank
+from matcher.text import vocabulary
 from web.messages import render
 
 log = logging.getLogger("passerelle")
@@ -100,6 +103,7 @@ class MatchService:
         self.version: int | None = None
         self.index: Index = build_index([], recognised=self.recognised)
         self._lock = threading.Lock()
+        vocabulary()  # read the free-text phrases once, before the first search
 
     def refresh(self) -> bool:
         """Rebuild the index if the directory changed; keep the last one if the database fails."""
@@ -160,8 +164,13 @@ class MatchService:
         assert places is not None
         return place, lambda area: places.area_covers(area, place)
 
-    def person(self, request: MatchRequest, lang: str | None = None) -> Person:
-        place, in_area = self._place(request)
+    def person(
+        self,
+        request: MatchRequest,
+        lang: str | None,
+        place: Any | None,
+        in_area: Callable[[str], bool] | None,
+    ) -> Person:
         situation = request.situation
         return Person(
             latitude=None if place is None else float(place.latitude),
@@ -193,9 +202,10 @@ class MatchService:
 
     def match(self, request: MatchRequest, lang: str) -> MatchResponse:
         """Rank the directory for this request; reasons, cautions and notices in `lang`."""
-        person = self.person(request, lang)
+        place, in_area = self._place(request)
+        person = self.person(request, lang, place, in_area)
         ranking = rank(self.index, person, now=datetime.now(UTC))
-        return answer(ranking, lang)
+        return answer(ranking, lang, place=understood_place(place, lang))
 
 
 class _Point:
@@ -262,11 +272,30 @@ def _notice(notice: SafetyNotice, lang: str) -> Notice:
     )
 
 
-def answer(ranking: Ranking, lang: str) -> MatchResponse:
+def understood_place(place: Any | None, lang: str) -> UnderstoodPlace | None:
+    """The place the search is near, named for the reader (never the text as it was typed when
+    the gazetteer knows the place: "Bruxeles" is said as "Bruxelles / Brussel")."""
+    if place is None or not getattr(place, "name", ""):
+        return None
+    region = getattr(place, "region", None)
+    postcode = getattr(place, "postcode", None)
+    municipality = getattr(place, "kind", "") == "municipality"
+    return UnderstoodPlace(
+        name=place_name(
+            place.name, lang=lang, region=region, postcode=postcode if municipality else None
+        ),
+        postcode=getattr(place, "postcode", None),
+        region=region,
+    )
+
+
+def answer(ranking: Ranking, lang: str, *, place: UnderstoodPlace | None = None) -> MatchResponse:
     return MatchResponse(
         results=[_result(result, lang) for result in ranking.results],
         notices=[_notice(notice, lang) for notice in ranking.notices],
         unmet_needs=list(ranking.unmet_needs),
+        total=ranking.total,
+        place=place,
     )
 
 

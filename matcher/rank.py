@@ -12,7 +12,7 @@ from matcher.listing import Listing, Site
 from matcher.messages import Message, Notice, message
 from matcher.person import GENDERS, Person
 from matcher.safety import safety_notices
-from matcher.text import description_share, name_similarity, needs_in_text
+from matcher.text import Understanding, description_share, name_similarity, understand
 
 SAFETY_SLOTS = 2
 """Trafficking-victim services brought into the top results for a person controlled by someone."""
@@ -21,6 +21,9 @@ NAME_BONUS = 0.25
 """For a service whose name the person typed: enough to come first among services alike."""
 TEXT_BONUS = 0.05
 """For a service whose description holds the person's words: a tie-breaker."""
+PAPERS_BONUS = 0.05
+"""For a service open to people without papers when the person's words say they may have none
+(and no status was given): a preference, never a filter."""
 MATCH_CUTOFF = 0.8
 REQUIREMENTS = ("id_document", "health_insurance", "appointment", "professional_referral")
 
@@ -41,6 +44,8 @@ class Ranking:
     results: tuple[Result, ...]
     notices: tuple[Notice, ...]
     unmet_needs: tuple[str, ...]
+    total: int = 0
+    """How many services match (in reach, eligible, meeting a need), shown or not."""
 
 
 def eligible_services(index: Index, person: Person) -> Bools:
@@ -180,7 +185,9 @@ def _eligibility(query: Query, listing: Listing) -> tuple[list[Message], list[Me
     return reasons, cautions
 
 
-def _result(query: Query, row: int, score: float, added: bool, matches_text: bool) -> Result:
+def _result(
+    query: Query, row: int, score: float, added: bool, matches_text: bool, papers: bool = False
+) -> Result:
     index = query.index
     service = int(index.row_service[row])
     listing = index.listings[service]
@@ -195,6 +202,8 @@ def _result(query: Query, row: int, score: float, added: bool, matches_text: boo
         reasons += explained.reasons
         cautions += explained.cautions
     more_reasons, more_cautions = _eligibility(query, listing)
+    if papers:
+        more_reasons.insert(0, message("welcomes_status", status="undocumented"))
     if matches_text:
         reasons.append(message("matches_text"))
     site_number = int(index.row_site[row])
@@ -231,9 +240,33 @@ def _text_matches(query: Query, rows: list[int]) -> dict[int, float]:
     return bonus
 
 
+def _prefer_open(person: Person, understood: Understanding) -> bool:
+    """The person's words say they may have no papers, and they gave no status (a stated one
+    decides; the words never set it)."""
+    return understood.without_papers and not person.known_status
+
+
+def _open_without_papers(index: Index, rows: list[int]) -> set[int]:
+    """Rows of the shortlist whose service says it is open to people without papers."""
+    return {
+        r
+        for r in rows
+        if "undocumented" in index.listings[int(index.row_service[r])].words("welcome")
+    }
+
+
+def matching_services(index: Index, matching_rows: Bools, chosen: Sequence[int]) -> int:
+    """Distinct services among the matching rows and the rows chosen (safety-added ones too)."""
+    services = np.zeros(index.size, dtype=np.bool_)
+    services[index.row_service[matching_rows]] = True
+    services[index.row_service[np.asarray(chosen, dtype=np.int64)]] = True
+    return int(services.sum())
+
+
 def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
     """The best services for `person`, explained, with safety notices and unmet needs."""
-    needs = tuple(dict.fromkeys((*person.needs, *needs_in_text(person.text))))
+    understood = understand(person.text)
+    needs = tuple(dict.fromkeys((*person.needs, *understood.needs)))
     rows = index.row_service
     if person.latitude is not None and person.longitude is not None:
         distance = index.distances_km(person.latitude, person.longitude)
@@ -251,8 +284,11 @@ def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
         candidates += list(best_rows(scores, need_rows, limit + 5))
     adjusted = scores.copy()
     texts = _text_matches(query, candidates)
+    papers = _open_without_papers(index, candidates) if _prefer_open(person, understood) else set()
     for row, bonus in texts.items():
         adjusted[row] = min(1.0, adjusted[row] + bonus)
+    for row in papers:
+        adjusted[row] = min(1.0, adjusted[row] + PAPERS_BONUS)
     ranked = _diversify(index, needs, _one_per_service(index, candidates, adjusted))
     added: list[int] = []
     if person.controlled_by_someone:
@@ -265,6 +301,7 @@ def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
             float(adjusted[row]),
             added=row in added and not bool(meets[row]),
             matches_text=row in texts,
+            papers=row in papers,
         )
         for row in chosen
     )
@@ -275,4 +312,5 @@ def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
         usable_services = np.zeros(index.size, dtype=np.bool_)
         usable_services[rows[usable_rows]] = True
         notices = tuple(safety_notices(index, person, usable_services))
-    return Ranking(results, notices, unmet)
+    total = matching_services(index, usable_rows & meets, chosen)
+    return Ranking(results, notices, unmet, total)

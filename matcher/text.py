@@ -1,14 +1,23 @@
-"""Free text in fr, nl, en, de (and ro, bg, es where the vocabulary allows) turned into needs.
+"""Free text turned into needs, and a fuzzy score of names and descriptions (a shortlist only).
 
-A curated vocabulary, matched word by word (and on two-word phrases), tolerant of typos through
-rapidfuzz; and a fuzzy score of names and descriptions, for a shortlist only.
+Two curated vocabularies: words and short phrases that name a need (`VOCABULARY`, in the
+interface languages) and phrases that tell a situation (`matcher.phrases`, also in pt, ar and
+tr). Both are read once into a `Vocabulary`; a person's words are then matched phrase by phrase,
+each word tolerating a typo or two (`allowed_edits`), the words of a phrase in order with a
+few others between them (`MAX_GAP`). Nothing of the person's text is kept or cached.
 """
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
+import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from matcher.phrases import SITUATIONS
 
 # fmt: off
 VOCABULARY: dict[str, tuple[str, ...]] = {
@@ -26,9 +35,9 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     ),
     "health_sexual": (
         "sti", "std", "hiv", "prep", "test", "testing", "condom", "contraception", "screening",
-        "ist", "mst", "vih", "dépistage", "préservatif", "soa", "soa test", "condoom",
-        "anticonceptie", "sti test", "geschlechtskrankheit", "kondom", "verhütung", "its", "sida",
-        "prezervativ", "спин", "хив", "презерватив", "тест", "condón", "prueba",
+        "mst", "vih", "dépistage", "préservatif", "soa", "soa test", "condoom",
+        "anticonceptie", "sti test", "geschlechtskrankheit", "kondom", "verhütung", "sida",
+        "prezervativ", "спин", "хив", "презерватив", "тест", "condón",
     ),
     "health_general": (
         "doctor", "health", "sick", "nurse", "medical", "hospital", "pain", "médecin", "santé",
@@ -127,46 +136,126 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
 # fmt: on
 """Need -> words and short phrases that say it, lower case, in the interface languages."""
 
-FUZZY_CUTOFF = 86
-MIN_FUZZY_LENGTH = 5
+MAX_GAP = 2
+"""Words of the person's that may come between two words of a phrase ("ik slaap 's nachts op
+straat" says "slaap op straat")."""
+MAX_WORDS = 200
+"""Words of a text read for needs (the API takes at most 1000 characters)."""
+_FOLD = str.maketrans({"ı": "i", "ى": "ي", "ة": "ه"})
+"""Letters typed either way: Turkish dotless i, Arabic alef maksura and teh marbuta."""
 
 
 def normalise(text: str) -> str:
     """Lower case, without accents on Latin letters (Cyrillic kept), punctuation as spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return re.sub(r"[^\w]+", " ", bare).strip()
 
 
+def allowed_edits(word: str) -> int:
+    """Typos forgiven in a word: none below 5 letters, one up to 7, two from 8 on."""
+    return 0 if len(word) < 5 else 1 if len(word) < 8 else 2
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    """What a person's words tell: needs, and whether to prefer services open to people
+    without papers. Never a residence status or a danger flag."""
+
+    needs: tuple[str, ...] = ()
+    without_papers: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    words: tuple[str, ...]
+    needs: tuple[str, ...]
+    without_papers: bool
+
+
+class Vocabulary:
+    """Phrases indexed by their first word, and the words by first letter for typos."""
+
+    def __init__(self, phrases: Iterable[_Phrase]) -> None:
+        self.starting: dict[str, list[_Phrase]] = {}
+        for phrase in phrases:
+            self.starting.setdefault(phrase.words[0], []).append(phrase)
+        words = sorted(
+            {word for group in self.starting.values() for p in group for word in p.words}
+        )
+        self.words = frozenset(words)
+        self.by_letter: dict[str, list[str]] = {}
+        for word in words:
+            if allowed_edits(word):
+                self.by_letter.setdefault(word[0], []).append(word)
+
+    def spellings(self, typed: str) -> set[str]:
+        """The vocabulary's words that `typed` may mean: itself, or close ones starting alike."""
+        found = {typed} if typed in self.words else set()
+        edits = allowed_edits(typed)
+        if edits:
+            pool = self.by_letter.get(typed[0], [])
+            for word, distance, _ in process.extract(
+                typed, pool, scorer=OSA.distance, score_cutoff=edits, limit=None
+            ):
+                if distance <= allowed_edits(word):
+                    found.add(word)
+        return found
+
+    def understand(self, text: str | None) -> Understanding:
+        if not text:
+            return Understanding()
+        read = [self.spellings(word) for word in normalise(text).split()[:MAX_WORDS]]
+        needs: dict[str, None] = {}
+        without_papers = False
+        for position, spellings in enumerate(read):
+            for word in sorted(spellings):
+                for phrase in self.starting.get(word, ()):
+                    if _follows(read, phrase.words, 1, position):
+                        needs.update(dict.fromkeys(phrase.needs))
+                        without_papers = without_papers or phrase.without_papers
+        return Understanding(tuple(needs), without_papers)
+
+
+def _follows(read: Sequence[set[str]], words: tuple[str, ...], k: int, at: int) -> bool:
+    """Whether `words[k:]` come after position `at`, in order, each within `MAX_GAP` words."""
+    if k == len(words):
+        return True
+    last = min(len(read), at + 2 + MAX_GAP)
+    return any(words[k] in read[j] and _follows(read, words, k + 1, j) for j in range(at + 1, last))
+
+
+def _phrase(text: str, needs: Iterable[str], without_papers: bool = False) -> _Phrase | None:
+    words = tuple(normalise(text).split())
+    return _Phrase(words, tuple(sorted(needs)), without_papers) if words else None
+
+
 @cache
-def _lexicon() -> dict[str, frozenset[str]]:
-    lexicon: dict[str, set[str]] = {}
+def vocabulary() -> Vocabulary:
+    """Both vocabularies, read once (at the first search or the index build)."""
+    by_words: dict[str, set[str]] = {}
     for need, words in VOCABULARY.items():
         for word in words:
-            lexicon.setdefault(normalise(word), set()).add(need)
-    return {word: frozenset(needs) for word, needs in lexicon.items()}
+            by_words.setdefault(word, set()).add(need)
+    phrases = [_phrase(text, needs) for text, needs in by_words.items()]
+    phrases += [
+        _phrase(text, situation.needs, situation.without_papers)
+        for situation in SITUATIONS
+        for texts in situation.phrases.values()
+        for text in texts
+    ]
+    return Vocabulary(phrase for phrase in phrases if phrase is not None)
 
 
-def _phrases(text: str) -> list[str]:
-    words = normalise(text).split()
-    return words + [" ".join(pair) for pair in zip(words, words[1:], strict=False)]
+def understand(text: str | None) -> Understanding:
+    """The needs a person's words name, in the order they appear (typos tolerated), and
+    whether they say the person may have no papers."""
+    return vocabulary().understand(text)
 
 
 def needs_in_text(text: str | None) -> tuple[str, ...]:
     """The needs a person's words name, in the order they appear (typos tolerated)."""
-    if not text:
-        return ()
-    lexicon = _lexicon()
-    keys = list(lexicon)
-    found: dict[str, None] = {}
-    for phrase in _phrases(text)[:200]:
-        needs = lexicon.get(phrase)
-        if needs is None and len(phrase) >= MIN_FUZZY_LENGTH:
-            best = process.extractOne(phrase, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-            needs = lexicon[best[0]] if best else None
-        for need in sorted(needs or ()):
-            found[need] = None
-    return tuple(found)
+    return understand(text).needs
 
 
 MIN_CONTENT_LENGTH = 4
@@ -191,18 +280,20 @@ def _words(description: str) -> frozenset[str]:
     return frozenset(normalise(description).split())
 
 
-def _described(content: list[str], description: str) -> float:
-    """The share of the person's content words that the description holds (typos tolerated)."""
-    words = _words(description)
-    if not content or not words:
-        return 0.0
-    found = sum(
-        word in words
-        or process.extractOne(word, words, scorer=fuzz.ratio, score_cutoff=DESCRIPTION_WORD_CUTOFF)
-        is not None
+def _close_words(content: list[str], words: frozenset[str]) -> list[frozenset[str]]:
+    """Per content word of the person's: the given words it may mean (itself, or typos)."""
+    return [
+        frozenset(
+            {word}
+            | {
+                found
+                for found, _, _ in process.extract(
+                    word, words, scorer=fuzz.ratio, score_cutoff=DESCRIPTION_WORD_CUTOFF, limit=None
+                )
+            }
+        )
         for word in content
-    )
-    return found / len(content)
+    ]
 
 
 def _content_words(text: str) -> list[str]:
@@ -216,11 +307,24 @@ def name_similarity(text: str, names: list[str]) -> list[float]:
     query = normalise(text)
     if not query:
         return [0.0] * len(names)
-    return [fuzz.token_set_ratio(query, normalise(name)) / 100.0 for name in names]
+    keys = list(dict.fromkeys(_name_key(name) for name in names))  # organisations repeat
+    scores = process.cdist([query], keys, scorer=fuzz.token_set_ratio, dtype=np.float32)[0]
+    by_key = dict(zip(keys, scores.tolist(), strict=True))
+    return [by_key[_name_key(name)] / 100.0 for name in names]
+
+
+@lru_cache(maxsize=32768)
+def _name_key(name: str) -> str:
+    """A service's or organisation's name, normalised once (directory data, not a person's)."""
+    return normalise(name)
 
 
 def description_share(text: str, descriptions: list[str]) -> list[float]:
     """0..1 per description: the share of the person's words that it holds (typos tolerated,
     words of asking such as "need" or "besoin" left out)."""
     content = _content_words(text)
-    return [_described(content, description) for description in descriptions]
+    described = [_words(description) for description in descriptions]
+    if not content:
+        return [0.0] * len(descriptions)
+    close = _close_words(content, frozenset().union(*described))
+    return [sum(bool(c & words) for c in close) / len(content) for words in described]

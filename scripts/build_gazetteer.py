@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from directory.local_names import NAMES_PATH
 from directory.place_names import PROVINCES, normalise
 from directory.places import DEFAULT_PATH, KINDS, REGIONS, haversine_km
 
@@ -41,6 +42,11 @@ GERMAN_SPEAKING = {"63001", "63012", "63013", "63023", "63040", "63048", "63061"
 COMMON_NAMES = {"21004": ("Bxl",), "21012": ("Molenbeek",), "21014": ("Sint-Joost", "Saint-Josse")}
 """Short names everyone in Brussels uses that the sources lack (GeoNames gives "Molenbeek" to a
 village near Leuven); they count as official names of these municipalities."""
+ENGLISH_NAMES = {
+    "11002": "Antwerp", "21004": "Brussels", "31005": "Bruges", "33011": "Ypres",
+    "35013": "Ostend", "44021": "Ghent",
+}  # fmt: skip
+"""English names in common use that differ from the local ones (the others read the local name)."""
 REGION_OF_COLUMN = {"Vlaanderen": "BE-VLG", "Wallonie": "BE-WAL", "Bruxelles-Capitale": "BE-BRU"}
 REGION_OF_ADMIN1 = {"VLG": "BE-VLG", "WAL": "BE-WAL", "BRU": "BE-BRU"}
 PROVINCE_OF_REFNIS = {
@@ -96,6 +102,45 @@ def display_name(row: dict[str, str], region: str) -> str:
     """The name the municipality goes by locally (French in Brussels, as its postcodes are)."""
     dutch = region == "BE-VLG" or row["refnis"] in GERMAN_SPEAKING
     return (row["name_nl"] if dutch else row["name_fr"]) or row["name_nl"] or row["name_fr"]
+
+
+def local_name(row: dict[str, str], region: str) -> str:
+    """The official name where the municipality is: both in Brussels, French first."""
+    if region != "BE-BRU" or row["name_nl"] == row["name_fr"]:
+        return display_name(row, region)
+    return f"{row['name_fr']} / {row['name_nl']}"
+
+
+def municipality_names(source: Path) -> list[dict[str, str]]:
+    """Per municipality: its region, official local name, names in nl, fr, de, en; postcodes."""
+    rows = []
+    for row in read_tsv(source / "be_municipalities.tsv"):
+        province = province_of_refnis(row["refnis"])
+        region = region_of_province(province) if province else "BE-BRU"
+        german = row["refnis"] in GERMAN_SPEAKING
+        rows.append(
+            {
+                "refnis": row["refnis"],
+                "region": region,
+                "local": local_name(row, region),
+                "nl": row["name_nl"],
+                "fr": row["name_fr"],
+                "de": row["name_nl"] if german else row["name_de"],
+                "en": ENGLISH_NAMES.get(row["refnis"], ""),
+                "postcodes": row["postcodes"],
+            }
+        )
+    return rows
+
+
+def write_municipality_names(source: Path, path: Path) -> None:
+    rows = municipality_names(source)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(
+            handle, fieldnames=list(rows[0]), delimiter="\t", lineterminator="\n"
+        )
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def read_tsv(path: Path) -> Iterator[dict[str, str]]:
@@ -382,6 +427,8 @@ def main(source: Path) -> None:
     places, names, pairs = (len(arrays[k]) for k in ("latitude", "fuzzy", "pair_entry"))
     print(f"{DEFAULT_PATH}: {size:.1f} MB")
     print(f"{places} places, {names} names, {pairs} (name, place) pairs")
+    write_municipality_names(source, NAMES_PATH)
+    print(f"{NAMES_PATH}: names of the municipalities in nl, fr, de and en")
 
 
 if __name__ == "__main__":

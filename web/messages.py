@@ -3,7 +3,8 @@
 The English text is the msgid; `web/locale/<lang>/LC_MESSAGES/matcher.po` holds the translations
 (read through `web.i18n.translator`). Parameters are filled in after translation: language codes
 become language names in the target language (CLDR, through Babel), need and audience words
-become their translated names, numbers are formatted for the language.
+become their translated names, Belgian municipalities their names in the language (or their
+official local names), numbers are formatted for the language.
 """
 
 from collections.abc import Callable, Mapping
@@ -12,6 +13,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import format_decimal
 
+from directory.local_names import place_name
 from matcher.messages import Message, Param
 from web.i18n import DEFAULT_LANGUAGE, supported, translator
 
@@ -157,6 +159,8 @@ def _render(code: str, items: tuple[tuple[str, Param], ...], lang: str) -> str:
     if code == "welcomes_status":
         return say(STATUS_TEXTS[str(params["status"])])
     values: dict[str, str] = {key: _number(value, lang) for key, value in params.items()}
+    if "place" in params:
+        values["place"] = place_name(str(params["place"]), lang=lang)
     if "language" in params:
         values["language"] = language_name(str(params["language"]), lang)
     if "need" in params:

@@ -49,6 +49,11 @@ NEEDS: tuple[str, ...] = tuple(need.value for need in Need)
 TRUE = frozenset({"true", "on", "1", "yes"})
 MAX_TEXT = 1000
 MAX_PLACE = 100
+PAGE_SIZE = 10
+"""Results shown at first; "More results" shows this many more each time ..."""
+MAX_RESULTS = 50
+"""... up to the match API's largest `limit`."""
+UNUSABLE = N_("Something in the form could not be used. Please check your answers.")
 
 
 @dataclass
@@ -68,6 +73,8 @@ class SearchForm:
     anonymous_only: bool = False
     free_only: bool = False
     text: str = ""
+    limit: int = PAGE_SIZE
+    """How many results to show (more after "More results")."""
     errors: dict[str, str] = field(default_factory=dict)
     """field name (or `form`) -> msgid of what is wrong."""
     suggestions: list[str] = field(default_factory=list)
@@ -76,6 +83,12 @@ class SearchForm:
     @property
     def other_language(self) -> str:
         return next((code for code in self.languages if code not in COMMON_LANGUAGES), "")
+
+    def more(self, total: int) -> int | None:
+        """How many results "More results" shows, or None when all (or the most) are shown."""
+        if total <= self.limit or self.limit >= MAX_RESULTS:
+            return None
+        return min(self.limit + PAGE_SIZE, MAX_RESULTS)
 
 
 def _values(items: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
@@ -115,8 +128,18 @@ def read_form(items: Iterable[tuple[str, str]]) -> SearchForm:
             STATUSES)  # fmt: skip
     _choice(form, "goal", _one(values, "goal"), GOALS)
     _choice(form, "gender", _one(values, "gender") or "unspecified", GENDERS)
+    _limit(form, _one(values, "limit"))
     _check(form)
     return form
+
+
+def _limit(form: SearchForm, value: str) -> None:
+    if not value:
+        return
+    if value.isdigit() and 1 <= int(value) <= MAX_RESULTS:
+        form.limit = int(value)
+    else:  # only a changed page sends another number: the form has no field for it
+        form.errors["form"] = UNUSABLE
 
 
 def _flag(values: dict[str, list[str]], name: str) -> bool:
@@ -145,7 +168,7 @@ def _check(form: SearchForm) -> None:
         )
 
 
-def match_body(form: SearchForm, *, lang: str, limit: int = 10) -> dict[str, Any]:
+def match_body(form: SearchForm, *, lang: str) -> dict[str, Any]:
     """The `POST /v1/match` body for a form without errors."""
     body: dict[str, Any] = {
         "languages": form.languages,
@@ -159,7 +182,7 @@ def match_body(form: SearchForm, *, lang: str, limit: int = 10) -> dict[str, Any
         "anonymous_only": form.anonymous_only,
         "free_only": form.free_only,
         "lang": lang,
-        "limit": limit,
+        "limit": form.limit,
     }
     if form.postcode:
         body["location"] = {"postcode": form.postcode}

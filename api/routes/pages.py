@@ -197,6 +197,7 @@ async def search(
     return page(
         request, settings, "results.html", lang=lang,
         results=results, notices=answer.notices, unmet=answer.unmet_needs,
+        total=max(answer.total, len(results)), more=form.more(answer.total), place=answer.place,
         **_form_context(form, lang),
     )  # fmt: skip
 

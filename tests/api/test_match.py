@@ -60,7 +60,8 @@ def test_answer_has_the_contract_shape(searcher: TestClient) -> None:
     assert answer.status_code == 200
     assert answer.headers["cache-control"] == "no-store"
     body = answer.json()
-    assert set(body) == {"results", "notices", "unmet_needs"}
+    assert set(body) == {"results", "notices", "unmet_needs", "total", "place"}
+    assert body["total"] >= len(body["results"])
     first = body["results"][0]
     assert set(first) == {
         "service",

@@ -1,6 +1,7 @@
 """`POST /v1/match` over the real bundled Belgian directory, on SQLite and PostgreSQL: the safety
 promises hold on the data people will actually search."""
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -177,7 +178,7 @@ def test_approximate_locations_never_claim_a_precise_distance(
 
 def test_a_known_town_is_named_for_an_approximate_location(searcher: TestClient) -> None:
     body = match(
-        searcher, location={"place": "Antwerpen"}, needs=["trafficking_support"], lang="en"
+        searcher, location={"place": "Antwerpen"}, needs=["trafficking_support"], lang="nl"
     )
     reasons = [reason for r in body["results"] for reason in r["reasons"]]
     assert "In Antwerpen" in reasons
@@ -228,3 +229,109 @@ def test_a_cpvs_result_gives_that_centre_s_own_number_and_no_other(
     body = match(searcher, location={"place": place}, needs=["violence_support"], limit=50)
     (cpvs,) = [r for r in body["results"] if r["service"]["name"].startswith("Centres de prise")]
     assert cpvs["service"]["phones"] == phones
+
+
+# --- free text, place names and the true count (issue 13, items 6 to 8) ---------------------
+
+SHELTER = {"emergency_shelter", "housing"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "needs"),
+    [
+        ("je dors dehors", "fr", SHELTER),
+        ("ik slaap op straat", "nl", SHELTER),
+        ("nu am unde să dorm", "ro", SHELTER),
+        ("dorm afara", "ro", SHELTER),
+        ("j'ai besoin d'un toit", "fr", SHELTER),
+        ("j ai besoin d un toit", "fr", SHELTER),
+        ("спя на улицата", "bg", SHELTER),
+        ("no tengo donde dormir", "es", SHELTER),
+        ("ich schlafe draussen", "de", SHELTER),
+        ("hosuing", "en", {"housing"}),
+        ("sans papier", "en", {"legal_migration"}),
+        ("no papers", "en", {"legal_migration"}),
+        ("my pimp took my passport", "en", {"trafficking_support"}),
+        ("un client m'a frappée", "fr", {"violence_support"}),
+        ("ik ben zwanger", "nl", {"childcare_family", "health_sexual"}),
+        ("I need PrEP", "en", {"health_sexual"}),
+        ("mon employeur ne m'a pas payée", "fr", {"legal_labour"}),
+        ("ik wil stoppen met sekswerk", "nl", {"exit_programme"}),
+    ],
+)
+def test_a_persons_own_words_find_the_right_help(
+    searcher: TestClient, text: str, lang: str, needs: set[str]
+) -> None:
+    body = match(searcher, location={"place": "Bruxelles"}, text=text, lang=lang, limit=50)
+    matched = {need for result in body["results"] for need in result["matched_needs"]}
+    assert needs <= matched, (text, matched)
+    assert body["notices"] == [], "the words set no danger flag"
+    assert text.casefold() not in json.dumps(body, ensure_ascii=False).casefold(), "not repeated"
+
+
+def test_words_about_papers_never_set_the_residence_status(searcher: TestClient) -> None:
+    asked: dict[str, Any] = {"location": {"place": "Brussels"}, "needs": ["employment"]}
+    said = match(searcher, **asked, text="sans papiers", lang="en", limit=50)
+    stated = match(searcher, **asked, documentation_status="undocumented", lang="en", limit=50)
+    plain = match(searcher, **asked, lang="en", limit=50)
+    ids = {r["service"]["id"] for r in said["results"]}
+    filtered = {r["service"]["id"] for r in plain["results"]} - {
+        r["service"]["id"] for r in stated["results"]
+    }
+    assert filtered, "stating 'no papers' filters some services out"
+    assert filtered <= ids, "the same words in the text filter nothing out"
+    open_reason = "Open to people without papers"
+    with_reason = [r for r in said["results"] if open_reason in r["reasons"]]
+    assert with_reason and all(
+        "welcome.undocumented" in CODES[r["service"]["id"]] for r in with_reason
+    )
+    assert "sans papiers" not in str(said)
+
+
+@pytest.mark.parametrize(
+    ("lang", "gent", "others"),
+    [
+        ("nl", "In Gent", ["Gand", "Ghent", "Anvers"]),
+        ("fr", "À Gand", ["Gent", "Ghent", "Antwerpen"]),
+        ("en", "In Ghent", ["Gand", "Anvers"]),
+        ("de", "In Gent", ["Gand", "Ghent", "Anvers"]),
+    ],
+)
+def test_places_are_named_in_the_readers_language(
+    searcher: TestClient, lang: str, gent: str, others: list[str]
+) -> None:
+    body = match(searcher, location={"place": "Gent"}, needs=["health_sexual"], lang=lang)
+    reasons = [reason for r in body["results"] for reason in r["reasons"]]
+    assert gent in reasons
+    assert not [r for r in reasons for other in others if other in r]
+    assert body["place"]["name"] == gent.split(" ", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [("fr", "Bruxelles"), ("nl", "Brussel"), ("en", "Brussels"), ("es", "Bruxelles / Brussel")],
+)
+def test_a_misspelt_place_is_said_as_understood(searcher: TestClient, lang: str, name: str) -> None:
+    body = match(searcher, location={"place": "Bruxeles"}, needs=["housing"], lang=lang)
+    assert body["place"] == {"name": name, "postcode": "1000", "region": "BE-BRU"}
+    assert "Bruxeles" not in str(body)
+
+
+def test_the_answer_carries_the_true_number_of_matches(searcher: TestClient) -> None:
+    asked: dict[str, Any] = {
+        "location": {"place": "Brussels"},
+        "needs": ["emergency_shelter", "housing"],
+        "goal": "exit",
+        "situation": {"controlled_by_someone": True},
+    }
+    first = match(searcher, **asked)
+    every = match(searcher, **asked, limit=50)
+    assert len(first["results"]) == 10
+    assert first["total"] == every["total"] == len(every["results"]) > 10
+
+
+def test_a_postcode_is_said_as_its_place(searcher: TestClient) -> None:
+    body = match(searcher, location={"postcode": "9000"}, needs=["housing"], lang="en")
+    assert body["place"]["name"] == "Ghent"
+    coordinates = match(searcher, location={"lat": 50.85, "lon": 4.35}, needs=["housing"])
+    assert coordinates["place"] is None

@@ -116,6 +116,18 @@ class RateLimits:
         master = settings.secret_key.encode() or os.urandom(32)
         self.keys = ClientKeys(master)
         self.trusted = list(settings.trusted_proxies)
+        self.storage_down = False
+
+    def _storage_down(self) -> None:
+        """One warning when the storage stops answering, not one per request."""
+        if not self.storage_down:
+            self.storage_down = True
+            log.warning("rate-limit storage unreachable: requests are not limited until it is back")
+
+    def _storage_up(self) -> None:
+        if self.storage_down:
+            self.storage_down = False
+            log.warning("rate-limit storage reachable again: limits apply")
 
     def check(self, bucket: Bucket, request: Request) -> None:
         """Count one request; raise 429 with `Retry-After` when the client is over its limit."""
@@ -127,8 +139,9 @@ class RateLimits:
             retry = self.windows.retry_after(item, bucket, key)
         except StorageError:
             # better unlimited for a while than turning away someone who needs help
-            log.warning("rate-limit storage unreachable: %s not limited", bucket)
+            self._storage_down()
             return
+        self._storage_up()
         raise HTTPException(
             status_code=429,
             detail="Too many requests from your connection. Please wait a moment and try again.",

@@ -134,14 +134,15 @@ class RateLimits:
         item = self.items[bucket]
         key = self.keys.key(counted_as(client_address(request, self.trusted)))
         try:
-            if self.windows.hit(item, bucket, key):
-                return
-            retry = self.windows.retry_after(item, bucket, key)
+            allowed = self.windows.hit(item, bucket, key)
+            retry = 0 if allowed else self.windows.retry_after(item, bucket, key)
         except StorageError:
             # better unlimited for a while than turning away someone who needs help
             self._storage_down()
             return
         self._storage_up()
+        if allowed:
+            return
         raise HTTPException(
             status_code=429,
             detail="Too many requests from your connection. Please wait a moment and try again.",

@@ -7,7 +7,9 @@ without one is counted as it arrives and refused when it passes the limit: 413 w
 """
 
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from api.http_middleware import HTTPMiddleware
 
 MATCH_BODY_MAX = 64 * 1024
 BODY_MAX = 1024 * 1024
@@ -33,16 +35,10 @@ def _declared_length(scope: Scope) -> int | None:
     return None
 
 
-class LimitRequestBody:
+class LimitRequestBody(HTTPMiddleware):
     """Pure ASGI middleware: the route's read of a body past its limit raises a 413."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         limit = body_limit(scope.get("path", ""))
         declared = _declared_length(scope)
         received = 0

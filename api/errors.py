@@ -14,8 +14,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from api.http_middleware import HTTPMiddleware
 from api.responses import JSONBytes
 from directory.errors import InvalidInput, PasserelleError
 from directory.faults import UNAVAILABLE, code
@@ -134,20 +135,14 @@ async def unexpected_error(request: Request, error: Exception) -> Response:
     return JSONBytes({"detail": message}, status_code=500)
 
 
-class AnswerUnexpectedErrors:
+class AnswerUnexpectedErrors(HTTPMiddleware):
     """Pure ASGI middleware: an error no handler took becomes `unexpected_error`'s answer.
 
     Starlette's own last-resort handler sits outside every middleware (its answers had no
     privacy headers) and re-raises, so that the server closes the connection; this one answers
     and stops there. An error after the answer began can only be logged."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def watched(message: Message) -> None:

@@ -18,6 +18,7 @@ import api.matching
 from api.app import create_app
 from api.settings import Settings
 from directory.state import bump_version
+from matcher.listing import listing_from_record
 from tests.partner_fixtures import World, seed_world
 
 NEEDS = {"needs": ["emergency_shelter", "legal_general"], "limit": 50}
@@ -92,7 +93,7 @@ def test_a_bed_count_stored_past_the_checks_is_ignored_not_fatal(
 @pytest.fixture
 def unindexable(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A record the matcher cannot read, for a reason nobody foresaw: named BROKEN here."""
-    real = api.matching.listing_from_record
+    real = listing_from_record
 
     def listing(record: Any) -> Any:
         if record.get("name") == BROKEN:

@@ -6,12 +6,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from api.privacy import CONTENT_SECURITY_POLICY
 from api.settings import Settings
-from benchmarks.server import free_port, passerelle_env, wait_until_up
+from benchmarks.server import free_port, passerelle_env, running_server, wait_until_up
+from directory.database import make_engine
+from directory.state import bump_version
+from directory.taxonomy import LINK_TYPE, term_id
+from tests.builders import new_id
 from tests.fault_app import FAULT_PATH, app_with_a_fault
+from tests.test_cli import SAMPLE, passerelle
+
+BEDS = "capacity.beds_available"
 
 PRIVACY = {
     "cache-control": "no-store",
@@ -78,3 +87,30 @@ def test_a_500_page_for_people_carries_the_privacy_headers(settings: Settings) -
     }
     for name, value in PRIVACY.items():
         assert answer.headers[name] == value
+
+
+def test_serve_starts_and_matches_with_a_bed_count_stored_past_the_checks(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The review's F4 replayed: 400 digits of free beds stopped `passerelle serve` at start-up."""
+    assert passerelle(database_url, "import", str(SAMPLE)).returncode == 0
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        service_id = connection.execute(text("SELECT min(id) FROM service")).scalar_one()
+        values = {"service": service_id, "term": term_id(BEDS), "type": LINK_TYPE}
+        connection.execute(
+            text(
+                "INSERT INTO attribute (id, link_id, link_type, link_entity, taxonomy_term_id, "
+                "value) VALUES (:id, :service, :type, 'service', :term, :value)"
+            ),
+            {**values, "id": new_id(), "value": "9" * 400},
+        )
+        bump_version(connection)
+    engine.dispose()
+    log = tmp_path / "serve.log"
+    with running_server(database_url, log=log) as (base, _):
+        with httpx.Client(timeout=10) as client:
+            assert client.get(f"{base}/health").json() == {"status": "ok", "database": "ok"}
+            answer = client.post(f"{base}/v1/match", json={"limit": 50})
+            assert answer.status_code == 200, answer.text
+    assert "Traceback" not in log.read_text()

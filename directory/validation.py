@@ -176,5 +176,11 @@ def record_issues(record: Any) -> list[Issue]:
     structure = structure_problem(record)
     if structure is not None:  # every other check walks the record: stop before they do
         return [Issue(structure.path, structure.message)]
-    addresses = [Issue(item.path, item.message) for item in web_address_problems(record)]
-    return schema_issues(record) + passerelle_issues(record) + addresses
+    schema = schema_issues(record)
+    flagged = {issue.path for issue in schema}  # "not a URI" already says what to fix there
+    addresses = [
+        Issue(item.path, item.message)
+        for item in web_address_problems(record)
+        if item.path not in flagged
+    ]
+    return schema + passerelle_issues(record) + addresses

@@ -319,3 +319,11 @@ def test_hsds_root_uses_the_configured_public_address(settings: Any) -> None:
     with TestClient(create_app(settings)) as client:
         body = client.get("/hsds/", headers={"Host": "evil.example"}).json()
     assert body["profile"] == "https://passerelle.example/hsds/profile"
+
+
+def test_an_address_that_is_no_uri_at_all_gets_one_message(
+    client: TestClient, world: World
+) -> None:
+    _, etag = read(client, world)
+    answer = patch(client, world, {"url": "not a web address"}, etag)
+    assert answer.status_code == 422 and fields_named(answer) == ["url"]

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
+from api.body_limit import LimitRequestBody
 from api.matching import MatchService, places_for_matching
 from api.nul_guard import RejectNulCharacters
 from api.privacy import PrivacyHeaders
@@ -57,7 +58,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limits = RateLimits(settings)
     app.state.matching = matching
     errors.install(app)
+    # innermost first: every answer, errors included, passes through the privacy headers
+    app.add_middleware(errors.AnswerUnexpectedErrors)
     app.add_middleware(RejectNulCharacters)
+    app.add_middleware(LimitRequestBody)
     app.add_middleware(PrivacyHeaders)
     app.include_router(health.router)
     app.include_router(hsds.router)

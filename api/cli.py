@@ -1,6 +1,5 @@
 """The `passerelle` command. Every command first brings the database's schema up to date."""
 
-import logging
 import os
 import secrets
 import sys
@@ -57,6 +56,27 @@ def _fail(error: InvalidInput) -> None:
     raise typer.Exit(code=1)
 
 
+LOG_CONFIG: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "stream": "ext://sys.stderr",
+        }
+    },
+    "root": {"level": "INFO", "handlers": ["stderr"]},
+    "loggers": {
+        "uvicorn": {"level": "INFO", "handlers": [], "propagate": True},
+        "uvicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
+    },
+}
+"""Logging of `serve`, applied by uvicorn in every worker process (`--workers 2` too): level and
+logger name on each line, INFO and above. No access log: it would hold addresses and paths."""
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
@@ -74,7 +94,6 @@ def serve(
     if loaded:
         typer.echo(f"Loaded the bundled directory: {loaded} services.")
     engine.dispose()
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -84,7 +103,7 @@ def serve(
         access_log=False,
         server_header=False,
         proxy_headers=False,
-        log_config=None,
+        log_config=LOG_CONFIG,
     )
 
 

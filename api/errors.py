@@ -1,7 +1,9 @@
 """One place that turns every error into an answer: JSON for the API, a page for people.
 
 Never a 500 with a stack trace: an unexpected error is logged (without the request body) and
-answered with a generic message.
+answered with a generic message, by `AnswerUnexpectedErrors` inside the privacy headers (so the
+answer carries them) and without passing the error on to the server (which would then drop the
+keep-alive connection).
 """
 
 import logging
@@ -12,7 +14,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
+from starlette.types import Message, Receive, Scope, Send
 
+from api.http_middleware import HTTPMiddleware
 from api.responses import JSONBytes
 from directory.errors import InvalidInput, PasserelleError
 from directory.faults import UNAVAILABLE, code
@@ -129,6 +133,31 @@ async def unexpected_error(request: Request, error: Exception) -> Response:
     if page is not None:
         return page
     return JSONBytes({"detail": message}, status_code=500)
+
+
+class AnswerUnexpectedErrors(HTTPMiddleware):
+    """Pure ASGI middleware: an error no handler took becomes `unexpected_error`'s answer.
+
+    Starlette's own last-resort handler sits outside every middleware (its answers had no
+    privacy headers) and re-raises, so that the server closes the connection; this one answers
+    and stops there. An error after the answer began can only be logged."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as error:
+            if started:
+                log.error("unexpected %s after the answer began", type(error).__name__)
+                return
+            response = await unexpected_error(Request(scope, receive), error)
+            await response(scope, receive, send)
 
 
 def install(app: FastAPI) -> None:

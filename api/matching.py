@@ -73,14 +73,34 @@ Geocoder = Callable[[str], Any]
 """`name -> Place | None`: the opt-in online geocoder, asked only for names the gazetteer lacks."""
 
 
+class Unindexable(Exception):
+    """Services whose stored record cannot be read as a listing (written past the checks)."""
+
+    def __init__(self, problems: dict[str, str], listings: list[Any]) -> None:
+        super().__init__(", ".join(f"{sid} ({kind})" for sid, kind in sorted(problems.items())))
+        self.problems = problems
+        self.listings = listings
+        """The listings of every other service."""
+
+
 def load_listings(engine: Engine) -> tuple[int, list[Any]]:
-    """The directory's version and the listings of every service, read in one transaction."""
+    """The directory's version and the listings of every service, read in one transaction;
+    Unindexable (with the others' listings) if some record cannot be read as a listing."""
     with engine.connect() as connection:
         version = current_version(connection)
         suspended = suspended_service_ids(connection)
         found = service_records(connection, include_confidential=True)
-    # A suspended listing is neither public nor matched (the curator's decision, audited).
-    return version, [listing_from_record(r) for r in found if r["id"] not in suspended]
+    listings, problems = [], {}
+    for record in found:
+        if record["id"] in suspended:
+            continue  # neither public nor matched (the curator's decision, audited)
+        try:
+            listings.append(listing_from_record(record))
+        except Exception as error:  # noqa: BLE001 - any bad row: name it, never stop matching
+            problems[str(record["id"])] = type(error).__name__
+    if problems:
+        raise Unindexable(problems, listings)
+    return version, listings
 
 
 class MatchService:
@@ -102,37 +122,72 @@ class MatchService:
         self.refresh_seconds = refresh_seconds
         self.version: int | None = None
         self.index: Index = build_index([], recognised=self.recognised)
+        self.stale: str | None = None
+        """Why matching uses an older or incomplete index (the directory's data), or None."""
         self._lock = threading.Lock()
         vocabulary()  # read the free-text phrases once, before the first search
 
     def refresh(self) -> bool:
-        """Rebuild the index if the directory changed; keep the last one if the database fails."""
+        """Rebuild the index if the directory changed; keep the last one if the database fails
+        or a record cannot be indexed (then `stale` says why, and every refresh tries again)."""
         with self._lock:
             try:
                 with self.engine.connect() as connection:
                     version = current_version(connection)
-                if version == self.version:
+                if version == self.version and self.stale is None:
                     return False
                 version, listings = load_listings(self.engine)
             except SQLAlchemyError as error:
                 log.warning("matching from the last index: %s", type(error).__name__)
                 return False
-            started = time.perf_counter()
-            self.index = build_index(listings, recognised=self.recognised)
-            self.version = version
-            log.info(
-                "match index: %d services, version %d, %.2f s",
-                self.index.size,
-                version,
-                time.perf_counter() - started,
-            )
-            return True
+            except Unindexable as error:
+                if self.version is None:  # start-up: no earlier index to keep
+                    self._mark_stale(f"cannot index service(s) {error}: matching without them")
+                    return self._rebuild(version, error.listings, complete=False)
+                self._mark_stale(
+                    f"cannot index service(s) {error}: matching from version {self.version} "
+                    "until they are fixed"
+                )
+                return False
+            except Exception as error:  # noqa: BLE001 - matching goes on whatever happened
+                self._mark_stale(f"not rebuilt ({type(error).__name__}): matching from the last")
+                return False
+            return self._rebuild(version, listings, complete=True)
+
+    def _mark_stale(self, reason: str) -> None:
+        """Log why the index is behind, once for each new reason (not at every retry)."""
+        if reason != self.stale:
+            log.error("match index: %s", reason)
+        self.stale = reason
+
+    def _rebuild(self, version: int, listings: list[Any], *, complete: bool) -> bool:
+        started = time.perf_counter()
+        try:
+            index = build_index(listings, recognised=self.recognised)
+        except Exception as error:  # noqa: BLE001 - keep the last index, try again later
+            self._mark_stale(f"not rebuilt ({type(error).__name__}): matching from the last")
+            return False
+        self.index, self.version = index, version
+        if complete and self.stale is not None:
+            log.info("match index: every service can be indexed again")
+            self.stale = None
+        log.info(
+            "match index: %d services, version %d, %.2f s",
+            self.index.size,
+            version,
+            time.perf_counter() - started,
+        )
+        return True
 
     async def keep_fresh(self) -> None:
-        """Check the directory's version every `refresh_seconds`, forever (cancelled at exit)."""
+        """Check the directory's version every `refresh_seconds`, forever (cancelled at exit);
+        whatever goes wrong is logged, and the next tick tries again."""
         while True:
             await asyncio.sleep(self.refresh_seconds)
-            await asyncio.to_thread(self.refresh)
+            try:
+                await asyncio.to_thread(self.refresh)
+            except Exception as error:  # noqa: BLE001 - the refresher must never die silently
+                self._mark_stale(f"refresh failed ({type(error).__name__})")
 
     # --- one search ---------------------------------------------------------------------------
 

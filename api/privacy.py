@@ -4,7 +4,9 @@ No caching anywhere (a cached stylesheet also says the site was visited), no ref
 Content-Security-Policy (nothing from another origin, no inline script), no framing.
 """
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from api.http_middleware import HTTPMiddleware
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -25,17 +27,10 @@ HEADERS: list[tuple[bytes, bytes]] = [
 _NAMES = {name for name, _ in HEADERS}
 
 
-class PrivacyHeaders:
+class PrivacyHeaders(HTTPMiddleware):
     """Pure ASGI middleware: adds HEADERS to every HTTP response (replacing any same-named)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _NAMES]

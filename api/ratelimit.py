@@ -116,18 +116,32 @@ class RateLimits:
         master = settings.secret_key.encode() or os.urandom(32)
         self.keys = ClientKeys(master)
         self.trusted = list(settings.trusted_proxies)
+        self.storage_down = False
+
+    def _storage_down(self) -> None:
+        """One warning when the storage stops answering, not one per request."""
+        if not self.storage_down:
+            self.storage_down = True
+            log.warning("rate-limit storage unreachable: requests are not limited until it is back")
+
+    def _storage_up(self) -> None:
+        if self.storage_down:
+            self.storage_down = False
+            log.warning("rate-limit storage reachable again: limits apply")
 
     def check(self, bucket: Bucket, request: Request) -> None:
         """Count one request; raise 429 with `Retry-After` when the client is over its limit."""
         item = self.items[bucket]
         key = self.keys.key(counted_as(client_address(request, self.trusted)))
         try:
-            if self.windows.hit(item, bucket, key):
-                return
-            retry = self.windows.retry_after(item, bucket, key)
+            allowed = self.windows.hit(item, bucket, key)
+            retry = 0 if allowed else self.windows.retry_after(item, bucket, key)
         except StorageError:
             # better unlimited for a while than turning away someone who needs help
-            log.warning("rate-limit storage unreachable: %s not limited", bucket)
+            self._storage_down()
+            return
+        self._storage_up()
+        if allowed:
             return
         raise HTTPException(
             status_code=429,

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from directory.db_types import UTCDateTime
+from directory.limits import number_problem
 from directory.models import HSDS_TABLES
 
 TABLES: dict[str, Table] = {
@@ -286,6 +287,9 @@ def _python_value(table: str, column: str, value: Any) -> Any:
     if python_type is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueError(f"expected a number, got {value!r}")
+        problem = number_problem(value)
+        if problem:
+            raise ValueError(problem)
         return float(value)
     if not isinstance(value, str):
         raise ValueError(f"expected a string, got {value!r}")

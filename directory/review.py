@@ -29,6 +29,7 @@ from directory.errors import (
 )
 from directory.hsds_tree import SERVICE, TABLES, Flat, Record
 from directory.importer import prepare
+from directory.limits import BEDS_MAX, BEDS_PROBLEM, length_problems
 from directory.repository import ensure_taxonomy, service_records, write_flat
 from directory.state import bump_version
 from directory.suspensions import SUSPENSION
@@ -246,8 +247,14 @@ def check_patch(patch: Any, current: Record) -> None:
         FieldError(_where(current), path, "the audit trail cannot be edited")
         for path in _hidden_paths(patch)
     )
+    errors.extend(_too_long(_where(current), patch))
     if errors:
         raise InvalidInput("the patch changes fields a partner cannot change", errors)
+
+
+def _too_long(where: str, sent: Any) -> list[FieldError]:
+    """Texts longer than their field takes (the portal's limits, `directory.limits`)."""
+    return [FieldError(where, item.path, item.message) for item in length_problems(sent)]
 
 
 def _hidden_paths(value: Any, path: str = "") -> list[str]:
@@ -619,10 +626,9 @@ def publish_at_once(
 
 def with_beds(beds: int) -> Callable[[Record], Record]:
     """An edit that sets the service's `capacity.beds_available` attribute to `beds`."""
-    if isinstance(beds, bool) or not isinstance(beds, int) or beds < 0:
+    if isinstance(beds, bool) or not isinstance(beds, int) or not 0 <= beds <= BEDS_MAX:
         raise InvalidInput(
-            "free beds must be a whole number of 0 or more",
-            [FieldError("body", "beds_available", "must be a whole number of 0 or more")],
+            f"free beds {BEDS_PROBLEM}", [FieldError("body", "beds_available", BEDS_PROBLEM)]
         )
 
     def edit(record: Record) -> Record:
@@ -660,6 +666,7 @@ def propose_new(connection: Connection, *, organization_id: str, record: Any) ->
     errors.extend(
         FieldError("service", p, "the audit trail cannot be given") for p in _hidden_paths(record)
     )
+    errors.extend(_too_long("service", record))
     if errors:
         raise InvalidInput("the record has fields a partner cannot set", errors)
     proposed = canonical({**record, "organization_id": organization_id})

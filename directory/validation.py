@@ -2,7 +2,8 @@
 
 HSDS part: the official compiled `service.json` (vendored in `hsds_schema/`), formats included
 (uuid, uri, email, date-time). Passerelle part: ISO 639 language codes, known `passerelle` codes,
-coordinates in range, minimum age not above maximum age, capacity as a whole number.
+coordinates in range, minimum age not above maximum age, capacity as a whole number, and the
+bounds of `directory.limits` (nesting, NUL characters, http(s) web addresses).
 """
 
 import difflib
@@ -17,6 +18,13 @@ import jsonschema_rs
 import pycountry
 
 from directory.hsds_tree import Issue, Record
+from directory.limits import (
+    AGE_MAX,
+    BEDS_PROBLEM,
+    beds_from_text,
+    structure_problem,
+    web_address_problems,
+)
 from directory.taxonomy import KNOWN, is_ours
 
 SCHEMAS = Path(__file__).parent / "hsds_schema"
@@ -107,9 +115,8 @@ def _attribute_value_issue(path: str, attribute: dict[str, Any]) -> Issue | None
     term = attribute.get("taxonomy_term")
     if not isinstance(term, dict) or term.get("code") != "capacity.beds_available":
         return None
-    value = attribute.get("value")
-    if not (isinstance(value, str) and value.isdigit()):
-        return Issue(_join(path, "value"), "free beds must be a whole number of 0 or more")
+    if beds_from_text(attribute.get("value")) is None:
+        return Issue(_join(path, "value"), f"free beds {BEDS_PROBLEM}")
     return None
 
 
@@ -126,7 +133,7 @@ def _coordinate_issues(path: str, location: dict[str, Any]) -> Iterator[Issue]:
 def _age_issues(record: Record) -> Iterator[Issue]:
     low, high = record.get("minimum_age"), record.get("maximum_age")
     for name, value in (("minimum_age", low), ("maximum_age", high)):
-        if isinstance(value, int | float) and not 0 <= value <= 130:
+        if isinstance(value, int | float) and not 0 <= value <= AGE_MAX:
             yield Issue(name, f"{value} is not an age")
     if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
         yield Issue("minimum_age", f"minimum_age {low} is above maximum_age {high}")
@@ -166,4 +173,14 @@ def record_issues(record: Any) -> list[Issue]:
     """Everything wrong with one service record; an empty list means it can be imported."""
     if not isinstance(record, dict):
         return [Issue("(record)", "expected a JSON object (a service record)")]
-    return schema_issues(record) + passerelle_issues(record)
+    structure = structure_problem(record)
+    if structure is not None:  # every other check walks the record: stop before they do
+        return [Issue(structure.path, structure.message)]
+    schema = schema_issues(record)
+    flagged = {issue.path for issue in schema}  # "not a URI" already says what to fix there
+    addresses = [
+        Issue(item.path, item.message)
+        for item in web_address_problems(record)
+        if item.path not in flagged
+    ]
+    return schema + passerelle_issues(record) + addresses

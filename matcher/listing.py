@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
+from directory.limits import beds_from_text, web_address
+
 APPROXIMATE = "geo.approximate"
 """Location attribute (taxonomy "passerelle-geo"): coordinates are a postcode or town centroid."""
 CONFIDENTIAL = "privacy.confidential_address"
@@ -141,13 +143,12 @@ def _capacity(attributes: Iterable[Mapping[str, Any]]) -> tuple[int | None, date
     for item in attributes:
         if _code(item) != "capacity.beds_available":
             continue
-        try:
-            beds = int(float(str(item.get("value", ""))))
-        except ValueError:
+        beds = beds_from_text(item.get("value"))
+        if beds is None:  # stored past the checks (by hand, or by an older version): unusable
             return None, None
         times = [_timestamp(row.get("last_action_date")) for row in item.get("metadata") or []]
         known = [moment for moment in times if moment is not None]
-        return max(beds, 0), max(known) if known else None
+        return beds, max(known) if known else None
     return None, None
 
 
@@ -225,7 +226,7 @@ def _sources(record: Mapping[str, Any]) -> tuple[str, ...]:
     urls = [
         str(row["replacement_value"])
         for row in record.get("metadata") or []
-        if row.get("last_action_type") == "source" and row.get("replacement_value")
+        if row.get("last_action_type") == "source" and web_address(row.get("replacement_value"))
     ]
     return tuple(dict.fromkeys(urls))
 
@@ -266,7 +267,7 @@ def listing_from_record(record: Mapping[str, Any]) -> Listing:
         organization_id=str(record.get("organization_id") or organization.get("id") or ""),
         organization_name=str(organization.get("name") or ""),
         description=str(record.get("description") or ""),
-        url=record.get("url"),
+        url=web_address(record.get("url")),
         status=str(record.get("status") or ""),
         codes=codes,
         languages=tuple(

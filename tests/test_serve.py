@@ -54,4 +54,10 @@ def test_every_worker_sees_a_new_import(database_url: str, tmp_path: Path) -> No
             assert time.monotonic() < deadline, "a worker's match index did not refresh"
             time.sleep(0.1)
         assert all(record["id"] in matched_ids(base) for _ in range(30))
-    assert "Traceback" not in (tmp_path / "serve.log").read_text()
+    output = (tmp_path / "serve.log").read_text()
+    assert "Traceback" not in output
+    # each worker configures its logging: level and logger name kept, INFO lines written
+    rebuilds = [
+        line for line in output.splitlines() if line.startswith("INFO passerelle: match index:")
+    ]
+    assert len(rebuilds) >= 4, output  # two workers, each at start and after the import

@@ -14,6 +14,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from directory.limits import web_address
 from web.labels import term_name
 
 URL = re.compile(r"https?://[^\s<>\"'()\[\]]+[^\s<>\"'()\[\].,;:!?]")
@@ -120,8 +121,9 @@ def _sources(record: Mapping[str, Any]) -> tuple[str, ...]:
     texts = [str(record.get("description") or "")]
     texts.extend(str(row.get("description") or "") for row in record.get("phones") or ())
     urls = [match.group(0) for text in texts for match in URL.finditer(text)]
-    if record.get("url"):
-        urls.insert(0, str(record["url"]))
+    url = web_address(record.get("url"))
+    if url:
+        urls.insert(0, url)
     return tuple(dict.fromkeys(urls))
 
 
@@ -150,7 +152,7 @@ def service_view(record: Mapping[str, Any], lang: str) -> ServiceView:
         name=str(record.get("name") or ""),
         organization=str(organization.get("name") or ""),
         description=record.get("description") or None,
-        url=record.get("url") or None,
+        url=web_address(record.get("url")) or None,
         email=record.get("email") or None,
         phones=_phones(record, verified),
         addresses=tuple(dict.fromkeys(addresses)),

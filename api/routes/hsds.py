@@ -5,16 +5,16 @@ Confidential addresses never appear: every read goes through `repository.public_
 
 import math
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 from sqlalchemy import Connection
 
-from api.deps import ConnectionDep
+from api.deps import ConnectionDep, SettingsDep
 from api.responses import JSONBytes
 from directory import repository
 from directory.errors import NotFound
@@ -78,6 +78,23 @@ Text = Annotated[str | None, Query(max_length=200)]
 Id = Annotated[str | None, Query(max_length=64)]
 
 
+def _in_utc(moment: datetime | None) -> datetime | None:
+    """A time the database can compare: one that exists in UTC (not 0001-01-01T00:00+14:00)."""
+    if moment is None:
+        return None
+    try:
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except OverflowError:
+        raise ValueError("is outside the years 1 to 9999 once converted to UTC") from None
+
+
+ModifiedAfter = Annotated[
+    datetime | None,
+    Query(description="Only what changed after this time (ISO 8601)."),
+    AfterValidator(_in_utc),
+]
+
+
 def _page(
     result: repository.Page, contents: list[Record], *, page: int, per_page: int
 ) -> JSONBytes:
@@ -121,8 +138,9 @@ def _one(fetch: Fetch, shape: Shape, kind: str, item_id: str) -> JSONBytes:
 
 
 @router.get("/", response_model=Root)
-def root(request: Request) -> Root:
-    base = str(request.base_url).rstrip("/")
+def root(settings: SettingsDep) -> Root:
+    """Links are relative, or under the configured public address: never the request's `Host`."""
+    base = (settings.public_base_url or "").rstrip("/")
     return Root(version="3.0", profile=f"{base}/hsds/profile", openapi_url=f"{base}/openapi.json")
 
 
@@ -171,7 +189,7 @@ def services(
     taxonomy_term_id: Id = None,
     taxonomy_id: Id = None,
     organization_id: Id = None,
-    modified_after: datetime | None = None,
+    modified_after: ModifiedAfter = None,
     full: bool = False,
 ) -> JSONBytes | StreamingResponse:
     spec = _service_filter(search, taxonomy_term_id, taxonomy_id, organization_id, modified_after)
@@ -229,7 +247,7 @@ def service_at_locations(
     taxonomy_term_id: Id = None,
     taxonomy_id: Id = None,
     organization_id: Id = None,
-    modified_after: datetime | None = None,
+    modified_after: ModifiedAfter = None,
 ) -> JSONBytes | StreamingResponse:
     spec = _service_filter(search, taxonomy_term_id, taxonomy_id, organization_id, modified_after)
     hidden = _hidden(connection)

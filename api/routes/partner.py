@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlalchemy import Connection
 from starlette.exceptions import HTTPException
 
@@ -19,6 +19,7 @@ from api.deps import EngineDep
 from api.responses import JSONBytes
 from directory import review
 from directory.errors import FieldError, InvalidInput, NotFound, PreconditionRequired
+from directory.limits import BEDS_MAX, structure_problem
 
 router = APIRouter(prefix="/v1/partner", tags=["partner"])
 
@@ -31,7 +32,9 @@ class ChangeAccepted(BaseModel):
 
 
 class Capacity(BaseModel):
-    beds_available: StrictInt = Field(ge=0, le=100_000, description="Free beds now.")
+    model_config = ConfigDict(extra="forbid")
+
+    beds_available: StrictInt = Field(ge=0, le=BEDS_MAX, description="Free beds now.")
 
 
 class CapacityOut(BaseModel):
@@ -56,11 +59,18 @@ def parse_json(request: Request, body: bytes) -> Any:
     if kind not in JSON_TYPES:
         raise HTTPException(415, "send application/json or application/merge-patch+json")
     try:
-        return orjson.loads(body)
+        document = orjson.loads(body)
     except orjson.JSONDecodeError as error:
         raise InvalidInput(
             "the body is not JSON", [FieldError("(body)", "(body)", f"malformed JSON: {error}")]
         ) from None
+    problem = structure_problem(document)  # before anything walks it (recursion, PostgreSQL)
+    if problem is not None:
+        raise InvalidInput(
+            f"{problem.path}: {problem.message}",
+            [FieldError("(body)", problem.path, problem.message)],
+        )
+    return document
 
 
 def _own_service(connection: Connection, service_id: str, organization_id: str) -> None:

@@ -38,6 +38,7 @@ from directory.errors import (
     Unavailable,
 )
 from directory.hsds_tree import TABLES, Record
+from directory.limits import BEDS_PROBLEM, WEB_PROBLEM, beds_from_text, text_limit
 from directory.stale import stale_services
 from directory.suspensions import SUSPENSION
 from web.i18n import N_, Translator, negotiate, supported, translator
@@ -54,14 +55,15 @@ router = APIRouter(prefix="/portal", include_in_schema=False, dependencies=[Depe
 STATUSES = ("active", "temporarily closed", "inactive", "defunct")
 AUDIT_PAGE = 50
 EDIT_LIMITS = {
-    "name": 500,
-    "description": 10_000,
-    "url": 2000,
-    "email": 320,
+    "name": text_limit("name"),
+    "description": text_limit("description"),
+    "url": text_limit("url"),
+    "email": text_limit("email"),
     "languages": 500,
     "status": 40,
 }
-"""The longest text each field of the service form takes, in characters."""
+"""The longest text each field of the service form takes, in characters (the record's fields:
+the limits every path applies, `directory.limits`)."""
 
 STATUS_LABELS = {
     "active": N_("active"),
@@ -94,6 +96,8 @@ FIELD_LABELS = {
 PROBLEMS = {
     "a reason is required": N_("please give a reason."),
     "must be a whole number of 0 or more": N_("please write a whole number of 0 or more."),
+    BEDS_PROBLEM: N_("please write a whole number from 0 to 100000."),
+    WEB_PROBLEM: N_("please write a web address starting with http:// or https://."),
 }
 """Problems the domain reports on a field of a portal form, in words for people."""
 PROBLEM_SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -609,24 +613,22 @@ def capacity(
 ) -> HTMLResponse:
     check_csrf(request, user, csrf_token)
     organization_id = partner_only(user)
-    text = beds_available.strip()
+    beds = beds_from_text(beds_available)
     try:
-        if not text.isdigit() or len(text) > 6:
+        if beds is None:
             raise InvalidInput(
-                "free beds must be a whole number of 0 or more",
-                [FieldError("form", "beds_available", "must be a whole number of 0 or more")],
+                f"free beds {BEDS_PROBLEM}", [FieldError("form", "beds_available", BEDS_PROBLEM)]
             )
         with engine.begin() as connection:
             review.publish_at_once(
                 connection,
                 organization_id=organization_id,
                 service_id=service_id,
-                edit=review.with_beds(int(text)),
+                edit=review.with_beds(beds),
             )
     except PasserelleError as error:
         return _failed(request, user, engine, service_id, organization_id, error)
     state = _working(engine, service_id, organization_id)
-    beds = int(text)
     _ = words(request)
     published = _.ngettext("Published: {n} free bed.", "Published: {n} free beds.", beds)
     return _edit_page(request, user, state, message=published)

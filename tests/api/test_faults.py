@@ -117,6 +117,7 @@ def test_read_only_postgresql(private_pg: PrivatePostgres) -> None:
         assert client.get("/hsds/services").json()["total_items"] == 1
         assert_unavailable(client.post("/test-write"))
         assert client.get("/hsds/services").json()["total_items"] == 1
+        assert client.get("/health").json() == {"status": "degraded", "database": "read_only"}
 
 
 @pytest.fixture
@@ -143,12 +144,17 @@ def test_full_sqlite_disk(sqlite_file: str) -> None:
     with TestClient(app) as client:
         assert_unavailable(client.post("/test-write"))
         assert client.get("/hsds/services").json()["total_items"] == 1
+        assert client.get("/health").json() == {"status": "degraded", "database": "full"}
 
 
 def test_read_only_sqlite(sqlite_file: str) -> None:
     path = sqlite_file.removeprefix("sqlite:///")
     with TestClient(app_on(f"sqlite:///file:{path}?mode=ro&uri=true")) as client:
         assert_unavailable(client.post("/test-write"))
+        assert client.get("/hsds/services").json()["total_items"] == 1
+        assert client.get("/health").json() == {"status": "degraded", "database": "read_only"}
+    with TestClient(app_on(sqlite_file)) as client:  # the same file, writable again
+        assert client.get("/health").json() == {"status": "ok", "database": "ok"}
 
 
 def test_partner_edits_answer_503_while_postgresql_is_down(private_pg: PrivatePostgres) -> None:

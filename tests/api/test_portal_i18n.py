@@ -215,7 +215,7 @@ def test_partner_pages_in_french_and_dutch(client: TestClient, world: World, lan
     whole_number = _(
         "{field}: {problem}",
         field=_("Free beds"),
-        problem=_("please write a whole number of 0 or more."),
+        problem=_("please write a whole number from 0 to 100000."),
     )
     assert escape(whole_number) in beds.text
     assert escape(_.ngettext("Published: {n} free bed.", "", 3)) in published.text

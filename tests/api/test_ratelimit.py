@@ -5,13 +5,16 @@ import logging
 import uuid
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 import redis
 from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
+from limits.errors import StorageError
 
 from api.app import create_app
+from api.rate_windows import LocalWindows
 from api.ratelimit import ClientKeys, counted_as, rate_limited
 from api.settings import Settings
 
@@ -135,14 +138,19 @@ def test_the_address_is_kept_nowhere(
         assert not [key for key in keys if ADDRESS in key or "203.0.113" in key]
 
 
-def test_redis_down_lets_requests_through(tmp_path: pytest.TempPathFactory) -> None:
+def test_redis_down_lets_requests_through(
+    tmp_path: pytest.TempPathFactory, caplog: pytest.LogCaptureFixture
+) -> None:
     settings = Settings(
         database_url=f"sqlite:///{tmp_path}/unused.db",
         redis_url="redis://127.0.0.1:1/0",
         rate_forms="1/minute",
     )
+    caplog.set_level(logging.WARNING, logger="passerelle")
     client = client_from(limited_app(settings), ADDRESS)
     assert [client.post("/limited").status_code for _ in range(3)] == [200, 200, 200]
+    warnings = [r.getMessage() for r in caplog.records if "rate-limit storage" in r.getMessage()]
+    assert warnings == ["rate-limit storage unreachable: requests are not limited until it is back"]
 
 
 def test_keys_rotate_daily_and_hide_the_address() -> None:
@@ -228,3 +236,32 @@ def test_changing_ipv6_address_within_a_64_does_not_escape_the_limit(app: FastAP
     ]
     assert codes == [200, 200, 200, 429]
     assert client_from(app, "2001:db8:1:3::1").post("/limited").status_code == 200
+
+
+class FlakyStorage(LocalWindows):
+    """Memory windows that can be switched off, as a Redis that goes away and comes back."""
+
+    down = False
+
+    def hit(self, item: Any, bucket: str, key: str) -> bool:
+        if self.down:
+            raise StorageError(ConnectionError("connection refused"))
+        return super().hit(item, bucket, key)
+
+
+def test_one_warning_per_outage_of_the_storage(
+    tmp_path: pytest.TempPathFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = limited_app(Settings(database_url=f"sqlite:///{tmp_path}/unused.db"))
+    storage = FlakyStorage()
+    app.state.rate_limits.windows = storage
+    caplog.set_level(logging.WARNING, logger="passerelle")
+    client = client_from(app, ADDRESS)
+    for down in (True, False, True):
+        storage.down = down
+        assert {client.post("/limited").status_code for _ in range(5)} <= {200, 429}
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == [
+        "rate-limit storage unreachable",
+        "rate-limit storage reachable again",
+        "rate-limit storage unreachable",
+    ]

@@ -1,0 +1,138 @@
+"""The bounds every input meets, wherever it comes from (partner API, portal forms, import).
+
+One definition for each: free beds, numbers, text lengths, nesting, NUL characters and web
+addresses. The API's models, the portal's forms and the importer's checks all read them here, so
+that a value one path refuses is refused by every path, and the matcher reads stored values with
+the same rules (a row written past these checks is ignored, never a crash).
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+BEDS_MAX = 100_000
+"""Free beds: a whole number from 0 to this."""
+BEDS_PROBLEM = f"must be a whole number from 0 to {BEDS_MAX}"
+NUMBER_MAX = 1e15
+"""Any other number in a record lies within -NUMBER_MAX..NUMBER_MAX (and is finite)."""
+AGE_MAX = 130
+
+TEXT_LIMITS = {
+    "name": 500,
+    "alternate_name": 500,
+    "url": 2000,
+    "website": 2000,
+    "email": 320,
+    "number": 100,
+    "extension": 20,
+    "code": 100,
+}
+"""The longest text these fields take, in characters (wherever they are in what a partner
+sends: the API and the portal alike; curators' imports are not limited)."""
+TEXT_MAX = 10_000
+"""The longest text any other field takes (a description, an alert, a schedule's words)."""
+UNLIMITED_UNDER = frozenset({"metadata"})
+"""Audit rows keep old and new values whole: they are the server's, not the sender's."""
+DEPTH_MAX = 32
+"""JSON nested deeper than this is refused before anything walks it (HSDS needs about 8)."""
+NUL_PROBLEM = "must not contain NUL characters"
+WEB_SCHEMES = ("http", "https")
+WEB_PROBLEM = "must be a web address starting with http:// or https://"
+
+_BEDS = re.compile(r"[0-9]{1,6}")
+"""ASCII digits only: `str.isdigit` also accepts "²", which `int` refuses."""
+
+
+def beds_from_text(text: Any) -> int | None:
+    """Free beds written as text ("3"), or None if it is not a whole number in 0..BEDS_MAX."""
+    if not isinstance(text, str) or not _BEDS.fullmatch(text.strip()):
+        return None
+    beds = int(text.strip())
+    return beds if beds <= BEDS_MAX else None
+
+
+def number_problem(value: float) -> str | None:
+    """Why a number cannot be stored (not finite, or huge), or None."""
+    try:
+        number = float(value)
+    except OverflowError:
+        number = float("inf")
+    if not -NUMBER_MAX <= number <= NUMBER_MAX:
+        return f"must be a number between -{NUMBER_MAX:.0e} and {NUMBER_MAX:.0e}"
+    return None
+
+
+def text_limit(key: str) -> int:
+    return TEXT_LIMITS.get(key, TEXT_MAX)
+
+
+def web_address(value: Any) -> str | None:
+    """`value` if it is an http(s) address, else None: what may be shown or followed as a link."""
+    if not isinstance(value, str):
+        return None
+    try:
+        scheme = urlsplit(value.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return value if scheme in WEB_SCHEMES else None
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Where a JSON document breaks a bound (`phones[0].number`), and how."""
+
+    path: str
+    message: str
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def structure_problem(document: Any) -> Problem | None:
+    """The first place where `document` is nested deeper than DEPTH_MAX or holds a NUL
+    character (in a key or a string), or None. Walks without recursion, so any depth is safe."""
+    stack: list[tuple[Any, str, int]] = [(document, "", 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        if isinstance(node, dict | list) and depth >= DEPTH_MAX:
+            return Problem(path or "(body)", f"is nested deeper than {DEPTH_MAX} levels")
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if "\x00" in key:
+                    return Problem(_join(path, key.replace("\x00", "")), NUL_PROBLEM)
+                stack.append((value, _join(path, key), depth + 1))
+        elif isinstance(node, list):
+            stack.extend((value, f"{path}[{i}]", depth + 1) for i, value in enumerate(node))
+        elif isinstance(node, str) and "\x00" in node:
+            return Problem(path or "(body)", NUL_PROBLEM)
+    return None
+
+
+def _texts(node: Any, path: str = "", key: str = "") -> Iterator[tuple[str, str, str]]:
+    """Every (path, field name, text) below `node`, audit rows left out."""
+    if isinstance(node, dict):
+        for inner_key, value in node.items():
+            if inner_key not in UNLIMITED_UNDER:
+                yield from _texts(value, _join(path, inner_key), inner_key)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _texts(value, f"{path}[{index}]", key)
+    elif isinstance(node, str):
+        yield path, key, node
+
+
+def length_problems(document: Any) -> Iterator[Problem]:
+    """Every text longer than its field takes (what a partner sends; imports are curators')."""
+    for path, key, text in _texts(document):
+        if len(text) > text_limit(key):
+            yield Problem(path, f"is longer than {text_limit(key)} characters")
+
+
+def web_address_problems(document: Any) -> Iterator[Problem]:
+    """Every `url` or `website` that is not an http(s) address (`javascript:`, `file:`...)."""
+    for path, key, text in _texts(document):
+        if key in ("url", "website") and text and web_address(text) is None:
+            yield Problem(path, WEB_PROBLEM)

@@ -140,6 +140,7 @@ class Index:
             [i.words("audience") == {"minors"} for i in items], np.bool_
         )
         self.flags["own_phone"] = np.array([_own_phone(i) for i in items], np.bool_)
+        self.flags["reachable"] = np.array([i.reachable for i in items], np.bool_)
         sets: dict[tuple[str, ...], int] = {}
         self.area_set = np.array(
             [sets.setdefault(i.service_areas, len(sets)) if i.service_areas else -1 for i in items],
@@ -236,6 +237,8 @@ FLAG_CODES: dict[str, str] = {
     "requires_permit": "requires.residence_permit",
     "exit_required": "condition.exit_commitment_required",
     "police_required": "condition.police_complaint_required",
+    "shares": "privacy.may_share_with_authorities",
+    "residents_only": "requires.residence_in_area",
 }
 
 

@@ -246,7 +246,7 @@ CENTRAL = "central number"
 THROUGH = "reached through"
 
 
-def _label(description: str) -> str | None:
+def phone_label(description: str) -> str | None:
     """`central` or `through` when the description's first part says so (the bundled
     directory's convention: "central number; ...", "the shelter is reached through ...; ...")."""
     first = description.split(";", 1)[0].lower()
@@ -262,7 +262,7 @@ def _phones(rows: Iterable[Mapping[str, Any]]) -> tuple[Phone, ...]:
             continue
         description = str(row.get("description") or "")
         confirmed = "not confirmed" not in description.lower()
-        found.append(Phone(str(row["number"]), confirmed, _label(description)))
+        found.append(Phone(str(row["number"]), confirmed, phone_label(description)))
     return tuple(found)
 
 

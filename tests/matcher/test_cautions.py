@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from matcher.person import Person
-from tests.builders import location, new_id
+from tests.builders import at_locations, location, new_id, with_phone
 from tests.matcher.persons import (
     BRUSSELS,
     LIEGE,
@@ -247,24 +247,19 @@ def test_a_web_address_or_an_e_mail_is_a_way_to_reach_a_service() -> None:
 
 def _branches(name: str, *phones: tuple[str, str | None]) -> dict[str, Any]:
     """A service with one location per (town, phone) at increasing distance from Brussels."""
-    record = service(name, "need.health_sexual", phones=())
-    links = []
-    for n, (town, number) in enumerate(phones):
-        place = location(
-            name=f"{name}, {town}", latitude=50.85 + n * 0.3, longitude=4.35 + n * 0.3, city=town
+    places = [
+        with_phone(
+            location(
+                name=f"{name}, {town}",
+                latitude=50.85 + n * 0.3,
+                longitude=4.35 + n * 0.3,
+                city=town,
+            ),
+            number,
         )
-        if number:
-            place["phones"] = [{"id": new_id(), "location_id": place["id"], "number": number}]
-        links.append(
-            {
-                "id": new_id(),
-                "service_id": record["id"],
-                "location_id": place["id"],
-                "location": place,
-            }
-        )
-    record["service_at_locations"] = links
-    return record
+        for n, (town, number) in enumerate(phones)
+    ]
+    return at_locations(service(name, "need.health_sexual", phones=()), places)
 
 
 def test_the_matched_branch_gives_its_own_address_and_phone() -> None:

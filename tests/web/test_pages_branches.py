@@ -14,7 +14,7 @@ from api.app import create_app
 from api.settings import Settings
 from directory.database import session_scope
 from directory.importer import import_records
-from tests.builders import location, new_id, service_record
+from tests.builders import at_locations, location, new_id, service_record, with_phone
 
 ANTWERP_PHONE = "+32 3 000 00 10"
 CHARLEROI_PHONE = "+32 71 00 00 20"
@@ -33,31 +33,24 @@ def _centres() -> dict[str, Any]:
             "description": "central number; read on example.org (2025); not confirmed",
         }
     ]
-    links = []
-    for town, postcode, point, number in (
-        ("Antwerpen", "2000", (51.2194, 4.4025), ANTWERP_PHONE),
-        ("Charleroi", "6000", (50.4108, 4.4446), CHARLEROI_PHONE),
-        ("Liège", "4000", (50.6326, 5.5797), None),
-    ):
-        place = location(
-            name=f"Care centre {town}",
-            latitude=point[0],
-            longitude=point[1],
-            city=town,
-            postcode=postcode,
+    places = [
+        with_phone(
+            location(
+                name=f"Care centre {town}",
+                latitude=point[0],
+                longitude=point[1],
+                city=town,
+                postcode=postcode,
+            ),
+            number,
         )
-        if number:
-            place["phones"] = [{"id": new_id(), "location_id": place["id"], "number": number}]
-        links.append(
-            {
-                "id": new_id(),
-                "service_id": record["id"],
-                "location_id": place["id"],
-                "location": place,
-            }
+        for town, postcode, point, number in (
+            ("Antwerpen", "2000", (51.2194, 4.4025), ANTWERP_PHONE),
+            ("Charleroi", "6000", (50.4108, 4.4446), CHARLEROI_PHONE),
+            ("Liège", "4000", (50.6326, 5.5797), None),
         )
-    record["service_at_locations"] = links
-    return record
+    ]
+    return at_locations(record, places)
 
 
 @pytest.fixture

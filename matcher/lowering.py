@@ -25,21 +25,25 @@ LOWERED_FACTOR = 0.7
 order itself is settled by `below_peers`."""
 
 
-def authority_penalised(query: Query) -> Bools:
-    """Per service: shares with authorities, and the person is undocumented (exemptions above)."""
+def authority_penalised(query: Query) -> Bools | None:
+    """Per service: shares with authorities, and the person is undocumented (exemptions above);
+    None when no service is."""
     index = query.index
     person = query.person
-    if person.known_status != "undocumented":
-        return np.zeros(index.size, dtype=np.bool_)
+    if person.known_status != "undocumented" or not index.any_flag["shares"]:
+        return None
     helpline = (index.needs & np.uint32(NEED_BIT["crisis_line"])) != 0
     exempt = helpline | index.flags["minors"] if person.minor else helpline
     penalised: Bools = index.flags["shares"] & ~exempt
     return penalised
 
 
-def outside_area(query: Query) -> Bools:
-    """Per row: residents only, and none of its areas covers the person's place."""
+def outside_area(query: Query) -> Bools | None:
+    """Per row: residents only, and none of its areas covers the person's place; None when no
+    row is residents only."""
     index = query.index
+    if not index.any_flag["residents_only"]:
+        return None
     residents = index.flags["residents_only"][index.row_service]
     outside: Bools = residents & ~query.area_ok[index.row_area_set]
     return outside
@@ -47,18 +51,17 @@ def outside_area(query: Query) -> Bools:
 
 def lowered_rows(query: Query) -> Bools:
     """Per row: ranks below the rows of other services meeting the same need."""
-    unreachable = ~query.index.flags["reachable"][query.index.row_service]
-    lowered: Bools = outside_area(query) | unreachable
-    return lowered
+    outside = outside_area(query)
+    unreachable = query.index.unreachable_row
+    return unreachable if outside is None else unreachable | outside
 
 
-def score_factor(query: Query) -> Floats:
-    """Per row, the factor lowered and penalised rows' scores are multiplied by."""
-    index = query.index
-    penalised = authority_penalised(query)[index.row_service]
-    factor = np.where(penalised, np.float32(AUTHORITY_FACTOR), np.float32(1.0))
-    scaled: Floats = np.where(lowered_rows(query), factor * np.float32(LOWERED_FACTOR), factor)
-    return scaled.astype(np.float32)
+def lower(query: Query, scores: Floats, lowered: Bools) -> None:
+    """Scale, in place, the scores of lowered rows and of services penalised for sharing."""
+    penalised = authority_penalised(query)
+    if penalised is not None:
+        scores[penalised[query.index.row_service]] *= np.float32(AUTHORITY_FACTOR)
+    scores[lowered] *= np.float32(LOWERED_FACTOR)
 
 
 def below_peers(index: Index, ranked: Sequence[int], lowered: Bools, wanted: int) -> list[int]:

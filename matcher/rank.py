@@ -9,7 +9,7 @@ import numpy as np
 from matcher.criteria import CRITERIA, Query, total_scores
 from matcher.index import GENDER_BIT, NEED_BIT, STATUS_BIT, Bools, Floats, Index, Ints
 from matcher.listing import Listing, Phone, Site
-from matcher.lowering import below_peers, lowered_rows, lowering_cautions, score_factor
+from matcher.lowering import below_peers, lower, lowered_rows, lowering_cautions
 from matcher.messages import CAUTIONS, TO_CHECK, Message, Notice, message
 from matcher.person import GENDERS, Person
 from matcher.safety import safety_notices
@@ -315,8 +315,9 @@ def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
     usable_rows = eligible_services(index, person)[rows] & rows_in_reach(
         index, person, distance, area_ok
     )
-    scores = total_scores(query) * score_factor(query)
+    scores = total_scores(query)
     lowered = lowered_rows(query)
+    lower(query, scores, lowered)
     wanted = np.uint32(query.wanted_bits)
     meets = (index.row_needs & wanted) != 0 if needs else np.ones(len(rows), np.bool_)
     limit = person.limit

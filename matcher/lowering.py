@@ -1,8 +1,10 @@
 """Services that rank lower for one person, each with the caution that says why.
 
 - Authority sharing (`privacy.may_share_with_authorities`) lowers the score for an undocumented
-  person, never for helplines (`need.crisis_line`) nor, for a minor, for services that work with
-  minors (child protection, the guardianship service).
+  person, never for helplines (`need.crisis_line`, Child Focus among them) nor, for a minor, for
+  child protection: a service for minors (`audience.minors`) that is not accommodation
+  (`need.housing`), such as the guardianship service; a safe house or reception that also takes
+  minors is still lowered.
 - A residents-only service (`requires.residence_in_area`) whose areas do not cover the person's
   place ranks below the others meeting the same need: the place searched from is no proof of
   where someone lives, so it is never excluded.
@@ -33,7 +35,9 @@ def authority_penalised(query: Query) -> Bools | None:
     if person.known_status != "undocumented" or not index.any_flag["shares"]:
         return None
     helpline = (index.needs & np.uint32(NEED_BIT["crisis_line"])) != 0
-    exempt = helpline | index.flags["minors"] if person.minor else helpline
+    accommodation = (index.needs & np.uint32(NEED_BIT["housing"])) != 0
+    child_protection = index.flags["minors"] & ~accommodation
+    exempt = helpline | child_protection if person.minor else helpline
     penalised: Bools = index.flags["shares"] & ~exempt
     return penalised
 

@@ -200,7 +200,7 @@ def _eligibility(query: Query, listing: Listing) -> tuple[list[Message], list[Me
     if "may_share_with_authorities" in listing.words("privacy"):
         cautions.append(message("may_share_with_authorities"))
     audience = listing.words("audience")
-    if "trafficking_victims" in audience and not person.controlled_by_someone:
+    if _victims_only(listing) and not person.controlled_by_someone:
         cautions.append(message("for_trafficking_victims"))
     groups = sorted(audience & set(GENDERS.values()))
     if groups and not GENDERS.get(person.gender or ""):
@@ -208,6 +208,13 @@ def _eligibility(query: Query, listing: Listing) -> tuple[list[Message], list[Me
     offers = listing.words("offers")
     reasons += [message(word) for word in ("free", "anonymous") if word in offers]
     return reasons, cautions
+
+
+def _victims_only(listing: Listing) -> bool:
+    """Accommodation for victims of trafficking (the centres' shelters, Esperanto, Minor-Ndako):
+    `audience.trafficking_victims` with `need.housing`. Their other services (support, legal
+    help) and services that merely also serve victims carry no such caution."""
+    return "trafficking_victims" in listing.words("audience") and "housing" in listing.needs
 
 
 def _in_order(cautions: list[Message], status: str | None) -> tuple[Message, ...]:

@@ -111,6 +111,7 @@ def _location_phones(record: dict[str, Any]) -> dict[str, set[str]]:
 
 def _nearest(record: dict[str, Any], place: str) -> str:
     here = gazetteer().resolve(place)
+    assert here is not None
     sites = [
         link["location"]
         for link in record["service_at_locations"]

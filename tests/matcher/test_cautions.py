@@ -133,6 +133,19 @@ def test_authority_sharing_never_lowers_a_helpline_or_child_protection_for_a_min
     assert names(search(index, adult)) == ["Line", "Other", "Youth"]
 
 
+def test_a_safe_house_that_also_takes_minors_is_still_lowered_for_an_undocumented_minor() -> None:
+    house = service(
+        "House",
+        "need.housing",
+        "audience.minors",
+        "privacy.may_share_with_authorities",
+        at=BRUSSELS,
+    )
+    other = service("Other", "need.housing", at=(50.87, 4.38))
+    minor = in_brussels(status="undocumented", age=16, needs=("housing",))
+    assert names(search(index_of([house, other]), minor)) == ["Other", "House"]
+
+
 def test_justice_cooperation_is_said_plainly() -> None:
     record = service(
         "Centre", "need.trafficking_support", "condition.justice_cooperation_for_status"
@@ -158,10 +171,18 @@ def test_reception_for_asylum_applicants_says_how_it_starts(status: str | None, 
 
 
 def test_for_victims_of_trafficking_unless_someone_controls_the_person() -> None:
-    record = service("Shelter", "need.emergency_shelter", "audience.trafficking_victims")
+    record = service("Shelter", "need.housing", "audience.trafficking_victims")
     assert "for_trafficking_victims" in codes(_first("Shelter", in_brussels(), record).cautions)
     controlled = in_brussels(controlled_by_someone=True)
     assert "for_trafficking_victims" not in codes(_first("Shelter", controlled, record).cautions)
+
+
+def test_only_accommodation_for_victims_says_it_is_for_victims() -> None:
+    """DESIGN: only the centres' shelters and reception, Esperanto and Minor-Ndako."""
+    lawyers = service("Lawyers", "need.legal_migration", "audience.trafficking_victims")
+    assert "for_trafficking_victims" not in codes(
+        _first("Lawyers", in_brussels(), lawyers).cautions
+    )
 
 
 def test_the_generic_cautions_are_one_line() -> None:

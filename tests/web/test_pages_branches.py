@@ -65,7 +65,7 @@ def site(engine: Engine, database_url: str) -> Iterator[tuple[TestClient, str]]:
 def _card(client: TestClient, place: str) -> str:
     page = client.post("/search", data={"lang": "en", "place": place, "needs": "violence_support"})
     assert page.status_code == 200
-    card = page.text.split('<li class="result">', 1)[1].split("<details>", 1)[0]
+    card: str = page.text.split('<li class="result">', 1)[1].split("<details>", 1)[0]
     return card
 
 

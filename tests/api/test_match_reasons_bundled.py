@@ -171,3 +171,47 @@ def test_trafficking_shelters_carry_their_audience_unless_someone_controls_the_p
         lang="en",
     )
     assert not any("For victims of trafficking" in r["cautions"] for r in controlled["results"])
+
+
+def _with(code: str) -> set[str]:
+    found = {service_id for service_id, codes in CODES.items() if code in codes}
+    if not found:
+        pytest.skip(f"no bundled service carries {code} yet (the third-pass bundle adds it)")
+    return found
+
+
+def test_authority_sharing_comes_first_for_an_undocumented_person(searcher: TestClient) -> None:
+    """Walkthrough D1: Fedasil first for an undocumented woman, with no caution."""
+    sharing = _with("privacy.may_share_with_authorities")
+    body = match(searcher, **PERSONAS["b"], limit=50, lang="en")
+    shown = [r for r in body["results"] if r["service"]["id"] in sharing]
+    for result in shown:
+        assert result["caution_codes"][0]["code"] == "may_share_with_authorities"
+        if "requires.asylum_application" in CODES[result["service"]["id"]]:
+            assert "asylum_application_undocumented" in _codes(result, "caution_codes")
+    ranked = [r["service"]["id"] for r in body["results"]]
+    for result in shown:
+        if "need.crisis_line" not in CODES[result["service"]["id"]]:
+            assert ranked.index(result["service"]["id"]) > 0
+
+
+def test_residents_only_services_rank_below_their_peers_elsewhere(searcher: TestClient) -> None:
+    """Walkthrough e: Actiris (Brussels residents only) offered outside Brussels."""
+    residents = _with("requires.residence_in_area")
+    body = match(
+        searcher,
+        location={"place": "Gent"},
+        documentation_status="citizen",
+        needs=["employment"],
+        limit=50,
+        lang="en",
+    )
+    results = body["results"]
+    for n, result in enumerate(results):
+        if result["service"]["id"] not in residents:
+            continue
+        (caution,) = [c for c in result["caution_codes"] if c["code"] == "residence_in_area"]
+        assert f"Only for people who live in {caution['params']['area']}" in result["cautions"]
+        lowered = {"residence_in_area", "unreachable", "unreachable_outreach"}
+        later = [r for r in results[n + 1 :] if not lowered & set(_codes(r, "caution_codes"))]
+        assert not later, (result["service"]["name"], [r["service"]["name"] for r in later])

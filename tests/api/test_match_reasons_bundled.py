@@ -215,3 +215,21 @@ def test_residents_only_services_rank_below_their_peers_elsewhere(searcher: Test
         lowered = {"residence_in_area", "unreachable", "unreachable_outreach"}
         later = [r for r in results[n + 1 :] if not lowered & set(_codes(r, "caution_codes"))]
         assert not later, (result["service"]["name"], [r["service"]["name"] for r in later])
+
+
+def test_a_shelter_reached_through_another_line_gives_that_line_so_labelled(
+    searcher: TestClient,
+) -> None:
+    """Walkthrough B18: Sürya's shelter said "call first" with no number to call."""
+    through = {
+        str(phone["number"])
+        for record in RECORDS.values()
+        for phone in record.get("phones") or []
+        if "reached through" in str(phone.get("description") or "")
+    }
+    if not through:
+        pytest.skip("no bundled phone is labelled as a line a site is reached through yet")
+    body = match(searcher, **PERSONAS["b"], limit=50, lang="en")
+    given = [p for r in body["results"] for p in r["phones"] if p["number"] in through]
+    assert given
+    assert all(phone["kind"] == "through" for phone in given)

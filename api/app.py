@@ -16,7 +16,7 @@ from api.matching import MatchService, places_for_matching
 from api.nul_guard import RejectNulCharacters
 from api.privacy import PrivacyHeaders
 from api.ratelimit import RateLimits
-from api.routes import curator, health, hsds, match, pages, partner, portal, suggest
+from api.routes import curator, docs, health, hsds, match, pages, partner, portal, suggest
 from api.settings import Settings, get_settings
 from directory.database import make_engine
 from directory.places import geocode_online
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Directory and referral matcher for sex workers and victims of trafficking.",
         version="0.1.0",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.settings = settings
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(LimitRequestBody)
     app.add_middleware(PrivacyHeaders)
     app.include_router(health.router)
+    app.include_router(docs.router)
     app.include_router(hsds.router)
     app.include_router(match.router)
     pages.install(app)

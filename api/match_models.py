@@ -90,6 +90,7 @@ class ServiceSummary(BaseModel):
     organization: MatchOrganization
     languages: list[str]
     phones: list[str]
+    """The numbers of `MatchResult.phones`, for this result's location."""
     url: str | None
     verified: bool
     """True when the record carries an `assured_date` (someone confirmed it with the service)."""
@@ -104,14 +105,48 @@ class MatchPlace(BaseModel):
     longitude: float
 
 
+PhoneKind = Literal["location", "central", "through", "service"]
+
+
+class MatchPhone(BaseModel):
+    number: str
+    kind: PhoneKind = Field(
+        description="`location`: the matched location's own number; `central`: the "
+        "organisation's or service's central number (the location has none of its own); "
+        "`through`: the line the service is reached through (another organisation's or a "
+        "helpline); `service`: the service's own number."
+    )
+    confirmed: bool = Field(description="False when read in a public source, not confirmed.")
+
+
+class Explanation(BaseModel):
+    """One reason or caution as a code and its parameters (the public contract the README lists:
+    the texts may be reworded, the codes stay)."""
+
+    code: str
+    params: dict[str, str | int | float] = Field(default_factory=dict)
+
+
 class MatchResult(BaseModel):
     service: ServiceSummary
-    location: MatchPlace | None
+    location: MatchPlace | None = Field(
+        description="The location that matched (the nearest); null when it is confidential."
+    )
     distance_km: float | None
     score: float = Field(ge=0, le=1)
     matched_needs: list[str]
     reasons: list[str]
     cautions: list[str]
+    reason_codes: list[Explanation] = Field(
+        description="The code behind each text of `reasons`, in the same order."
+    )
+    caution_codes: list[Explanation] = Field(
+        description="The code behind each text of `cautions`, in the same order."
+    )
+    phones: list[MatchPhone] = Field(
+        description="The numbers to call for this result, labelled: the matched location's own, "
+        "else the central number or the line it is reached through; never another branch's."
+    )
 
 
 class Notice(BaseModel):

@@ -19,7 +19,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.match_models import (
+    Explanation,
     MatchOrganization,
+    MatchPhone,
     MatchPlace,
     MatchRequest,
     MatchResponse,
@@ -36,9 +38,9 @@ from directory.repository import service_records
 from directory.state import current_version
 from directory.suspensions import suspended_service_ids
 from matcher.index import Index, build_index
-from matcher.listing import Listing, Site, listing_from_record
+from matcher.listing import listing_from_record
+from matcher.messages import Message, message
 from matcher.messages import Notice as SafetyNotice
-from matcher.messages import message
 from matcher.person import Person
 from matcher.rank import Ranking, Result, rank
 from matcher.text import vocabulary
@@ -289,7 +291,7 @@ def _result(result: Result, lang: str) -> MatchResult:
                 id=listing.organization_id, name=listing.organization_name
             ),
             languages=list(listing.languages),
-            phones=_phones(listing, None if hidden else site),
+            phones=[phone.number for phone in result.phones],
             url=listing.url,
             verified=listing.verified,
             sources=list(listing.sources),
@@ -307,14 +309,19 @@ def _result(result: Result, lang: str) -> MatchResult:
         matched_needs=list(result.matched_needs),
         reasons=[render(reason, lang) for reason in result.reasons],
         cautions=[render(caution, lang) for caution in result.cautions],
+        reason_codes=[_explanation(reason) for reason in result.reasons],
+        caution_codes=[_explanation(caution) for caution in result.cautions],
+        phones=[
+            MatchPhone(
+                number=phone.number, kind=phone.label or "service", confirmed=phone.confirmed
+            )
+            for phone in result.phones
+        ],
     )
 
 
-def _phones(listing: Listing, site: Site | None) -> list[str]:
-    """The numbers to call for this result: the site's own first (a branch's phone), then the
-    service's; another branch's number is never given."""
-    own = site.phones if site else ()
-    return list(dict.fromkeys(phone.number for phone in (*own, *listing.phones)))
+def _explanation(item: Message) -> Explanation:
+    return Explanation(code=item.code, params=dict(item.params))
 
 
 def _notice(notice: SafetyNotice, lang: str) -> Notice:

@@ -25,6 +25,20 @@ HEADERS: list[tuple[bytes, bytes]] = [
     (b"permissions-policy", b"geolocation=(), camera=(), microphone=(), interest-cohort=()"),
 ]
 _NAMES = {name for name, _ in HEADERS}
+PAGE_POLICIES: dict[str, bytes] = {}
+"""Path -> the Content-Security-Policy of that page alone (`api.routes.docs` adds its own)."""
+
+
+def page_policy(path: str, policy: str) -> None:
+    """Give the page at `path` its own Content-Security-Policy instead of the site's."""
+    PAGE_POLICIES[path] = policy.encode()
+
+
+def _headers(path: str) -> list[tuple[bytes, bytes]]:
+    policy = PAGE_POLICIES.get(path)
+    if policy is None:
+        return HEADERS
+    return [(k, policy if k == b"content-security-policy" else v) for k, v in HEADERS]
 
 
 class PrivacyHeaders(HTTPMiddleware):
@@ -34,7 +48,7 @@ class PrivacyHeaders(HTTPMiddleware):
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _NAMES]
-                message = {**message, "headers": kept + HEADERS}
+                message = {**message, "headers": kept + _headers(scope.get("path", ""))}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

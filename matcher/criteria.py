@@ -6,7 +6,7 @@ from datetime import datetime
 
 import numpy as np
 
-from matcher.index import NEED_BIT, Floats, Index, days_since_epoch
+from matcher.index import NEED_BIT, Bools, Floats, Index, days_since_epoch
 from matcher.listing import Listing
 from matcher.messages import Message, message
 from matcher.person import Person
@@ -32,6 +32,11 @@ class Query:
     """Per row, km (NaN: unknown)."""
     speaks: Floats | None = None
     open_now: np.ndarray = field(default_factory=lambda: np.zeros(0, np.bool_))
+    area_ok: Bools = field(default_factory=lambda: np.ones(1, np.bool_))
+    """Per service-area set, whether it covers the person's place, and a last True for rows
+    with no area (`Index.row_area_set` is -1 for those)."""
+    text_rows: frozenset[int] = frozenset()
+    """Rows whose name or description matches the person's words."""
 
     @property
     def wanted_bits(self) -> int:
@@ -134,6 +139,9 @@ class Needs(Criterion):
 
 
 class Goal(Criterion):
+    """The goal may weigh the needs in the score (`goal_fit`); the words say only the service's
+    stance as its data states it (`approach.`, or `need.exit_programme` for leaving)."""
+
     def weight(self, query: Query) -> float:
         return 1.0 if query.person.goal else 0.0
 
@@ -142,10 +150,16 @@ class Goal(Criterion):
         return fit
 
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
-        goal = query.person.goal
-        if goal and query.index.fit[goal][service] >= 0.8:
-            return Explained([message(f"goal_{goal}")], [])
-        return Explained([], [])
+        approach = listing.words("approach")
+        reasons: list[Message] = []
+        cautions: list[Message] = []
+        if "exit_focused" in approach and query.person.goal in ("stay_safer", "undecided"):
+            cautions.append(message("stance_exit_focused"))
+        elif "exit_focused" in approach or "exit_programme" in listing.needs:
+            reasons.append(message("stance_exit"))
+        if "rights_based" in approach and "sex_workers" in listing.words("audience"):
+            reasons.append(message("stance_rights_based"))
+        return Explained(reasons, cautions)
 
 
 def months_old(index: Index, now: datetime) -> Floats:
@@ -172,7 +186,7 @@ class Freshness(Criterion):
 
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
         if listing.assured_date is None:
-            return Explained([], [message("not_verified")])
+            return Explained([], [message("to_check", items="listing")])
         days = days_since_epoch(query.now) - float(query.index.assured_day[service])
         months = int(days / 30.44)
         if months >= UNVERIFIED_MONTHS:

@@ -76,6 +76,8 @@ class Index:
     beds_time: npt.NDArray[np.float64] = field(init=False)
     fit: dict[str, Floats] = field(init=False)
     flags: dict[str, Bools] = field(init=False)
+    any_flag: dict[str, bool] = field(init=False)
+    """Per flag, whether any service has it (to skip work no service needs)."""
     interpretation_score: Floats = field(init=False)
     """The language criterion's score of a service that does not speak the person's languages:
     0.6 with interpretation, else 0.2."""
@@ -90,6 +92,8 @@ class Index:
     """Per row, the unit vector of its coordinates on the sphere (NaN without coordinates)."""
     located: Bools = field(init=False)
     remote_row: Bools = field(init=False)
+    unreachable_row: Bools = field(init=False)
+    """Per row: its service lists no way to get in touch (`Listing.reachable`)."""
     per_day: dict[tuple[str, float], Floats] = field(init=False, default_factory=dict)
     """Arrays that depend only on today's date (months since verification), kept for the day."""
     row_area_set: Ints = field(init=False)
@@ -140,6 +144,8 @@ class Index:
             [i.words("audience") == {"minors"} for i in items], np.bool_
         )
         self.flags["own_phone"] = np.array([_own_phone(i) for i in items], np.bool_)
+        self.flags["reachable"] = np.array([i.reachable for i in items], np.bool_)
+        self.any_flag = {name: bool(flag.any()) for name, flag in self.flags.items()}
         sets: dict[tuple[str, ...], int] = {}
         self.area_set = np.array(
             [sets.setdefault(i.service_areas, len(sets)) if i.service_areas else -1 for i in items],
@@ -189,6 +195,7 @@ class Index:
         self.xyz = unit_vectors(np.array(lat, dtype=np.float64), np.array(lon, dtype=np.float64))
         self.located = ~np.isnan(self.xyz[0])
         self.remote_row = np.array(remote, dtype=np.bool_)
+        self.unreachable_row = ~self.flags["reachable"][self.row_service]
 
     def daily(self, name: str, day: float, compute: Callable[[], Floats]) -> Floats:
         """`compute()`, kept until the day changes (for arrays that depend only on the date)."""
@@ -236,6 +243,8 @@ FLAG_CODES: dict[str, str] = {
     "requires_permit": "requires.residence_permit",
     "exit_required": "condition.exit_commitment_required",
     "police_required": "condition.police_complaint_required",
+    "shares": "privacy.may_share_with_authorities",
+    "residents_only": "requires.residence_in_area",
 }
 
 

@@ -2,7 +2,7 @@
 
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
@@ -20,6 +20,9 @@ DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 class Phone:
     number: str
     confirmed: bool
+    label: str | None = None
+    """What the number is for this service, from its description: `central` (the organisation's
+    central number) or `through` (the line a site is reached through); None: the service's own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +37,7 @@ class Site:
     approximate: bool
     confidential: bool
     phones: tuple[Phone, ...] = ()
-    """The site's own numbers (a branch's phone), before the service's."""
+    """The site's own numbers (a branch's phone)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,9 @@ class Listing:
     beds_updated: datetime | None
     hours: str | None = None
     """The service's own words about its hours or scope (a schedule description), if any."""
+    email: str | None = None
+    organization_phones: tuple[Phone, ...] = ()
+    """The organisation's numbers: its central line when the service lists none of its own."""
 
     def words(self, prefix: str) -> frozenset[str]:
         """The codes with this prefix, without it: `words("need")` -> {"housing", ...}."""
@@ -105,6 +111,29 @@ class Listing:
     @property
     def verified(self) -> bool:
         return self.assured_date is not None
+
+    @property
+    def reachable(self) -> bool:
+        """Some way to get in touch is listed: a phone (its own, a site's, the organisation's, or
+        a line it is reached through), an e-mail, a web address, or a public address."""
+        phones = self.phones or self.organization_phones or any(s.phones for s in self.sites)
+        addresses = any(site.address and not site.confidential for site in self.sites)
+        return bool(phones or self.email or self.url or addresses)
+
+    def phones_at(self, site: "Site | None") -> tuple[Phone, ...]:
+        """The numbers to give for a result at `site`: the site's own (label `location`);
+        else the service's (a lone service's own, or its central number or the line it is
+        reached through, so labelled), else the organisation's central number. Another
+        branch's number is never given."""
+        if site is not None and site.phones:
+            return tuple(replace(phone, label="location") for phone in site.phones)
+        several = len(self.sites) > 1
+        if self.phones:
+            return tuple(
+                replace(phone, label="central") if several and not phone.label else phone
+                for phone in self.phones
+            )
+        return tuple(replace(phone, label="central") for phone in self.organization_phones)
 
 
 @lru_cache(maxsize=4096)
@@ -214,12 +243,28 @@ def _site(location: Mapping[str, Any], service_confidential: bool) -> Site | Non
     )
 
 
+CENTRAL = "central number"
+THROUGH = "reached through"
+
+
+def phone_label(description: str) -> str | None:
+    """`central` or `through` when the description's first part says so (the bundled
+    directory's convention: "central number; ...", "the shelter is reached through ...; ...")."""
+    first = description.split(";", 1)[0].lower()
+    if first.startswith(CENTRAL):
+        return "central"
+    return "through" if THROUGH in first else None
+
+
 def _phones(rows: Iterable[Mapping[str, Any]]) -> tuple[Phone, ...]:
-    return tuple(
-        Phone(str(row["number"]), "not confirmed" not in str(row.get("description") or "").lower())
-        for row in rows
-        if row.get("number")
-    )
+    found: list[Phone] = []
+    for row in rows:
+        if not row.get("number"):
+            continue
+        description = str(row.get("description") or "")
+        confirmed = "not confirmed" not in description.lower()
+        found.append(Phone(str(row["number"]), confirmed, phone_label(description)))
+    return tuple(found)
 
 
 def _sources(record: Mapping[str, Any]) -> tuple[str, ...]:
@@ -294,4 +339,6 @@ def listing_from_record(record: Mapping[str, Any]) -> Listing:
         beds=beds,
         beds_updated=beds_updated,
         hours=next((str(s["description"]) for s in schedules if s.get("description")), None),
+        email=record.get("email") or None,
+        organization_phones=_phones(organization.get("phones") or []),
     )

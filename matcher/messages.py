@@ -36,9 +36,8 @@ REASONS: dict[str, tuple[str, ...]] = {
     "interpretation": (),
     "meets_need": ("need",),
     "welcomes_status": ("status",),
-    "goal_exit": (),
-    "goal_stay_safer": (),
-    "goal_undecided": (),
+    "stance_exit": (),
+    "stance_rights_based": (),
     "free": (),
     "anonymous": (),
     "beds_available": ("beds",),
@@ -48,27 +47,42 @@ REASONS: dict[str, tuple[str, ...]] = {
     "recognised_trafficking_centre": (),
     "safety_added": (),
     "matches_text": (),
+    "first_for_need": ("need",),
+    "safety_moved_up": (),
 }
 """Reason codes and their parameters."""
 
 CAUTIONS: dict[str, tuple[str, ...]] = {
-    "not_verified": (),
+    "may_share_with_authorities": (),
+    "justice_cooperation_for_status": (),
+    "exit_commitment_required": (),
+    "police_complaint_required": (),
+    "asylum_application": (),
+    "asylum_application_undocumented": (),
+    "for_trafficking_victims": (),
+    "residence_in_area": ("area",),
+    "stance_exit_focused": (),
+    "unreachable": (),
+    "unreachable_outreach": (),
+    "unreachable_referral": (),
     "verified_months_ago": ("months",),
-    "eligibility_not_stated": (),
     "residence_permit_may_be_needed": (),
     "requires_id_document": (),
     "requires_health_insurance": (),
     "requires_appointment": (),
     "requires_professional_referral": (),
-    "exit_commitment_required": (),
-    "police_complaint_required": (),
-    "may_share_with_authorities": (),
     "audience_restricted": ("groups",),
     "no_beds": (),
-    "phone_not_confirmed": (),
     "address_confidential": (),
+    "to_check": ("items",),
 }
-"""Caution codes and their parameters (`groups`: comma-separated audience words)."""
+"""Caution codes and their parameters (`groups`: comma-separated audience words; `items`:
+comma-separated words of `TO_CHECK`; `area`: the service areas' names, comma-separated), in the
+order a result lists them: what matters most first."""
+
+TO_CHECK = ("listing", "eligibility", "phone")
+"""What the one generic caution `to_check` may name: the record is not confirmed with the
+service, who can use it is not stated, its phone number is not confirmed."""
 
 NOTICES: dict[str, tuple[str, ...]] = {
     "emergency_number": ("phone",),

@@ -8,8 +8,9 @@ import numpy as np
 
 from matcher.criteria import CRITERIA, Query, total_scores
 from matcher.index import GENDER_BIT, NEED_BIT, STATUS_BIT, Bools, Floats, Index, Ints
-from matcher.listing import Listing, Site
-from matcher.messages import Message, Notice, message
+from matcher.listing import Listing, Phone, Site
+from matcher.lowering import below_peers, lower, lowered_rows, lowering_cautions
+from matcher.messages import CAUTIONS, TO_CHECK, Message, Notice, message
 from matcher.person import GENDERS, Person
 from matcher.safety import safety_notices
 from matcher.text import Understanding, description_share, name_similarity, understand
@@ -26,6 +27,14 @@ PAPERS_BONUS = 0.05
 (and no status was given): a preference, never a filter."""
 MATCH_CUTOFF = 0.8
 REQUIREMENTS = ("id_document", "health_insurance", "appointment", "professional_referral")
+CONDITIONS = (
+    "justice_cooperation_for_status",
+    "exit_commitment_required",
+    "police_complaint_required",
+)
+AUTHORITY_FIRST = frozenset({None, "unknown", "undocumented", "asylum_seeker"})
+"""Statuses for whom authority sharing is the first caution (none stated counts as unknown)."""
+CAUTION_ORDER = {code: n for n, code in enumerate(CAUTIONS)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +46,8 @@ class Result:
     matched_needs: tuple[str, ...]
     reasons: tuple[Message, ...]
     cautions: tuple[Message, ...]
+    phones: tuple[Phone, ...] = ()
+    """The numbers to give for this result (`Listing.phones_at` its site), labelled."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +82,21 @@ def eligible_services(index: Index, person: Person) -> Bools:
     return ok
 
 
-def rows_in_reach(index: Index, person: Person, distance: Floats) -> Bools:
+def areas_covering(index: Index, person: Person) -> Bools:
+    """Per service-area set, whether it covers the person's place (all True without a place),
+    then a last True for rows with no area."""
+    covers = person.in_area
+    if person.latitude is None or covers is None:
+        return np.ones(len(index.area_sets) + 1, dtype=np.bool_)
+    return np.array(
+        [any(covers(area) for area in areas) for areas in index.area_sets] + [True], np.bool_
+    )
+
+
+def rows_in_reach(index: Index, person: Person, distance: Floats, area_ok: Bools) -> Bools:
     """Per row: physical rows within `max_distance_km`, remote rows whose area covers the person."""
     if person.latitude is None or person.in_area is None:
         return np.ones(len(index.row_service), dtype=np.bool_)
-    covers = person.in_area
-    area_ok = np.array(
-        [any(covers(area) for area in areas) for areas in index.area_sets] + [True], np.bool_
-    )
     remote_ok = area_ok[index.row_area_set]
     if person.max_distance_km is None:
         reach: Bools = remote_ok | ~index.remote_row
@@ -117,26 +135,34 @@ def _one_per_service(index: Index, rows: Sequence[int], scores: Floats) -> list[
     return kept
 
 
-def _diversify(index: Index, needs: Sequence[str], ranked: list[int]) -> list[int]:
-    """Each need's best service first (in order of their scores), then the rest by score."""
+def _diversify(
+    index: Index, needs: Sequence[str], ranked: list[int]
+) -> tuple[list[int], dict[int, str]]:
+    """Each need's best service first (in order of their scores), then the rest by score; and
+    the need each of those firsts was put first for."""
     if len(needs) < 2:
-        return ranked
-    firsts: list[int] = []
+        return ranked, {}
+    firsts: dict[int, str] = {}
     for need in needs:
         bit = NEED_BIT[need]
         if any(index.needs[index.row_service[r]] & bit for r in firsts):
             continue
         first = next((r for r in ranked if index.needs[index.row_service[r]] & bit), None)
         if first is not None and first not in firsts:
-            firsts.append(first)
-    firsts.sort(key=ranked.index)
-    return firsts + [r for r in ranked if r not in firsts]
+            firsts[first] = need
+    ordered = sorted(firsts, key=ranked.index)
+    return ordered + [r for r in ranked if r not in firsts], firsts
 
 
-def _safety_rows(index: Index, usable_rows: Bools, scores: Floats, limit: int) -> list[int]:
+def _safety_rows(
+    index: Index, usable_rows: Bools, scores: Floats, lowered: Bools, limit: int
+) -> list[int]:
+    """Trafficking-victim services for a controlled person: recognised centres first, lowered
+    rows (unreachable, residents elsewhere) last."""
     trafficking = (index.needs & np.uint32(NEED_BIT["trafficking_support"])) != 0
     mask = usable_rows & trafficking[index.row_service]
-    boosted = scores + index.flags["recognised"][index.row_service].astype(np.float32)
+    recognised = index.flags["recognised"][index.row_service].astype(np.float32)
+    boosted = scores + recognised - np.float32(2) * lowered.astype(np.float32)
     rows = _one_per_service(index, list(best_rows(boosted, mask, 4 * limit)), boosted)
     return rows[:limit]
 
@@ -162,39 +188,66 @@ def _eligibility(query: Query, listing: Listing) -> tuple[list[Message], list[Me
     welcome = listing.words("welcome")
     status = person.known_status
     if not welcome:
-        cautions.append(message("eligibility_not_stated"))
+        cautions.append(message("to_check", items="eligibility"))
     elif status and status in welcome:
         reasons.append(message("welcomes_status", status=status))
     requires = listing.words("requires")
     if "residence_permit" in requires and not status:
         cautions.append(message("residence_permit_may_be_needed"))
+    if "asylum_application" in requires:
+        undocumented = status == "undocumented"
+        cautions.append(message(f"asylum_application{'_undocumented' if undocumented else ''}"))
     cautions += [message(f"requires_{word}") for word in REQUIREMENTS if word in requires]
     conditions = listing.words("condition")
-    for condition in ("exit_commitment_required", "police_complaint_required"):
+    for condition in CONDITIONS:
         if condition in conditions:
             cautions.append(message(condition))
     if "may_share_with_authorities" in listing.words("privacy"):
         cautions.append(message("may_share_with_authorities"))
-    groups = sorted(listing.words("audience") & set(GENDERS.values()))
+    audience = listing.words("audience")
+    if _victims_only(listing) and not person.controlled_by_someone:
+        cautions.append(message("for_trafficking_victims"))
+    groups = sorted(audience & set(GENDERS.values()))
     if groups and not GENDERS.get(person.gender or ""):
         cautions.append(message("audience_restricted", groups=",".join(groups)))
     offers = listing.words("offers")
     reasons += [message(word) for word in ("free", "anonymous") if word in offers]
-    if listing.phones and not any(phone.confirmed for phone in listing.phones):
-        cautions.append(message("phone_not_confirmed"))
     return reasons, cautions
 
 
+def _victims_only(listing: Listing) -> bool:
+    """Accommodation for victims of trafficking (the centres' shelters, Esperanto, Minor-Ndako):
+    `audience.trafficking_victims` with `need.housing`. Their other services (support, legal
+    help) and services that merely also serve victims carry no such caution."""
+    return "trafficking_victims" in listing.words("audience") and "housing" in listing.needs
+
+
+def _in_order(cautions: list[Message], status: str | None) -> tuple[Message, ...]:
+    """Cautions ranked by what they mean (`CAUTIONS` order), authority sharing first for the
+    statuses it matters most to; the generic "still to check" items merged into one, last."""
+    items = {str(c.params["items"]) for c in cautions if c.code == "to_check"}
+    kept = [c for c in cautions if c.code != "to_check"]
+    authority_first = status in AUTHORITY_FIRST
+
+    def rank_of(caution: Message) -> int:
+        if caution.code == "may_share_with_authorities" and not authority_first:
+            return CAUTION_ORDER["stance_exit_focused"]
+        return CAUTION_ORDER[caution.code]
+
+    kept.sort(key=rank_of)
+    if items:
+        kept.append(message("to_check", items=",".join(i for i in TO_CHECK if i in items)))
+    return tuple(kept)
+
+
 def _result(
-    query: Query, row: int, score: float, added: bool, matches_text: bool, papers: bool = False
+    query: Query, row: int, score: float, *, promoted: Message | None, papers: bool = False
 ) -> Result:
     index = query.index
     service = int(index.row_service[row])
     listing = index.listings[service]
-    reasons: list[Message] = []
+    reasons: list[Message] = [promoted] if promoted else []
     cautions: list[Message] = []
-    if added:
-        reasons.append(message("safety_added"))
     if index.flags["recognised"][service] and query.person.controlled_by_someone:
         reasons.append(message("recognised_trafficking_centre"))
     for criterion in CRITERIA:
@@ -204,19 +257,42 @@ def _result(
     more_reasons, more_cautions = _eligibility(query, listing)
     if papers:
         more_reasons.insert(0, message("welcomes_status", status="undocumented"))
-    if matches_text:
+    if row in query.text_rows:
         reasons.append(message("matches_text"))
     site_number = int(index.row_site[row])
+    site = listing.sites[site_number] if site_number >= 0 else None
+    phones = listing.phones_at(site)
+    if phones and not any(phone.confirmed for phone in phones):
+        more_cautions.append(message("to_check", items="phone"))
     distance = float(query.distance[row])
     return Result(
         listing=listing,
-        site=listing.sites[site_number] if site_number >= 0 else None,
+        site=site,
         distance_km=None if np.isnan(distance) else distance,
         score=round(min(max(score, 0.0), 1.0), 3),
         matched_needs=tuple(need for need in query.needs if need in listing.needs),
         reasons=tuple(reasons + more_reasons),
-        cautions=tuple(cautions + more_cautions),
+        cautions=_in_order(
+            cautions + more_cautions + lowering_cautions(query, listing, row),
+            query.person.known_status,
+        ),
+        phones=phones,
     )
+
+
+def _promotions(
+    chosen: list[int], scores: Floats, lowered: Bools, why: dict[int, Message]
+) -> dict[int, Message]:
+    """The reason of each row placed above a better-scored row that is not lowered (a lowered
+    row's own caution says why it is lower): safety routing, or covering another need."""
+    promoted: dict[int, Message] = {}
+    for n, row in enumerate(chosen):
+        better_below = any(
+            scores[other] > scores[row] and not lowered[other] for other in chosen[n + 1 :]
+        )
+        if better_below and row in why:
+            promoted[row] = why[row]
+    return promoted
 
 
 def _text_matches(query: Query, rows: list[int]) -> dict[int, float]:
@@ -272,9 +348,16 @@ def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
         distance = index.distances_km(person.latitude, person.longitude)
     else:
         distance = np.full(len(rows), np.nan, dtype=np.float32)
-    query = Query(index, person, now, needs, distance, open_now=open_now(index, person.now))
-    usable_rows = eligible_services(index, person)[rows] & rows_in_reach(index, person, distance)
+    area_ok = areas_covering(index, person)
+    query = Query(
+        index, person, now, needs, distance, open_now=open_now(index, person.now), area_ok=area_ok
+    )
+    usable_rows = eligible_services(index, person)[rows] & rows_in_reach(
+        index, person, distance, area_ok
+    )
     scores = total_scores(query)
+    lowered = lowered_rows(query)
+    lower(query, scores, lowered)
     wanted = np.uint32(query.wanted_bits)
     meets = (index.row_needs & wanted) != 0 if needs else np.ones(len(rows), np.bool_)
     limit = person.limit
@@ -289,20 +372,21 @@ def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
         adjusted[row] = min(1.0, adjusted[row] + bonus)
     for row in papers:
         adjusted[row] = min(1.0, adjusted[row] + PAPERS_BONUS)
-    ranked = _diversify(index, needs, _one_per_service(index, candidates, adjusted))
+    query.text_rows = frozenset(texts)
+    ranked, firsts = _diversify(index, needs, _one_per_service(index, candidates, adjusted))
+    ranked = below_peers(index, ranked, lowered, query.wanted_bits)
     added: list[int] = []
     if person.controlled_by_someone:
-        added = _safety_rows(index, usable_rows, scores, SAFETY_SLOTS)
+        added = _safety_rows(index, usable_rows, scores, lowered, SAFETY_SLOTS)
     chosen = _place(ranked, added, limit)
+    why = {row: message("first_for_need", need=need) for row, need in firsts.items()}
+    why |= {row: message("safety_moved_up") for row in added}
+    promoted = _promotions(chosen, adjusted, lowered, why)
+    for row in added:
+        if not meets[row]:  # outside the person's needs: always says so
+            promoted[row] = message("safety_added")
     results = tuple(
-        _result(
-            query,
-            row,
-            float(adjusted[row]),
-            added=row in added and not bool(meets[row]),
-            matches_text=row in texts,
-            papers=row in papers,
-        )
+        _result(query, row, float(adjusted[row]), promoted=promoted.get(row), papers=row in papers)
         for row in chosen
     )
     covered = int(np.bitwise_or.reduce(index.row_needs[usable_rows])) if needs else 0

@@ -99,3 +99,19 @@ def service_record(
         ]
     record.update(fields)
     return record
+
+
+def at_locations(record: dict[str, Any], places: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """`record` offered at each of `places` (from `location`), replacing its locations."""
+    record["service_at_locations"] = [
+        {"id": new_id(), "service_id": record["id"], "location_id": p["id"], "location": p}
+        for p in places
+    ]
+    return record
+
+
+def with_phone(place: dict[str, Any], number: str | None) -> dict[str, Any]:
+    """A location with its own phone (none when `number` is None)."""
+    if number:
+        place["phones"] = [{"id": new_id(), "location_id": place["id"], "number": number}]
+    return place

@@ -27,9 +27,8 @@ TEXTS: dict[str, str] = {
     "speaks": "Speaks {language}",
     "interpretation": "Can bring in an interpreter",
     "meets_need": "Helps with: {need}",
-    "goal_exit": "Helps people who want to leave sex work",
-    "goal_stay_safer": "Supports people who keep working, to stay safer",
-    "goal_undecided": "Helps whatever you decide about sex work",
+    "stance_exit": "Works with people who want to leave sex work",
+    "stance_rights_based": "Works with sex workers, whatever they decide",
     "free": "Free",
     "anonymous": "You do not have to give your name",
     "beds_available": "Free beds now: {beds}",
@@ -39,10 +38,30 @@ TEXTS: dict[str, str] = {
     "recognised_trafficking_centre": "A recognised centre for victims of trafficking",
     "safety_added": "Added for your safety: help for people controlled by someone else",
     "matches_text": "Matches the words you wrote",
+    "first_for_need": "Shown higher because it helps with another of your needs: {need}",
+    "safety_moved_up": "Shown higher for your safety: help for people controlled by someone else",
     # cautions
-    "not_verified": "Not yet confirmed with the service",
+    "justice_cooperation_for_status": (
+        "Help and the 45-day reflection period do not depend on going to the police; a lasting "
+        "residence status as a victim needs statements or a complaint"
+    ),
+    "asylum_application": "Only for people applying for asylum (international protection)",
+    "asylum_application_undocumented": (
+        "Only for people applying for asylum: reception starts with an asylum application at "
+        "the Immigration Office"
+    ),
+    "for_trafficking_victims": "For victims of trafficking",
+    "residence_in_area": "Only for people who live in {area}",
+    "stance_exit_focused": "This service works towards leaving sex work",
+    "unreachable": "No phone, e-mail, website or address is listed yet",
+    "unreachable_outreach": (
+        "No phone, e-mail, website or address is listed: its team goes out to meet people"
+    ),
+    "unreachable_referral": (
+        "No phone, e-mail, website or address is listed: a social worker or doctor can refer you"
+    ),
+    "to_check": "Still to check with the service: {items}",
     "verified_months_ago": "Last confirmed {months} months ago",
-    "eligibility_not_stated": "Who can use it is not stated",
     "residence_permit_may_be_needed": "May ask for a residence permit",
     "requires_id_document": "Asks for an identity document",
     "requires_health_insurance": "Asks for health insurance",
@@ -53,7 +72,6 @@ TEXTS: dict[str, str] = {
     "may_share_with_authorities": "May pass information to the authorities",
     "audience_restricted": "Only for: {groups}",
     "no_beds": "No free beds at the last update",
-    "phone_not_confirmed": "Phone number not confirmed",
     "address_confidential": "Address kept confidential: call first",
     # notices
     "emergency_number": "In danger right now? Call {phone} for urgent help (free, day and night).",
@@ -111,6 +129,11 @@ NEED_NAMES: dict[str, str] = {
     "crisis_line": "Helpline",
     "exit_programme": "Leaving sex work",
 }
+TO_CHECK_NAMES: dict[str, str] = {
+    "listing": "these details",
+    "eligibility": "who can use it",
+    "phone": "the phone number",
+}
 GROUP_NAMES: dict[str, str] = {
     "women": "women",
     "men": "men",
@@ -127,6 +150,7 @@ def every_msgid() -> list[str]:
         *STATUS_TEXTS.values(),
         *NEED_NAMES.values(),
         *GROUP_NAMES.values(),
+        *TO_CHECK_NAMES.values(),
     ]
 
 
@@ -168,6 +192,9 @@ def _render(code: str, items: tuple[tuple[str, Param], ...], lang: str) -> str:
     if "groups" in params:
         groups = [word for word in str(params["groups"]).split(",") if word]
         values["groups"] = ", ".join(say(GROUP_NAMES[word]) for word in groups)
+    if "items" in params:
+        named = [word for word in str(params["items"]).split(",") if word]
+        values["items"] = ", ".join(say(TO_CHECK_NAMES[word]) for word in named)
     text = say(TEXTS[code]).format(**values)
     if code == "crisis_line" and values.get("hours"):
         text += say(HOURS_SUFFIX).format(hours=values["hours"])

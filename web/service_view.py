@@ -15,6 +15,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 
 from directory.limits import web_address
+from matcher.listing import phone_label
 from web.labels import term_name
 
 URL = re.compile(r"https?://[^\s<>\"'()\[\]]+[^\s<>\"'()\[\].,;:!?]")
@@ -27,6 +28,18 @@ class Phone:
     tel: str
     note: str | None
     verified: bool
+    label: str | None = None
+    """`central` (the central number of a service with several locations), `through` (the line
+    it is reached through), or None (the service's or location's own number)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LocationView:
+    """One public location of a service: its own address and phones."""
+
+    name: str | None
+    address: str | None
+    phones: tuple[Phone, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +51,10 @@ class ServiceView:
     url: str | None
     email: str | None
     phones: tuple[Phone, ...]
+    """The service's own numbers (labelled), and those of its location when it has only one."""
     addresses: tuple[str, ...]
+    locations: tuple[LocationView, ...]
+    """Every public location when there are several, each with its address and own phones."""
     areas: tuple[str, ...]
     hours: tuple[str, ...]
     bring: tuple[str, ...]
@@ -86,19 +102,51 @@ def _locations(record: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
             yield link["location"]
 
 
-def _phones(record: Mapping[str, Any], verified: bool) -> tuple[Phone, ...]:
+def _phone_rows(
+    rows: Iterable[Mapping[str, Any]], verified: bool, *, central: bool
+) -> tuple[Phone, ...]:
     found: dict[str, Phone] = {}
-    rows = [*(record.get("phones") or ())]
-    for location in _locations(record):
-        rows.extend(location.get("phones") or ())
     for row in rows:
         number = str(row.get("number") or "").strip()
         if not number or number in found:
             continue
         note = row.get("description") or None
         sure = verified and not (note and NOT_CONFIRMED.search(str(note)))
-        found[number] = Phone(number, tel_uri(number), note and str(note), sure)
+        label = phone_label(str(note or ""))
+        if label is None and central:
+            label = "central"
+        found[number] = Phone(number, tel_uri(number), note and str(note), sure, label)
     return tuple(found.values())
+
+
+def _phones(record: Mapping[str, Any], verified: bool) -> tuple[Phone, ...]:
+    """The service's numbers, then its only location's (several: `_location_views`)."""
+    locations = list(_locations(record))
+    rows = [*(record.get("phones") or ())]
+    if len(locations) == 1:
+        rows.extend(locations[0].get("phones") or ())
+    if not rows:
+        organization = record.get("organization") or {}
+        return _phone_rows(organization.get("phones") or (), verified, central=True)
+    return _phone_rows(rows, verified, central=len(locations) > 1)
+
+
+def _location_views(
+    record: Mapping[str, Any], verified: bool, confidential: bool
+) -> tuple[LocationView, ...]:
+    locations = list(_locations(record))
+    if confidential or len(locations) < 2:
+        return ()
+    return tuple(
+        LocationView(
+            name=location.get("name") or None,
+            address=next(
+                (text for a in location.get("addresses") or () if (text := _address(a))), None
+            ),
+            phones=_phone_rows(location.get("phones") or (), verified, central=False),
+        )
+        for location in locations
+    )
 
 
 def _hours(record: Mapping[str, Any]) -> tuple[str, ...]:
@@ -156,6 +204,7 @@ def service_view(record: Mapping[str, Any], lang: str) -> ServiceView:
         email=record.get("email") or None,
         phones=_phones(record, verified),
         addresses=tuple(dict.fromkeys(addresses)),
+        locations=_location_views(record, verified, confidential),
         areas=areas,
         hours=_hours(record),
         bring=_bring(record, codes, lang),

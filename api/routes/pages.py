@@ -191,6 +191,8 @@ async def search(
             "view": views.get(result.service.id) or _summary_view(result, lang),
             "reasons": result.reasons,
             "cautions": result.cautions,
+            "phones": result.phones,
+            "place": result.location.address if result.location else None,
         }
         for result in answer.results
     ]

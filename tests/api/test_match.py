@@ -71,7 +71,13 @@ def test_answer_has_the_contract_shape(searcher: TestClient) -> None:
         "matched_needs",
         "reasons",
         "cautions",
+        "reason_codes",
+        "caution_codes",
+        "phones",
     }
+    for texts, explained in (("reasons", "reason_codes"), ("cautions", "caution_codes")):
+        assert len(first[texts]) == len(first[explained])
+        assert all(set(item) == {"code", "params"} for item in first[explained])
     assert set(first["service"]) == {
         "id",
         "name",
@@ -85,7 +91,8 @@ def test_answer_has_the_contract_shape(searcher: TestClient) -> None:
     assert first["service"]["name"] == "Maison"
     assert first["service"]["verified"] is False
     assert "Speaks Romanian" in first["reasons"]
-    assert "Not yet confirmed with the service" in first["cautions"]
+    assert "Still to check with the service: these details" in first["cautions"]
+    assert {"code": "to_check", "params": {"items": "listing"}} in first["caution_codes"]
 
 
 def test_confidential_location_never_leaves_the_server(searcher: TestClient) -> None:

@@ -37,3 +37,10 @@ def names(ranking: Ranking) -> list[str]:
 
 def codes(messages: Iterable[Any]) -> list[str]:
     return [m.code for m in messages]
+
+
+def to_check(messages: Iterable[Any]) -> list[str]:
+    """The items of the one generic caution `to_check` ("listing", "eligibility", "phone")."""
+    found = [str(m.params["items"]) for m in messages if m.code == "to_check"]
+    assert len(found) <= 1, "the generic cautions are one line"
+    return found[0].split(",") if found else []

@@ -20,6 +20,8 @@ SAMPLE: dict[str, str | int | float] = {
     "phone": "112",
     "name": "Test line",
     "hours": "24/7",
+    "area": "Wallonie",
+    "items": "listing,eligibility,phone",
 }
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser import LiveServer, live_server
 
@@ -57,7 +57,7 @@ def test_more_results_shows_every_match_by_post(page: Page, site: LiveServer) ->
     while shown < total:
         page.get_by_role("button", name="More results").click()
         shown = min(shown + 10, total)
-        page.wait_for_function(f"document.querySelectorAll('li.result').length === {shown}")
+        expect(page.locator("li.result")).to_have_count(shown)
         assert page.url == f"{site}/search", "the search is never in a URL"
         assert page.get_by_text(f"We found {total} services.").is_visible()
         assert page.locator("p.place-understood").inner_text() == "Help near Brussels"

@@ -289,13 +289,7 @@ def _changed(stored: dict[str, Any], row: dict[str, Any]) -> bool:
 
 
 def ownership_errors(
-    connection: Connection,
-    flat: Flat,
-    *,
-    before: Flat | None,
-    record: Record,
-    before_record: Record | None,
-    organization_id: str,
+    connection: Connection, flat: Flat, *, before: Flat | None, organization_id: str
 ) -> list[FieldError]:
     """Rows of other records a proposed record would take over or change: never allowed.
 
@@ -316,16 +310,6 @@ def ownership_errors(
                 errors.append(FieldError("service", f"{where}.id" if where else "id", problem))
     owners = tenancy.location_owners(connection, set(flat.rows.get("location", {})))
     errors.extend(_foreign_location_marks(flat, known, owners, organization_id))
-    errors.extend(
-        tenancy.tenancy_errors(
-            connection,
-            flat,
-            before=before,
-            record=record,
-            before_record=before_record,
-            organization_id=organization_id,
-        )
-    )
     return errors
 
 
@@ -374,7 +358,8 @@ def validate(
     ensure_taxonomy(connection)
     flat, _ = prepare(connection, [record])
     before_flat = prepare(connection, [before])[0] if before else None
-    errors = ownership_errors(
+    errors = ownership_errors(connection, flat, before=before_flat, organization_id=organization_id)
+    errors += tenancy.tenancy_errors(
         connection,
         flat,
         before=before_flat,

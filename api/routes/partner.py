@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from sqlalchemy import Connection
 from starlette.exceptions import HTTPException
 
@@ -31,6 +31,8 @@ class ChangeAccepted(BaseModel):
 
 
 class Capacity(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     beds_available: StrictInt = Field(ge=0, le=100_000, description="Free beds now.")
 
 

@@ -396,7 +396,8 @@ def shared(client: TestClient, world: World, engine: Engine, ids: Ids) -> str:
 
 
 def _linked(record: dict[str, Any], location_id: str) -> dict[str, Any]:
-    (link,) = [s for s in record["service_at_locations"] if s["location_id"] == location_id]
+    links: list[dict[str, Any]] = record["service_at_locations"]
+    (link,) = [s for s in links if s["location_id"] == location_id]
     return link
 
 
@@ -493,14 +494,29 @@ def test_unknown_fields_are_refused_by_name(
 def test_the_portal_queue_names_what_a_change_touches(
     client: TestClient, world: World, engine: Engine, ids: Ids
 ) -> None:
-    _waiting_injection(engine, world, ids)
+    change_id = _waiting_injection(engine, world, ids)
     with engine.begin() as connection:
         create_user(
             connection, email=CURATOR, password=PASSWORD, role=Role.curator, organization_id=None
         )
-    sign_in(client, CURATOR)
+    csrf = sign_in(client, CURATOR)
+    before, counts = snapshot(client, engine, world, ids), all_row_counts(engine)
+    refused = client.post(f"/portal/changes/{change_id}/approve", data={"csrf_token": csrf})
+    assert refused.status_code == 422 and "another organisation" in refused.text
+    assert all_row_counts(engine) == counts and snapshot(client, engine, world, ids) == before
     queue = client.get("/portal/queue?lang=fr")
     assert queue.status_code == 200
     assert f"Lieu Beta advice office ({ids.location_b}) · organisation Beta legal" in queue.text
     assert "N&#39;appartient pas à l&#39;organisation qui propose la modification." in queue.text
     assert f"Service Alpha beds ({world.service_a})" in queue.text
+
+
+def test_capacity_refuses_unknown_fields(client: TestClient, world: World, engine: Engine) -> None:
+    counts = all_row_counts(engine)
+    answer = client.put(
+        f"/v1/partner/services/{world.service_a}/capacity",
+        json={"beds_available": 3, "beds_total": 10},
+        headers=world.auth(world.token_a),
+    )
+    assert answer.status_code == 422 and "beds_total" in answer.text
+    assert all_row_counts(engine) == counts

@@ -111,9 +111,9 @@ def tenancy(
     connection: Connection, flat: Flat, *, before: Flat | None, organization_id: str
 ) -> Tenancy:
     named: dict[str, set[str]] = {"location": set(), "program": set()}
-    for table, value in _keys(flat):
-        if table in named:
-            named[table].add(value)
+    for key in _keys(flat):
+        if key.target in named:
+            named[key.target].add(key.value)
     for table, ids in named.items():
         ids.update(flat.rows.get(table, {}))
     owners = {
@@ -123,17 +123,29 @@ def tenancy(
     return Tenancy(flat, before, organization_id, owners)
 
 
-def _keys(flat: Flat) -> Iterator[tuple[str, str]]:
-    """(target table, value) of every foreign key the rows carry."""
+@dataclass(frozen=True, slots=True)
+class Key:
+    """One foreign key a row carries: `phones` row `row_id`'s `location_id` names `value`."""
+
+    table: str
+    row_id: str
+    column: str
+    target: str
+    value: str
+
+
+def _keys(flat: Flat) -> Iterator[Key]:
+    """Every foreign key the rows carry, but those into the audit trail and the taxonomy."""
     for table, rows in flat.rows.items():
         if table in NOT_OWNED:
             continue
         for foreign_key in TABLES[table].foreign_keys:
-            target = foreign_key.column.table.name
-            for row in rows.values():
-                value = row.get(foreign_key.parent.name)
-                if value is not None and target not in NOT_OWNED:
-                    yield target, value
+            column, target = foreign_key.parent.name, foreign_key.column.table.name
+            if target in NOT_OWNED:
+                continue
+            for row_id, row in rows.items():
+                if row.get(column) is not None:
+                    yield Key(table, row_id, column, target, row[column])
 
 
 def tenancy_errors(
@@ -158,21 +170,13 @@ def tenancy_errors(
 def key_errors(state: Tenancy) -> list[FieldError]:
     """Foreign keys (other than the forced parent) naming a row outside the partner's reach."""
     errors = []
-    for table, rows in state.flat.rows.items():
-        if table in NOT_OWNED:
+    for key in _keys(state.flat):
+        if state.published(key.table, key.row_id).get(key.column) == key.value:
             continue
-        for foreign_key in TABLES[table].foreign_keys:
-            column, target = foreign_key.parent.name, foreign_key.column.table.name
-            if target in NOT_OWNED:
-                continue
-            for row_id, row in rows.items():
-                value = row.get(column)
-                if value is None or state.published(table, row_id).get(column) == value:
-                    continue
-                problem = _key_problem(state, target, value)
-                if problem:
-                    where = state.path(table, row_id)
-                    errors.append(FieldError("service", _join(where, column), problem))
+        problem = _key_problem(state, key.target, key.value)
+        if problem:
+            where = _join(state.path(key.table, key.row_id), key.column)
+            errors.append(FieldError("service", where, problem))
     return errors
 
 
@@ -304,9 +308,9 @@ def touches(connection: Connection, records: list[Record]) -> list[Touch]:
         wanted["service"][records[0]["id"]] = None
     for table in wanted:
         wanted[table].update(dict.fromkeys(flat.rows.get(table, {})))
-    for target, value in _keys(flat):
-        if target in wanted:
-            wanted[target][value] = None
+    for key in _keys(flat):
+        if key.target in wanted:
+            wanted[key.target][key.value] = None
     found = [
         *_touched_services(connection, flat, list(wanted["service"])),
         *_touched_locations(connection, flat, list(wanted["location"])),

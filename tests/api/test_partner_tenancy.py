@@ -362,11 +362,16 @@ def test_the_directory_still_restores_after_partner_edits(
     fresh_database: str,  # noqa: F811 - the fixture
     tmp_path: Path,
 ) -> None:
-    _add_own_location(client, world)
+    annex = _add_own_location(client, world)
     contact = {"id": new_id(), "name": "Desk", "phones": [
         {"id": new_id(), "number": "+32 2 666 66 66", "service_id": world.service_a}]}  # fmt: skip
     answer = patch(client, world, {"contacts": [contact]})
     assert answer.status_code == 202, answer.text
+    assert approve(client, world, answer.json()["change_id"]).status_code == 200
+    second = {"name": "Alpha day centre", "status": "active",
+              "service_at_locations": [{"id": new_id(), "location_id": annex}]}  # fmt: skip
+    answer = client.post("/v1/partner/services", json=second, headers=world.auth(world.token_a))
+    assert answer.status_code == 202, answer.text  # A's own location, at two of its services
     assert approve(client, world, answer.json()["change_id"]).status_code == 200
     original = exported(database_url, tmp_path / "all.json")
     restored = passerelle(fresh_database, "import", str(tmp_path / "all.json"))

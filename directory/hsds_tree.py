@@ -349,8 +349,8 @@ def flatten(record: Record, shape: Shape, *, path: str = "", into: Flat | None =
                     Issue(f"{item_path}{child.fk}", f"should be {row_id} (its parent)")
                 )
             flatten({**item, child.fk: row_id}, child.shape, path=item_path, into=flat)
-            if child.key == "attributes":
-                flat.rows["attribute"][item["id"]].setdefault("link_entity", shape.table)
+            if child.key == "attributes":  # the holder's table, whatever the record says
+                flat.rows["attribute"][item["id"]]["link_entity"] = shape.table
             elif child.key == "metadata":
                 flat.rows["metadata"][item["id"]].setdefault("resource_type", shape.table)
     return flat

@@ -525,3 +525,18 @@ def test_capacity_refuses_unknown_fields(client: TestClient, world: World, engin
     )
     assert answer.status_code == 422 and "beds_total" in answer.text
     assert all_row_counts(engine) == counts
+
+
+def test_a_mark_on_the_partners_own_location_hides_it_whatever_link_entity_says(
+    client: TestClient, world: World, ids: Ids
+) -> None:
+    record, _ = read(client, world, world.token_a, world.service_a)
+    place = record["service_at_locations"][0]["location"]
+    mark = attribute(ids.location_a, "privacy.confidential_address")
+    assert mark["link_entity"] == "service"  # as sent: wrong for a location's attribute
+    place["attributes"] = [*place.get("attributes", []), mark]
+    answer = patch(client, world, {"service_at_locations": record["service_at_locations"]})
+    assert answer.status_code == 202, answer.text
+    public = client.get(f"/hsds/services/{world.service_a}").json()
+    assert public["service_at_locations"] == []
+    assert client.get(f"/hsds/services/{world.service_b}").json()["service_at_locations"]

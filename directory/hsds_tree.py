@@ -353,8 +353,28 @@ def flatten(record: Record, shape: Shape, *, path: str = "", into: Flat | None =
                     Issue(f"{item_path}{child.fk}", f"should be {row_id} (its parent)")
                 )
             flatten({**item, child.fk: row_id}, child.shape, path=item_path, into=flat)
-            if child.key == "attributes":
-                flat.rows["attribute"][item["id"]].setdefault("link_entity", shape.table)
+            if child.key == "attributes":  # the holder's table, whatever the record says
+                flat.rows["attribute"][item["id"]]["link_entity"] = shape.table
             elif child.key == "metadata":
                 flat.rows["metadata"][item["id"]].setdefault("resource_type", shape.table)
     return flat
+
+
+def unknown_fields(record: Any, shape: Shape, *, path: str = "") -> list[str]:
+    """The paths of the keys in `record` (and the objects nested in it) that `shape` does not
+    have: `unknown_field_xyz`, `phones[0].numbr`."""
+    if not isinstance(record, dict):
+        return []
+    children = {child.key: child.shape for child in shape.all_children}
+    refs = {ref.key: ref.shape for ref in shape.refs}
+    found: list[str] = []
+    for key, value in record.items():
+        here = f"{path}{key}"
+        if key in refs:
+            found.extend(unknown_fields(value, refs[key], path=f"{here}."))
+        elif key in children and isinstance(value, list):
+            for index, item in enumerate(value):
+                found.extend(unknown_fields(item, children[key], path=f"{here}[{index}]."))
+        elif key not in children and key not in TABLES[shape.table].c:
+            found.append(here)
+    return found

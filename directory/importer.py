@@ -111,17 +111,28 @@ def _reference_errors(
     return errors
 
 
+def _in_shared_object(path: str) -> bool:
+    """Whether a row sits inside a location (`service_at_locations[0].location.addresses[0]`)."""
+    return ".location." in f".{path}"
+
+
 def _duplicate_errors(flats: list[tuple[str, Flat]]) -> list[FieldError]:
-    owner: dict[tuple[str, str], str] = {}
+    """Ids used by two records. The children of a location that several services share (its
+    addresses, phones...) appear in each of their records: the same row twice is no duplicate."""
+    owner: dict[tuple[str, str], tuple[str, Flat]] = {}
     errors = []
     for where, flat in flats:
         for table_name, rows in flat.rows.items():
             if table_name in SHARED_TABLES:
                 continue
-            for row_id in rows:
-                first = owner.setdefault((table_name, row_id), where)
-                if first != where:
-                    path = flat.paths.get((table_name, row_id), "")
+            for row_id, row in rows.items():
+                first, first_flat = owner.setdefault((table_name, row_id), (where, flat))
+                path = flat.paths.get((table_name, row_id), "")
+                if first != where and not (
+                    _in_shared_object(path)
+                    and _in_shared_object(first_flat.paths.get((table_name, row_id), ""))
+                    and first_flat.rows[table_name][row_id] == row
+                ):
                     errors.append(
                         FieldError(
                             where,

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
 from directory import changes as store
-from directory import merge_patch
+from directory import merge_patch, tenancy
 from directory.changes import Change, ChangeKind, ChangeStatus
 from directory.errors import (
     Conflict,
@@ -27,7 +27,7 @@ from directory.errors import (
     NotFound,
     PreconditionFailed,
 )
-from directory.hsds_tree import SERVICE, TABLES, Flat, Record
+from directory.hsds_tree import SERVICE, TABLES, Flat, Record, unknown_fields
 from directory.importer import prepare
 from directory.limits import BEDS_MAX, BEDS_PROBLEM, length_problems
 from directory.repository import ensure_taxonomy, service_records, write_flat
@@ -248,6 +248,7 @@ def check_patch(patch: Any, current: Record) -> None:
         for path in _hidden_paths(patch)
     )
     errors.extend(_too_long(_where(current), patch))
+    errors.extend(_unknown_field_errors(patch))
     if errors:
         raise InvalidInput("the patch changes fields a partner cannot change", errors)
 
@@ -255,6 +256,14 @@ def check_patch(patch: Any, current: Record) -> None:
 def _too_long(where: str, sent: Any) -> list[FieldError]:
     """Texts longer than their field takes (the portal's limits, `directory.limits`)."""
     return [FieldError(where, item.path, item.message) for item in length_problems(sent)]
+
+
+def _unknown_field_errors(record: Record) -> list[FieldError]:
+    return [
+        FieldError("service", path, "not a field of an HSDS service record")
+        for path in unknown_fields(record, SERVICE)
+        if path.rsplit(".", 1)[-1] != "last_modified"
+    ]
 
 
 def _hidden_paths(value: Any, path: str = "") -> list[str]:
@@ -291,81 +300,48 @@ def ownership_errors(
 ) -> list[FieldError]:
     """Rows of other records a proposed record would take over or change: never allowed.
 
-    Owned rows (phones, attributes...) must be new or already this service's; shared rows
-    (locations, programs) may change only when they belong to the partner's organisation."""
+    Owned rows (phones, attributes...) must be new or already this service's; what they point at
+    and the locations they reach must be the partner's own (`directory.tenancy`)."""
     known = _ids(before) if before else {}
-    owners = location_owners(connection, set(flat.rows.get("location", {})))
     errors: list[FieldError] = []
     for table, rows in flat.rows.items():
-        if table in ("service", "metadata") or not rows:
+        if table in ("service", "metadata", "location") or not rows:
             continue
         stored = _stored_rows(connection, table, set(rows))
         for row_id, row in rows.items():
             where = flat.paths.get((table, row_id), table) or table
-            found = stored.get(row_id)
-            if found is not None and table == "location":
-                owner = _sole_owner(owners.get(row_id, set()))
-                found = {**found, "owner": owner}
             problem = _ownership_problem(
-                table, row, found, row_id in known.get(table, set()), organization_id
+                table, row, stored.get(row_id), row_id in known.get(table, set()), organization_id
             )
             if problem:
                 errors.append(FieldError("service", f"{where}.id" if where else "id", problem))
+    owners = tenancy.location_owners(connection, set(flat.rows.get("location", {})))
     errors.extend(_foreign_location_marks(flat, known, owners, organization_id))
     return errors
 
 
-def location_owners(connection: Connection, ids: set[str]) -> dict[str, set[str]]:
-    """For each stored location: its organisation and the organisations of the services there."""
-    if not ids:
-        return {}
-    location, sal, service = TABLES["location"], TABLES["service_at_location"], TABLES["service"]
-    owners: dict[str, set[str]] = {}
-    for row in connection.execute(
-        select(location.c.id, location.c.organization_id).where(location.c.id.in_(sorted(ids)))
-    ):
-        owners[row.id] = {row.organization_id} if row.organization_id else set()
-    used = connection.execute(
-        select(sal.c.location_id, service.c.organization_id)
-        .join(service, service.c.id == sal.c.service_id)
-        .where(sal.c.location_id.in_(sorted(ids)))
-    )
-    for row in used:
-        if row.location_id in owners and row.organization_id:
-            owners[row.location_id].add(row.organization_id)
-    return owners
-
-
-def _sole_owner(owners: set[str]) -> str | None:
-    """The one organisation a location belongs to; several: a marker no partner matches."""
-    if len(owners) > 1:
-        return "(several organisations)"
-    return next(iter(owners), None)
-
-
 def _foreign_location_marks(
-    flat: Flat, known: dict[str, set[str]], owners: dict[str, set[str]], organization_id: str
+    flat: Flat, known: dict[str, set[str]], owners: dict[str, str | None], organization_id: str
 ) -> list[FieldError]:
     """New attributes on a location of another organisation (say, marking its address
     confidential) would change that organisation's listing."""
     errors = []
     for row_id, row in flat.rows.get("attribute", {}).items():
-        holders = owners.get(row.get("link_id") or "", set())
-        if holders - {organization_id} and row_id not in known.get("attribute", set()):
-            where = flat.paths.get(("attribute", row_id), "attributes")
-            errors.append(
-                FieldError("service", f"{where}.link_id", "a location of another organisation")
-            )
+        link_id = row.get("link_id") or ""
+        if link_id in owners and owners[link_id] != organization_id:
+            if row_id not in known.get("attribute", set()):
+                where = flat.paths.get(("attribute", row_id), "attributes")
+                errors.append(
+                    FieldError("service", f"{where}.link_id", "a location of another organisation")
+                )
     return errors
 
 
 def _ownership_problem(
     table: str, row: dict[str, Any], stored: dict[str, Any] | None, ours: bool, org: str
 ) -> str | None:
-    if table in ("location", "program"):
-        owner = None
-        if stored is not None:
-            owner = stored.pop("owner", None) if table == "location" else stored["organization_id"]
+    if table == "program":
+        owner = stored["organization_id"] if stored is not None else None
         if row.get("organization_id") not in (None, org) or (
             stored is not None and _changed(stored, row) and owner != org
         ):
@@ -390,6 +366,14 @@ def validate(
     flat, _ = prepare(connection, [record])
     before_flat = prepare(connection, [before])[0] if before else None
     errors = ownership_errors(connection, flat, before=before_flat, organization_id=organization_id)
+    errors += tenancy.tenancy_errors(
+        connection,
+        flat,
+        before=before_flat,
+        record=record,
+        before_record=before,
+        organization_id=organization_id,
+    )
     if errors:
         raise InvalidInput(f"{len(errors)} problem(s): nothing was changed", errors)
     return flat
@@ -548,6 +532,7 @@ def propose(
         raise PreconditionFailed("the service changed since you read it: fetch it again")
     check_patch(patch, state.record)
     proposed = canonical(merge_patch.apply(state.record, patch))
+    tenancy.claim_new_locations(connection, proposed, organization_id=organization_id)
     if state.is_new:
         return _amend_new(connection, state, proposed, organization_id=organization_id)
     validate(connection, proposed, before=state.published, organization_id=organization_id)
@@ -667,11 +652,13 @@ def propose_new(connection: Connection, *, organization_id: str, record: Any) ->
         FieldError("service", p, "the audit trail cannot be given") for p in _hidden_paths(record)
     )
     errors.extend(_too_long("service", record))
+    errors.extend(_unknown_field_errors(record))
     if errors:
         raise InvalidInput("the record has fields a partner cannot set", errors)
     proposed = canonical({**record, "organization_id": organization_id})
     proposed.setdefault("id", str(uuid.uuid4()))
     lock_organization(connection, organization_id)
+    tenancy.claim_new_locations(connection, proposed, organization_id=organization_id)
     if service_owner(connection, str(proposed["id"])) is not None:
         raise InvalidInput(
             "this id is taken",
@@ -757,6 +744,13 @@ def diff(connection: Connection, change: Change) -> list[merge_patch.FieldChange
     return field_changes(change.service_id, published, change.record)
 
 
+def touches(connection: Connection, change: Change) -> list[tenancy.Touch]:
+    """Every service and location approving the change would write to or link (by name, id and
+    organisation), so that no cross-organisation effect hides inside a field's value."""
+    published = published_record(connection, change.service_id)
+    return tenancy.touches(connection, [change.record, *([published] if published else [])])
+
+
 # --- suspensions ---------------------------------------------------------------------------------
 
 
@@ -828,6 +822,7 @@ __all__ = [
     "publish_at_once",
     "reject",
     "suspend",
+    "touches",
     "unsuspend",
     "version_of",
     "with_beds",

@@ -30,6 +30,16 @@ class FieldDiff(BaseModel):
     new: Any
 
 
+class Touched(BaseModel):
+    """A service or location the change would write to or link, and whose it is."""
+
+    resource_type: str
+    id: str
+    name: str
+    organization_id: str | None
+    organization_name: str | None
+
+
 class ChangeOut(BaseModel):
     id: str
     service_id: str
@@ -38,6 +48,8 @@ class ChangeOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     diff: list[FieldDiff]
+    touches: list[Touched]
+    """Every service and location approving it would write to or link."""
 
 
 class SuggestionOut(BaseModel):
@@ -67,6 +79,16 @@ def waiting(principal: CuratorDep, engine: EngineDep) -> Queue:
                 diff=[
                     FieldDiff(field=item.path, old=item.old, new=item.new)
                     for item in review.diff(connection, change)
+                ],
+                touches=[
+                    Touched(
+                        resource_type=item.resource_type,
+                        id=item.id,
+                        name=item.name,
+                        organization_id=item.organization_id,
+                        organization_name=item.organization_name,
+                    )
+                    for item in review.touches(connection, change)
                 ],
             )
             for change in changes.waiting_changes(connection)

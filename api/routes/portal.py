@@ -706,8 +706,10 @@ def _queue(connection: Connection) -> dict[str, Any]:
                 "kind": change.kind.value,
                 "created_at": change.created_at.strftime("%Y-%m-%d %H:%M"),
                 "service_id": change.service_id,
+                "organization_id": change.organization_id,
                 "organization": organizations.get(change.organization_id, change.organization_id),
                 "diff": review.diff(connection, change),
+                "touches": review.touches(connection, change),
             }
             for change in waiting
         ],

@@ -15,7 +15,7 @@ from directory.hsds_files import read_records
 from directory.importer import import_records
 from directory.repository import confidential_location_ids, service_records
 from directory.taxonomy import GEO_TAXONOMY_ID, KNOWN, term_id
-from tests.builders import attribute, service_record
+from tests.builders import attribute, new_id, service_record
 from tests.conftest import FIXTURES, row_counts
 
 SAMPLE = FIXTURES / "passerelle-sample.json"
@@ -290,3 +290,23 @@ def test_an_unknown_geo_code_is_an_error(engine: Engine) -> None:
         and "unknown passerelle code 'geo.exact'" in m
         for m in messages
     ), messages
+
+
+def test_a_location_two_services_share_carries_its_children_in_both_records(
+    engine: Engine,
+) -> None:
+    """As an export writes it: the location, its address included, in each service's record."""
+    first = service_record("Shared A")
+    link = copy.deepcopy(first["service_at_locations"][0])
+    second = service_record("Shared B", at=None, organization=first["organization"])
+    second["service_at_locations"] = [{**link, "id": new_id(), "service_id": second["id"]}]
+    run_import(engine, [first, second])
+    with engine.connect() as connection:
+        stored = service_records(connection, [first["id"], second["id"]])
+    address = first["service_at_locations"][0]["location"]["addresses"][0]
+    for record in stored:
+        (kept,) = record["service_at_locations"][0]["location"]["addresses"]
+        assert (kept["id"], kept["address_1"]) == (address["id"], address["address_1"])
+    second["service_at_locations"][0]["location"]["addresses"][0]["city"] = "Liège"
+    messages = failure(engine, [first, second])
+    assert any("addresses[0].id" in m and "already used by record 0" in m for m in messages)

@@ -1,5 +1,13 @@
 """HSDS 3.0 files: JSON (an array of full service records, or a page with `contents`) and the
-tabular form (a CSV data package: one CSV per HSDS object and a `datapackage.json`)."""
+tabular form (a CSV data package: one CSV per HSDS object and a `datapackage.json`).
+
+Spreadsheets run a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return as a
+formula, and partners write text that curators open in one. So our CSV export writes such a text
+cell with one leading `'` (a spreadsheet shows `+32 2 511 64 64`, and runs nothing); a cell that
+already starts with `'` gets one more, so that nothing is ambiguous. The descriptor says so
+(`passerelle_cell_prefix`), and reading a package that says so takes the `'` off again: export
+then import gives back every text as it was. Packages from elsewhere are read as they are.
+"""
 
 import copy
 import csv
@@ -22,6 +30,25 @@ from directory.hsds_tree import (
     memory_fetch,
 )
 from directory.validation import hsds_schema
+
+CELL_PREFIX = "'"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula."""
+PREFIXED = (*FORMULA_STARTS, CELL_PREFIX)
+PREFIX_KEY = "passerelle_cell_prefix"
+"""The descriptor's word that its text cells are protected with `CELL_PREFIX`."""
+
+
+def protected_cell(text: str) -> str:
+    """`text` as a spreadsheet will show it and never run it: `'=1+1` for `=1+1`."""
+    return CELL_PREFIX + text if text.startswith(PREFIXED) else text
+
+
+def unprotected_cell(text: str) -> str:
+    """The text that `protected_cell` was given."""
+    if text.startswith(CELL_PREFIX) and text[1:].startswith(PREFIXED):
+        return text[1:]
+    return text
 
 
 def _file_error(path: Path, message: str, field: str = "(file)") -> ImportFailed:
@@ -75,6 +102,12 @@ def package_descriptor() -> dict[str, Any]:
                     field["example"] = "2011-01-01T00:00:00Z"
     descriptor["name"] = "passerelle-export"
     descriptor["title"] = "Passerelle directory export (HSDS 3.0)"
+    descriptor[PREFIX_KEY] = CELL_PREFIX
+    descriptor["description"] += (
+        f" In this export, a text cell starting with {' '.join(map(repr, PREFIXED))} carries"
+        f" one more leading {CELL_PREFIX!r}, so that spreadsheets show it as text and never"
+        " run it as a formula; passerelle import takes it off again."
+    )
     return descriptor
 
 
@@ -94,7 +127,9 @@ def _cell(table: str, column: str, text: str, *, required: bool) -> Any:
     return text
 
 
-def _read_table(folder: Path, resource: dict[str, Any], issues: list[FieldError]) -> list[Row]:
+def _read_table(
+    folder: Path, resource: dict[str, Any], issues: list[FieldError], *, prefixed: bool
+) -> list[Row]:
     table = resource["name"]
     path = folder / resource["path"]
     if table not in TABLES or not path.exists():
@@ -104,9 +139,10 @@ def _read_table(folder: Path, resource: dict[str, Any], issues: list[FieldError]
     with path.open(encoding="utf-8-sig", newline="") as file:
         for line, raw in enumerate(csv.DictReader(file), start=2):
             row: Row = {}
-            for column, text in raw.items():
+            for column, cell in raw.items():
                 if column is None or column not in TABLES[table].c:
                     continue
+                text = unprotected_cell(cell or "") if prefixed else cell
                 try:
                     row[column] = _cell(table, column, text or "", required=column in required)
                 except ValueError:
@@ -125,13 +161,19 @@ def read_csv_package(folder: Path) -> list[Record]:
     """Service records assembled from the CSV files of an HSDS data package."""
     descriptor_path = folder / "datapackage.json"
     resources = _resources()
+    prefixed = False
     if descriptor_path.exists():
         try:
-            resources = json.loads(descriptor_path.read_text(encoding="utf-8"))["resources"]
+            descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+            resources = descriptor["resources"]
         except (json.JSONDecodeError, KeyError, TypeError) as error:
             raise _file_error(descriptor_path, f"not a data package descriptor: {error}") from None
+        prefixed = descriptor.get(PREFIX_KEY) == CELL_PREFIX
     issues: list[FieldError] = []
-    tables = {resource["name"]: _read_table(folder, resource, issues) for resource in resources}
+    tables = {
+        resource["name"]: _read_table(folder, resource, issues, prefixed=prefixed)
+        for resource in resources
+    }
     if issues:
         raise ImportFailed(f"cannot read {folder}", issues)
     if not tables.get("service"):
@@ -145,7 +187,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, datetime | date | float):
         return str(json_value(value))
-    return str(value)
+    return protected_cell(str(value))
 
 
 def write_csv_package(folder: Path, flat: Flat) -> None:

@@ -11,6 +11,7 @@ then import gives back every text as it was. Packages from elsewhere are read as
 
 import copy
 import csv
+import io
 import json
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -68,6 +69,8 @@ def read_records(path: Path) -> list[Record]:
         raise _file_error(path, "no such file") from None
     except UnicodeDecodeError as error:
         raise _file_error(path, f"not UTF-8 text: {error}") from None
+    except RecursionError:
+        raise _file_error(path, "JSON nested too deeply to be read") from None
     except json.JSONDecodeError as error:
         raise _file_error(
             path, f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"
@@ -130,31 +133,95 @@ def _cell(table: str, column: str, text: str, *, required: bool) -> Any:
 def _read_table(
     folder: Path, resource: dict[str, Any], issues: list[FieldError], *, prefixed: bool
 ) -> list[Row]:
-    table = resource["name"]
-    path = folder / resource["path"]
-    if table not in TABLES or not path.exists():
+    table, name = resource["name"], resource["path"]
+    path = folder / name
+    if table not in TABLES or not path.is_file():
+        return []
+    text = _csv_text(path, name, issues)
+    if text is None:
         return []
     required = _required_texts(resource)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     rows: list[Row] = []
-    with path.open(encoding="utf-8-sig", newline="") as file:
-        for line, raw in enumerate(csv.DictReader(file), start=2):
-            row: Row = {}
-            for column, cell in raw.items():
-                if column is None or column not in TABLES[table].c:
-                    continue
-                text = unprotected_cell(cell or "") if prefixed else cell
-                try:
-                    row[column] = _cell(table, column, text or "", required=column in required)
-                except ValueError:
-                    issues.append(
-                        FieldError(
-                            f"{resource['path']} line {line}",
-                            column,
-                            f"expected a number, got {text!r}",
-                        )
-                    )
-            rows.append(row)
+    try:
+        for raw in reader:
+            where = f"{name} line {len(rows) + 2}"
+            rows.append(_row(table, raw, where, issues, required=required, prefixed=prefixed))
+    except csv.Error as error:
+        where = f"{name} line {len(rows) + 2}"
+        issues.append(FieldError(where, "(text)", f"not readable as CSV: {error}"))
     return rows
+
+
+def _row(
+    table: str,
+    raw: dict[str | None, Any],
+    where: str,
+    issues: list[FieldError],
+    *,
+    required: set[str],
+    prefixed: bool,
+) -> Row:
+    row: Row = {}
+    for column, cell in raw.items():
+        if column is None or column not in TABLES[table].c:
+            continue
+        text = unprotected_cell(cell or "") if prefixed else cell or ""
+        try:
+            row[column] = _cell(table, column, text, required=column in required)
+        except ValueError:
+            issues.append(FieldError(where, column, f"expected a number, got {text!r}"))
+    return row
+
+
+def _csv_text(path: Path, name: str, issues: list[FieldError]) -> str | None:
+    """The text of one CSV file, or None with an issue naming the file and line that is not
+    UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        issues.append(FieldError(f"{name} line {line}", "(text)", f"not UTF-8 text: {error}"))
+        return None
+
+
+def _resource_problem(folder: Path, resource: Any) -> tuple[str, str] | None:
+    """(field, message) saying why a descriptor's resource cannot be read, or None."""
+    if not isinstance(resource, dict):
+        return "", f"expected an object with 'name' and 'path', got {resource!r:.80}"
+    for key in ("name", "path"):
+        if not isinstance(resource.get(key), str) or not resource[key]:
+            return f".{key}", f"missing, or not a text: {resource.get(key)!r:.80}"
+    inside = (folder / resource["path"]).resolve()
+    if not inside.is_relative_to(folder.resolve()):
+        name, where = resource["name"], resource["path"]
+        return ".path", f"{where!r} is outside the package folder (resource {name!r})"
+    return None
+
+
+def _descriptor(path: Path) -> dict[str, Any]:
+    """A package descriptor whose every resource names a file inside the package folder."""
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise _file_error(path, f"not UTF-8 text: {error}") from None
+    except RecursionError:
+        raise _file_error(path, "JSON nested too deeply to be read") from None
+    except json.JSONDecodeError as error:
+        raise _file_error(path, f"not a data package descriptor: {error}") from None
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list):
+        raise _file_error(path, "expected a list of resources", "resources")
+    issues = []
+    for index, resource in enumerate(resources):
+        problem = _resource_problem(path.parent, resource)
+        if problem is not None:
+            field, message = problem
+            issues.append(FieldError(str(path), f"resources[{index}]{field}", message))
+    if issues:
+        raise ImportFailed(f"cannot read {path}", issues)
+    return descriptor
 
 
 def read_csv_package(folder: Path) -> list[Record]:
@@ -163,11 +230,8 @@ def read_csv_package(folder: Path) -> list[Record]:
     resources = _resources()
     prefixed = False
     if descriptor_path.exists():
-        try:
-            descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-            resources = descriptor["resources"]
-        except (json.JSONDecodeError, KeyError, TypeError) as error:
-            raise _file_error(descriptor_path, f"not a data package descriptor: {error}") from None
+        descriptor = _descriptor(descriptor_path)
+        resources = descriptor["resources"]
         prefixed = descriptor.get(PREFIX_KEY) == CELL_PREFIX
     issues: list[FieldError] = []
     tables = {

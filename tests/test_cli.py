@@ -210,3 +210,56 @@ def bad_file_path(record: dict[str, Any]) -> Path:
     path = folder / "one.json"
     path.write_text(json.dumps([record]))
     return path
+
+
+def deep_json(tmp_path: Path) -> tuple[Path, str]:
+    path = tmp_path / "deep.json"
+    path.write_text('[{"x":' * 100_000 + "1" + "}]" * 100_000)
+    return path, "nested too deeply"
+
+
+def exported_package(tmp_path: Path) -> Path:
+    """A CSV package as `passerelle export` writes it (one service)."""
+    url = f"sqlite:///{tmp_path / 'source.db'}"
+    passerelle(url, "import", str(bad_file_path(service_record("Packaged"))))
+    passerelle(url, "export", str(tmp_path / "csv"), "--format", "csv")
+    return tmp_path / "csv"
+
+
+def invalid_utf8(tmp_path: Path) -> tuple[Path, str]:
+    folder = exported_package(tmp_path)
+    services = folder / "services.csv"
+    services.write_bytes(services.read_bytes().replace(b"Packaged", b"Pack\xffaged"))
+    return folder, "services.csv line 2: (text): not UTF-8"
+
+
+def resources_not_objects(tmp_path: Path) -> tuple[Path, str]:
+    folder = exported_package(tmp_path)
+    (folder / "datapackage.json").write_text(json.dumps({"resources": ["x", 1]}))
+    return folder, "resources[1]: expected an object"
+
+
+def resource_outside(tmp_path: Path) -> tuple[Path, str]:
+    folder = exported_package(tmp_path)
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    phones = next(item for item in descriptor["resources"] if item["name"] == "phone")
+    phones["path"] = "../../../../etc/passwd"
+    (folder / "datapackage.json").write_text(json.dumps(descriptor))
+    return folder, "'../../../../etc/passwd' is outside the package folder (resource 'phone')"
+
+
+@pytest.mark.parametrize(
+    "bad", [deep_json, invalid_utf8, resources_not_objects, resource_outside],
+    ids=["json-100000-deep", "csv-invalid-utf8", "resources-not-objects", "path-outside"],
+)  # fmt: skip
+def test_unreadable_files_are_messages_and_write_nothing(
+    database_url: str, engine: Engine, tmp_path: Path, bad: Any
+) -> None:
+    passerelle(database_url, "import", str(SAMPLE))
+    before = row_counts(engine)
+    path, expected = bad(tmp_path)
+    done = passerelle(database_url, "import", str(path))
+    assert done.returncode == 1
+    assert expected in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "Error:" not in done.stderr
+    assert row_counts(engine) == before

@@ -27,7 +27,7 @@ from directory.faults import UNAVAILABLE, code
 from directory.taxonomy import Need
 from web import search_form
 from web.i18n import negotiate, supported, translator
-from web.rendering import STATIC, render
+from web.rendering import STATIC, embedded_stylesheet, render
 from web.search_form import SearchForm
 from web.service_view import ServiceView, language_name, service_view
 
@@ -288,7 +288,7 @@ async def referral(request: Request, settings: SettingsDep) -> HTMLResponse:
     }
     if views and sent.get("format") == "file":
         html = render(
-            "referral_file.html", lang=lang, stylesheet=(STATIC / "site.css").read_text(),
+            "referral_file.html", lang=lang, stylesheet=embedded_stylesheet(),
             **context,
         )  # fmt: skip
         return HTMLResponse(

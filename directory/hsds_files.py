@@ -221,7 +221,7 @@ def _descriptor(path: Path) -> dict[str, Any]:
             issues.append(FieldError(str(path), f"resources[{index}]{field}", message))
     if issues:
         raise ImportFailed(f"cannot read {path}", issues)
-    return descriptor
+    return dict(descriptor)
 
 
 def read_csv_package(folder: Path) -> list[Record]:

@@ -102,7 +102,8 @@ def test_every_plural_message_fills_every_form_of_its_language(path: Path) -> No
     for message in catalog:
         if not message.id or not isinstance(message.id, tuple | list):
             continue
-        forms = list(message.string)
+        string = message.string
+        forms = list(string) if isinstance(string, tuple | list) else [string]
         if path.parent.parent.name == DEFAULT_LANGUAGE and not any(forms):
             continue
         assert len(forms) == catalog.num_plurals, (message.id, forms)

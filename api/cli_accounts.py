@@ -1,26 +1,32 @@
-"""`passerelle token|user|stale`: accounts for partners and curators, and the services to check.
+"""`passerelle org|token|user|stale`: organisations, accounts for partners and curators, and the
+services to check.
 
 No outbound mail: a curator creates accounts and resets passwords here and hands them over.
-Passwords come from a prompt (not echoed) or from standard input, never from the command line.
+Passwords come from a prompt (not echoed) or from standard input (`--password-stdin`), never from
+the command line. `--org` takes an organisation's id or its exact name (any case).
 """
 
 import sys
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
+from rich.console import Console
+from rich.table import Table
 from sqlalchemy.engine import Engine
 
 from api.settings import get_settings
 from directory.accounts import Role, create_token, create_user, reset_password, revoke_token
 from directory.database import make_engine, session_scope, upgrade_schema
 from directory.errors import PasserelleError
+from directory.organizations import OrganizationEntry, list_organizations, organization_id
 from directory.stale import stale_services
 
 token_app = typer.Typer(
     help="API tokens for partner organisations and curators.", no_args_is_help=True
 )
 user_app = typer.Typer(help="Portal accounts for partners and curators.", no_args_is_help=True)
+org_app = typer.Typer(help="Organisations of the directory.", no_args_is_help=True)
 
 
 def _engine() -> Engine:
@@ -29,18 +35,32 @@ def _engine() -> Engine:
     return engine
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code=1)
 
 
 def _role(org: str | None, curator: bool) -> Role:
     if bool(org) == curator:
-        _fail("give exactly one of --org ORG_ID or --curator")
+        _fail("give exactly one of --org ORG (its id or exact name) or --curator")
     return Role.curator if curator else Role.partner
 
 
-OrgOption = Annotated[str | None, typer.Option("--org", help="The partner organisation's HSDS id.")]
+def _organization(engine: Engine, org: str | None) -> str | None:
+    """The id of the organisation `--org` names (an id or an exact name), or None."""
+    if org is None:
+        return None
+    try:
+        with engine.connect() as connection:
+            return organization_id(connection, reference=org)
+    except PasserelleError as error:
+        _fail(error.message)
+
+
+OrgOption = Annotated[
+    str | None,
+    typer.Option("--org", help="The partner organisation: its HSDS id or exact name."),
+]
 CuratorOption = Annotated[bool, typer.Option("--curator", help="A curator (all organisations).")]
 
 
@@ -48,13 +68,15 @@ CuratorOption = Annotated[bool, typer.Option("--curator", help="A curator (all o
 def token_create(org: OrgOption = None, curator: CuratorOption = False) -> None:
     """Create a bearer token; it is printed once, on the last line."""
     role = _role(org, curator)
+    engine = _engine()
+    org_id = _organization(engine, org)
     try:
-        with session_scope(_engine()) as session:
-            token_id, token = create_token(session.connection(), role=role, organization_id=org)
+        with session_scope(engine) as session:
+            token_id, token = create_token(session.connection(), role=role, organization_id=org_id)
     except PasserelleError as error:
         _fail(error.message)
         return
-    scope = f"organisation {org}" if org else "curator"
+    scope = f"organisation {org_id}" if org_id else "curator"
     typer.echo(f"Token {token_id} for {scope}. Keep it secret; it is not shown again.")
     typer.echo(token)
 
@@ -72,6 +94,11 @@ def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id.")
 
 
 def _password(from_stdin: bool) -> str:
+    if not from_stdin and not sys.stdin.isatty():
+        _fail(
+            "no password given: standard input is not a terminal, so there is no prompt; "
+            "send the password on standard input with --password-stdin"
+        )
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -94,15 +121,17 @@ def user_create(
 ) -> None:
     """Create a portal account (the password is asked for, never shown)."""
     role = _role(org, curator)
+    engine = _engine()
+    org_id = _organization(engine, org)
     password = _password(password_stdin)
     try:
-        with session_scope(_engine()) as session:
+        with session_scope(engine) as session:
             create_user(
                 session.connection(),
                 email=email,
                 password=password,
                 role=role,
-                organization_id=org,
+                organization_id=org_id,
             )
     except PasserelleError as error:
         _fail(error.message)
@@ -143,7 +172,35 @@ def stale(
     typer.echo(f"{len(found)} service(s) to check.")
 
 
+def _print_organizations(entries: list[OrganizationEntry]) -> None:
+    """A table on a terminal; elsewhere one line each, `id<TAB>name<TAB>services`, for scripts."""
+    if not sys.stdout.isatty():
+        for entry in entries:
+            typer.echo(f"{entry.id}\t{entry.name}\t{entry.services}")
+        return
+    table = Table("id", "name", "services")
+    for entry in entries:
+        table.add_row(entry.id, entry.name, str(entry.services))
+    Console().print(table)
+
+
+@org_app.command("list")
+def org_list(
+    search: Annotated[
+        str | None, typer.Option("--search", help="Only names holding WORD (any case).")
+    ] = None,
+) -> None:
+    """Organisations with their ids (for --org), by name."""
+    with _engine().connect() as connection:
+        entries = list_organizations(connection, search=search)
+    if not entries:
+        typer.echo("No organisation found." if search else "The directory has no organisation.")
+        return
+    _print_organizations(entries)
+
+
 def register(app: typer.Typer) -> None:
+    app.add_typer(org_app, name="org")
     app.add_typer(token_app, name="token")
     app.add_typer(user_app, name="user")
     app.command("stale")(stale)

@@ -112,6 +112,7 @@ async def database_error(request: Request, error: Exception) -> Response:
     )
     page = _error_page(request, 503, message)
     if page is not None:
+        page.headers["Retry-After"] = "5"
         return page
     return JSONBytes({"detail": message}, status_code=503, headers={"Retry-After": "5"})
 

@@ -38,7 +38,7 @@ from directory.repository import service_records
 from directory.state import current_version
 from directory.suspensions import suspended_service_ids
 from matcher.index import Index, build_index
-from matcher.listing import listing_from_record
+from matcher.listing import Listing, Phone, listing_from_record
 from matcher.messages import Message, message
 from matcher.messages import Notice as SafetyNotice
 from matcher.person import Person
@@ -257,6 +257,13 @@ class MatchService:
             return self.match(request, lang)
         return await asyncio.to_thread(self.match, request, lang)
 
+    def summaries(self, service_ids: Iterable[str]) -> list[ServiceSummary]:
+        """What the index holds of these services (active, not suspended), in that order: the
+        pages' stand-in for the directory while its database cannot be reached."""
+        wanted = dict.fromkeys(service_ids)
+        found = {item.id: item for item in self.index.listings if item.id in wanted}
+        return [summary(found[service_id]) for service_id in wanted if service_id in found]
+
     def match(self, request: MatchRequest, lang: str) -> MatchResponse:
         """Rank the directory for this request; reasons, cautions and notices in `lang`."""
         place, in_area = self._place(request)
@@ -276,6 +283,22 @@ def _unknown(field: str, text: str) -> InvalidInput:
     return InvalidInput(text, [FieldError("body", f"location.{field}", text)])
 
 
+def summary(listing: Listing, phones: Iterable[Phone] | None = None) -> ServiceSummary:
+    """What a match answer says of a service: public facts only (no location). `phones`: the
+    matched branch's numbers; by default the service's own (central) numbers, never a branch's."""
+    phones = listing.phones_at(None) if phones is None else phones
+    return ServiceSummary(
+        id=listing.id,
+        name=listing.name,
+        organization=MatchOrganization(id=listing.organization_id, name=listing.organization_name),
+        languages=list(listing.languages),
+        phones=[phone.number for phone in phones],
+        url=listing.url,
+        verified=listing.verified,
+        sources=list(listing.sources),
+    )
+
+
 def _result(result: Result, lang: str) -> MatchResult:
     listing = result.listing
     site = result.site
@@ -284,18 +307,7 @@ def _result(result: Result, lang: str) -> MatchResult:
     if distance is not None:
         distance = float(round(distance)) if hidden else round(distance, 1)
     return MatchResult(
-        service=ServiceSummary(
-            id=listing.id,
-            name=listing.name,
-            organization=MatchOrganization(
-                id=listing.organization_id, name=listing.organization_name
-            ),
-            languages=list(listing.languages),
-            phones=[phone.number for phone in result.phones],
-            url=listing.url,
-            verified=listing.verified,
-            sources=list(listing.sources),
-        ),
+        service=summary(listing, result.phones),
         location=None
         if site is None or hidden
         else MatchPlace(

@@ -1,6 +1,12 @@
 """The portal's cookies and form tokens: signed session cookies, session-bound CSRF tokens, signed
 expiring tokens for forms without a session (sign-in, the public "suggest a correction").
 
+The sign-in form is bound to the browser that opened it (against login CSRF: someone else's
+token must not sign this browser in to their account): opening it sets a short-lived random
+`passerelle_login` cookie (HttpOnly, SameSite=Strict, path /portal/login only, two hours) and
+its token names that cookie. A sign-in sent without that cookie, or whose `Origin` is another
+site, is refused (403). No public page sets a cookie.
+
 The session cookie holds only a random session id, signed (with the portal language the person
 chose, when they chose one); the server keeps sha256 of the id. The cookie is HttpOnly,
 SameSite=Strict, limited to /portal, and Secure when the request came over https (directly, or
@@ -12,6 +18,7 @@ import hmac
 import ipaddress
 import secrets
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -24,6 +31,8 @@ from directory.accounts import SESSION_HOURS, Principal
 COOKIE = "passerelle_portal"
 COOKIE_PATH = "/portal"
 FORM_TOKEN_SECONDS = 2 * 3600
+LOGIN_COOKIE = "passerelle_login"
+LOGIN_PATH = "/portal/login"
 
 
 def secret_key(request: Request) -> str:
@@ -148,6 +157,71 @@ def form_token_ok(request: Request, purpose: str, token: str | None, subject: st
     except BadSignature:
         return False
     return bool(value == subject)
+
+
+def _browser_mark(nonce: str) -> str:
+    return hashlib.sha256(f"login|{nonce}".encode()).hexdigest()
+
+
+def login_nonce(request: Request) -> str:
+    """This browser's sign-in binding: the one its cookie holds, or a new random one."""
+    return _login_nonce(request) or secrets.token_urlsafe(24)
+
+
+def login_form_token(request: Request, nonce: str) -> str:
+    """The sign-in form's token, valid only with the cookie `set_login_cookie` sets."""
+    return form_token(request, "login", _browser_mark(nonce))
+
+
+def set_login_cookie(request: Request, response: Response, nonce: str) -> None:
+    response.set_cookie(
+        LOGIN_COOKIE,
+        URLSafeTimedSerializer(secret_key(request), salt="login-cookie").dumps(nonce),
+        max_age=FORM_TOKEN_SECONDS,
+        path=LOGIN_PATH,
+        httponly=True,
+        samesite="strict",
+        secure=is_https(request),
+    )
+
+
+def _login_nonce(request: Request) -> str | None:
+    raw = request.cookies.get(LOGIN_COOKIE)
+    if not raw:
+        return None
+    signer = URLSafeTimedSerializer(secret_key(request), salt="login-cookie")
+    try:
+        nonce = signer.loads(raw, max_age=FORM_TOKEN_SECONDS)
+    except BadSignature:
+        return None
+    return nonce if isinstance(nonce, str) else None
+
+
+def login_form_ok(request: Request, token: str | None) -> bool:
+    """The sign-in was sent from our own form, opened in this browser."""
+    nonce = _login_nonce(request)
+    if nonce is None or not same_origin(request):
+        return False
+    return form_token_ok(request, "login", token, _browser_mark(nonce))
+
+
+def clear_login_cookie(request: Request, response: Response) -> None:
+    response.delete_cookie(
+        LOGIN_COOKIE, path=LOGIN_PATH, httponly=True, samesite="strict", secure=is_https(request)
+    )
+
+
+def same_origin(request: Request) -> bool:
+    """False when the browser says the form was sent from another site. `Origin: null` (sent
+    under `Referrer-Policy: no-referrer`) and no Origin say nothing: the cookie decides then."""
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return True
+    settings: Settings = request.app.state.settings
+    ours = {request.headers.get("host", "")}
+    if settings.public_base_url:
+        ours.add(urlsplit(settings.public_base_url).netloc)
+    return urlsplit(origin).netloc in ours
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,6 @@ from directory.errors import InvalidInput, NotFound
 
 TOKEN_PREFIX = "psr"
 SESSION_HOURS = 12
-MAX_DELAY_SECONDS = 15 * 60
 
 
 class Role(StrEnum):
@@ -72,7 +71,8 @@ class PortalSession(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed sign-ins per keyed hash of (e-mail, client): each failure doubles the wait."""
+    """Failed sign-ins per keyed hash of (e-mail, client) or of the e-mail alone, and the time
+    before the next try (`directory.login_throttle`)."""
 
     __tablename__ = "login_throttle"
 
@@ -291,47 +291,3 @@ def close_session(connection: Connection, *, session_id: str) -> None:
         .where(sessions.c.id_hash == _sha256(session_id), sessions.c.revoked_at.is_(None))
         .values(revoked_at=_now())
     )
-
-
-# --- login throttling ----------------------------------------------------------------------------
-
-
-def throttle_key(secret: str, *, email: str, client: str) -> str:
-    """A keyed hash of (e-mail, client address): neither is stored."""
-    message = f"{email.strip().lower()}\0{client}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def wait_seconds(connection: Connection, *, key: str) -> int:
-    """Seconds before this key may try again (0: now)."""
-    table = _table(LoginThrottle)
-    until = connection.execute(
-        select(table.c.blocked_until).where(table.c.key == key)
-    ).scalar_one_or_none()
-    if until is None:
-        return 0
-    left = (until - _now()).total_seconds()
-    return max(0, int(left + 0.999))
-
-
-def record_failure(connection: Connection, *, key: str) -> int:
-    """Count a failed sign-in; returns the wait before the next try (1 s, 2 s, 4 s... 15 min)."""
-    table = _table(LoginThrottle)
-    failures = connection.execute(
-        select(table.c.failures).where(table.c.key == key)
-    ).scalar_one_or_none()
-    count = int(failures or 0) + 1
-    delay: int = min(2 ** (count - 1), MAX_DELAY_SECONDS)
-    until = _now() + timedelta(seconds=delay)
-    if failures is None:
-        connection.execute(table.insert().values(key=key, failures=count, blocked_until=until))
-    else:
-        connection.execute(
-            update(table).where(table.c.key == key).values(failures=count, blocked_until=until)
-        )
-    return delay
-
-
-def record_success(connection: Connection, *, key: str) -> None:
-    table = _table(LoginThrottle)
-    connection.execute(table.delete().where(table.c.key == key))

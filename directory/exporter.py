@@ -2,6 +2,11 @@
 
 Public exports leave out confidential addresses (`privacy.confidential_address`); a curator's
 export with `include_confidential` keeps them and must not be published.
+
+In the CSV package, a text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage return or `'`
+gets one leading `'` (a spreadsheet shows it as text and never runs it as a formula: partners
+write these cells); `passerelle import` of the package takes the `'` off again
+(`directory.hsds_files.protected_cell`).
 """
 
 from enum import StrEnum

@@ -1,8 +1,17 @@
 """HSDS 3.0 files: JSON (an array of full service records, or a page with `contents`) and the
-tabular form (a CSV data package: one CSV per HSDS object and a `datapackage.json`)."""
+tabular form (a CSV data package: one CSV per HSDS object and a `datapackage.json`).
+
+Spreadsheets run a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return as a
+formula, and partners write text that curators open in one. So our CSV export writes such a text
+cell with one leading `'` (a spreadsheet shows `+32 2 511 64 64`, and runs nothing); a cell that
+already starts with `'` gets one more, so that nothing is ambiguous. The descriptor says so
+(`passerelle_cell_prefix`), and reading a package that says so takes the `'` off again: export
+then import gives back every text as it was. Packages from elsewhere are read as they are.
+"""
 
 import copy
 import csv
+import io
 import json
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -23,6 +32,25 @@ from directory.hsds_tree import (
 )
 from directory.validation import hsds_schema
 
+CELL_PREFIX = "'"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula."""
+PREFIXED = (*FORMULA_STARTS, CELL_PREFIX)
+PREFIX_KEY = "passerelle_cell_prefix"
+"""The descriptor's word that its text cells are protected with `CELL_PREFIX`."""
+
+
+def protected_cell(text: str) -> str:
+    """`text` as a spreadsheet will show it and never run it: `'=1+1` for `=1+1`."""
+    return CELL_PREFIX + text if text.startswith(PREFIXED) else text
+
+
+def unprotected_cell(text: str) -> str:
+    """The text that `protected_cell` was given."""
+    if text.startswith(CELL_PREFIX) and text[1:].startswith(PREFIXED):
+        return text[1:]
+    return text
+
 
 def _file_error(path: Path, message: str, field: str = "(file)") -> ImportFailed:
     return ImportFailed(f"cannot read {path}", [FieldError(str(path), field, message)])
@@ -41,6 +69,8 @@ def read_records(path: Path) -> list[Record]:
         raise _file_error(path, "no such file") from None
     except UnicodeDecodeError as error:
         raise _file_error(path, f"not UTF-8 text: {error}") from None
+    except RecursionError:
+        raise _file_error(path, "JSON nested too deeply to be read") from None
     except json.JSONDecodeError as error:
         raise _file_error(
             path, f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"
@@ -75,6 +105,12 @@ def package_descriptor() -> dict[str, Any]:
                     field["example"] = "2011-01-01T00:00:00Z"
     descriptor["name"] = "passerelle-export"
     descriptor["title"] = "Passerelle directory export (HSDS 3.0)"
+    descriptor[PREFIX_KEY] = CELL_PREFIX
+    descriptor["description"] += (
+        f" In this export, a text cell starting with {' '.join(map(repr, PREFIXED))} carries"
+        f" one more leading {CELL_PREFIX!r}, so that spreadsheets show it as text and never"
+        " run it as a formula; passerelle import takes it off again."
+    )
     return descriptor
 
 
@@ -94,44 +130,114 @@ def _cell(table: str, column: str, text: str, *, required: bool) -> Any:
     return text
 
 
-def _read_table(folder: Path, resource: dict[str, Any], issues: list[FieldError]) -> list[Row]:
-    table = resource["name"]
-    path = folder / resource["path"]
-    if table not in TABLES or not path.exists():
+def _read_table(
+    folder: Path, resource: dict[str, Any], issues: list[FieldError], *, prefixed: bool
+) -> list[Row]:
+    table, name = resource["name"], resource["path"]
+    path = folder / name
+    if table not in TABLES or not path.is_file():
+        return []
+    text = _csv_text(path, name, issues)
+    if text is None:
         return []
     required = _required_texts(resource)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     rows: list[Row] = []
-    with path.open(encoding="utf-8-sig", newline="") as file:
-        for line, raw in enumerate(csv.DictReader(file), start=2):
-            row: Row = {}
-            for column, text in raw.items():
-                if column is None or column not in TABLES[table].c:
-                    continue
-                try:
-                    row[column] = _cell(table, column, text or "", required=column in required)
-                except ValueError:
-                    issues.append(
-                        FieldError(
-                            f"{resource['path']} line {line}",
-                            column,
-                            f"expected a number, got {text!r}",
-                        )
-                    )
-            rows.append(row)
+    try:
+        for raw in reader:
+            where = f"{name} line {len(rows) + 2}"
+            rows.append(_row(table, raw, where, issues, required=required, prefixed=prefixed))
+    except csv.Error as error:
+        where = f"{name} line {len(rows) + 2}"
+        issues.append(FieldError(where, "(text)", f"not readable as CSV: {error}"))
     return rows
+
+
+def _row(
+    table: str,
+    raw: dict[str | None, Any],
+    where: str,
+    issues: list[FieldError],
+    *,
+    required: set[str],
+    prefixed: bool,
+) -> Row:
+    row: Row = {}
+    for column, cell in raw.items():
+        if column is None or column not in TABLES[table].c:
+            continue
+        text = unprotected_cell(cell or "") if prefixed else cell or ""
+        try:
+            row[column] = _cell(table, column, text, required=column in required)
+        except ValueError:
+            issues.append(FieldError(where, column, f"expected a number, got {text!r}"))
+    return row
+
+
+def _csv_text(path: Path, name: str, issues: list[FieldError]) -> str | None:
+    """The text of one CSV file, or None with an issue naming the file and line that is not
+    UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        issues.append(FieldError(f"{name} line {line}", "(text)", f"not UTF-8 text: {error}"))
+        return None
+
+
+def _resource_problem(folder: Path, resource: Any) -> tuple[str, str] | None:
+    """(field, message) saying why a descriptor's resource cannot be read, or None."""
+    if not isinstance(resource, dict):
+        return "", f"expected an object with 'name' and 'path', got {resource!r:.80}"
+    for key in ("name", "path"):
+        if not isinstance(resource.get(key), str) or not resource[key]:
+            return f".{key}", f"missing, or not a text: {resource.get(key)!r:.80}"
+    inside = (folder / resource["path"]).resolve()
+    if not inside.is_relative_to(folder.resolve()):
+        name, where = resource["name"], resource["path"]
+        return ".path", f"{where!r} is outside the package folder (resource {name!r})"
+    return None
+
+
+def _descriptor(path: Path) -> dict[str, Any]:
+    """A package descriptor whose every resource names a file inside the package folder."""
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise _file_error(path, f"not UTF-8 text: {error}") from None
+    except RecursionError:
+        raise _file_error(path, "JSON nested too deeply to be read") from None
+    except json.JSONDecodeError as error:
+        raise _file_error(path, f"not a data package descriptor: {error}") from None
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list):
+        raise _file_error(path, "expected a list of resources", "resources")
+    issues = []
+    for index, resource in enumerate(resources):
+        problem = _resource_problem(path.parent, resource)
+        if problem is not None:
+            field, message = problem
+            issues.append(FieldError(str(path), f"resources[{index}]{field}", message))
+    if issues:
+        raise ImportFailed(f"cannot read {path}", issues)
+    return dict(descriptor)
 
 
 def read_csv_package(folder: Path) -> list[Record]:
     """Service records assembled from the CSV files of an HSDS data package."""
     descriptor_path = folder / "datapackage.json"
     resources = _resources()
+    prefixed = False
     if descriptor_path.exists():
-        try:
-            resources = json.loads(descriptor_path.read_text(encoding="utf-8"))["resources"]
-        except (json.JSONDecodeError, KeyError, TypeError) as error:
-            raise _file_error(descriptor_path, f"not a data package descriptor: {error}") from None
+        descriptor = _descriptor(descriptor_path)
+        resources = descriptor["resources"]
+        prefixed = descriptor.get(PREFIX_KEY) == CELL_PREFIX
     issues: list[FieldError] = []
-    tables = {resource["name"]: _read_table(folder, resource, issues) for resource in resources}
+    tables = {
+        resource["name"]: _read_table(folder, resource, issues, prefixed=prefixed)
+        for resource in resources
+    }
     if issues:
         raise ImportFailed(f"cannot read {folder}", issues)
     if not tables.get("service"):
@@ -145,7 +251,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, datetime | date | float):
         return str(json_value(value))
-    return str(value)
+    return protected_cell(str(value))
 
 
 def write_csv_package(folder: Path, flat: Flat) -> None:

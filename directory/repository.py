@@ -5,7 +5,7 @@ unit of work commits or rolls back. Bulk paths use SQLAlchemy Core, not the ORM:
 thousand services must stay a matter of seconds.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -297,7 +297,9 @@ def service_at_location_page(
     hidden_locations: set[str],
     page: int,
     per_page: int,
+    only: Collection[str] | None = None,
 ) -> Page:
+    """A page of service_at_location ids (`only` these, when given)."""
     sal = TABLES["service_at_location"]
     service = TABLES["service"]
     query = (
@@ -308,15 +310,79 @@ def service_at_location_page(
     )
     if hidden_locations:
         query = query.where(sal.c.location_id.not_in(sorted(hidden_locations)))
+    if only is not None:
+        query = query.where(sal.c.id.in_(sorted(only)))
     return page_of(connection, query, page=page, per_page=per_page)
 
 
+@dataclass(frozen=True, slots=True)
+class SiteOfService:
+    """Where one service_at_location is, for the postcode and proximity filters."""
+
+    id: str
+    postal_codes: frozenset[str]
+    latitude: float | None
+    longitude: float | None
+    service_areas: tuple[str, ...]
+
+
+def sites_of_services(connection: Connection, *, hidden_locations: set[str]) -> list[SiteOfService]:
+    """Every public service_at_location with its location's postcodes and point and its
+    service's named service areas (confidential locations left out)."""
+    sal, location = TABLES["service_at_location"], TABLES["location"]
+    address, area = TABLES["address"], TABLES["service_area"]
+    rows = connection.execute(
+        select(sal.c.id, sal.c.service_id, location.c.id, location.c.latitude, location.c.longitude)
+        .join(location, location.c.id == sal.c.location_id)
+        .where(location.c.id.not_in(sorted(hidden_locations)))
+    ).all()
+    codes: dict[str, set[str]] = {}
+    for location_id, code in connection.execute(
+        select(address.c.location_id, address.c.postal_code)
+    ):
+        if code:
+            codes.setdefault(str(location_id), set()).add(str(code).strip().upper())
+    areas: dict[str, list[str]] = {}
+    for service_id, name in connection.execute(select(area.c.service_id, area.c.name)):
+        if name:
+            areas.setdefault(str(service_id), []).append(str(name))
+    return [
+        SiteOfService(
+            id=str(sal_id),
+            postal_codes=frozenset(codes.get(str(location_id), ())),
+            latitude=None if lat is None else float(lat),
+            longitude=None if lon is None else float(lon),
+            service_areas=tuple(areas.get(str(service_id), ())),
+        )
+        for sal_id, service_id, location_id, lat, lon in rows
+    ]
+
+
+def _named_like(table: Any, search: str | None) -> list[Any]:
+    """Rows whose name or description holds `search` (any case), for HSDS `search`."""
+    if not search:
+        return []
+    like = f"%{search.lower()}%"
+    return [
+        or_(
+            func.lower(table.c.name).like(like),
+            func.lower(func.coalesce(table.c.description, "")).like(like),
+        )
+    ]
+
+
 def simple_page(
-    connection: Connection, table_name: str, *, page: int, per_page: int, **equals: Any
+    connection: Connection,
+    table_name: str,
+    *,
+    page: int,
+    per_page: int,
+    search: str | None = None,
+    **equals: Any,
 ) -> Page:
-    """A page of ids of one table, optionally filtered by column equality."""
+    """A page of ids of one table, optionally filtered by column equality and `search`."""
     table = TABLES[table_name]
-    query = select(table.c.id).order_by(table.c.id)
+    query = select(table.c.id).where(*_named_like(table, search)).order_by(table.c.id)
     for column, value in equals.items():
         if value is not None:
             query = query.where(table.c[column] == value)
@@ -348,9 +414,10 @@ def term_page(
     top_only: bool,
     page: int,
     per_page: int,
+    search: str | None = None,
 ) -> Page:
     term = TABLES["taxonomy_term"]
-    query = select(term.c.id).order_by(term.c.id)
+    query = select(term.c.id).where(*_named_like(term, search)).order_by(term.c.id)
     if taxonomy_id:
         query = query.where(term.c.taxonomy_id == taxonomy_id)
     if parent_id:

@@ -2,6 +2,8 @@
 
 import json
 import os
+import pty
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -210,3 +212,172 @@ def bad_file_path(record: dict[str, Any]) -> Path:
     path = folder / "one.json"
     path.write_text(json.dumps([record]))
     return path
+
+
+def deep_json(tmp_path: Path) -> tuple[Path, str]:
+    path = tmp_path / "deep.json"
+    path.write_text('[{"x":' * 100_000 + "1" + "}]" * 100_000)
+    return path, "nested too deeply"
+
+
+def exported_package(tmp_path: Path) -> Path:
+    """A CSV package as `passerelle export` writes it (one service)."""
+    url = f"sqlite:///{tmp_path / 'source.db'}"
+    passerelle(url, "import", str(bad_file_path(service_record("Packaged"))))
+    passerelle(url, "export", str(tmp_path / "csv"), "--format", "csv")
+    return tmp_path / "csv"
+
+
+def invalid_utf8(tmp_path: Path) -> tuple[Path, str]:
+    folder = exported_package(tmp_path)
+    services = folder / "services.csv"
+    services.write_bytes(services.read_bytes().replace(b"Packaged", b"Pack\xffaged"))
+    return folder, "services.csv line 2: (text): not UTF-8"
+
+
+def resources_not_objects(tmp_path: Path) -> tuple[Path, str]:
+    folder = exported_package(tmp_path)
+    (folder / "datapackage.json").write_text(json.dumps({"resources": ["x", 1]}))
+    return folder, "resources[1]: expected an object"
+
+
+def resource_outside(tmp_path: Path) -> tuple[Path, str]:
+    folder = exported_package(tmp_path)
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    phones = next(item for item in descriptor["resources"] if item["name"] == "phone")
+    phones["path"] = "../../../../etc/passwd"
+    (folder / "datapackage.json").write_text(json.dumps(descriptor))
+    return folder, "'../../../../etc/passwd' is outside the package folder (resource 'phone')"
+
+
+@pytest.mark.parametrize(
+    "bad", [deep_json, invalid_utf8, resources_not_objects, resource_outside],
+    ids=["json-100000-deep", "csv-invalid-utf8", "resources-not-objects", "path-outside"],
+)  # fmt: skip
+def test_unreadable_files_are_messages_and_write_nothing(
+    database_url: str, engine: Engine, tmp_path: Path, bad: Any
+) -> None:
+    passerelle(database_url, "import", str(SAMPLE))
+    before = row_counts(engine)
+    path, expected = bad(tmp_path)
+    done = passerelle(database_url, "import", str(path))
+    assert done.returncode == 1
+    assert expected in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "Error:" not in done.stderr
+    assert row_counts(engine) == before
+
+
+# --- organisations by name (issue 11, item 8) -----------------------------------------------------
+
+
+def organisations(database_url: str, *names: str) -> dict[str, str]:
+    """Imports one service per name, each of its own organisation; returns name -> id."""
+    records = [
+        service_record(f"{name} service", organization={"id": new_id(), "name": name,
+                                                        "description": name})
+        for name in names
+    ]  # fmt: skip
+    path = bad_file_path(records[0])
+    path.write_text(json.dumps(records))
+    assert passerelle(database_url, "import", str(path)).returncode == 0
+    return {record["organization"]["name"]: record["organization"]["id"] for record in records}
+
+
+def test_org_list_gives_ids_by_name(database_url: str) -> None:
+    ids = organisations(database_url, "Payoke", "Espace P", "PAG-ASA")
+    listed = passerelle(database_url, "org", "list")
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines == [
+        f"{ids['Espace P']}\tEspace P\t1",
+        f"{ids['PAG-ASA']}\tPAG-ASA\t1",
+        f"{ids['Payoke']}\tPayoke\t1",
+    ]
+    found = passerelle(database_url, "org", "list", "--search", "pAy")
+    assert found.stdout.splitlines() == [f"{ids['Payoke']}\tPayoke\t1"]
+    none = passerelle(database_url, "org", "list", "--search", "100%_")
+    assert none.returncode == 0 and none.stdout.strip() == "No organisation found."
+
+
+def test_org_list_is_a_table_on_a_terminal(database_url: str) -> None:
+    ids = organisations(database_url, "Payoke")
+    controller, terminal = pty.openpty()
+    env = {**os.environ, "PASSERELLE_DATABASE_URL": database_url, "COLUMNS": "120"}
+    done = subprocess.run(
+        [sys.executable, "-m", "api.cli", "org", "list"],
+        env=env, stdout=terminal, stderr=subprocess.PIPE, timeout=120, check=False,
+    )  # fmt: skip
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", shown.decode())
+    assert done.returncode == 0, done.stderr
+    assert "┃ id" in text or "│ id" in text or "id " in text.splitlines()[1], text
+    assert ids["Payoke"] in text and "Payoke" in text and "\t" not in text
+
+
+def test_token_and_user_take_an_organisation_by_name(database_url: str, engine: Engine) -> None:
+    ids = organisations(database_url, "Payoke", "Espace P")
+    token = passerelle(database_url, "token", "create", "--org", "payoke")
+    assert token.returncode == 0, token.stderr
+    assert f"for organisation {ids['Payoke']}" in token.stdout
+    user = passerelle_with_input(
+        database_url, "a long enough secret 123\n",
+        "user", "create", "--org", "ESPACE P", "--email", "b@espacep.test", "--password-stdin",
+    )  # fmt: skip
+    assert user.returncode == 0, user.stderr
+    with engine.connect() as connection:
+        principal = check_password(
+            connection, email="b@espacep.test", password="a long enough secret 123"
+        )
+    assert principal is not None and principal.organization_id == ids["Espace P"]
+
+
+@pytest.mark.parametrize(
+    ("org", "expected"),
+    [
+        ("Payok", "no organization with id Payok nor named 'Payok'; close matches: Payoke ("),
+        ("Nowhere at all", "nor named 'Nowhere at all'; see passerelle org list"),
+        ("Twin", "several organisations are named 'Twin': "),
+    ],
+    ids=["close", "unknown", "ambiguous"],
+)
+def test_a_wrong_organisation_name_says_what_went_wrong(
+    database_url: str, engine: Engine, org: str, expected: str
+) -> None:
+    organisations(database_url, "Payoke", "Twin", "twin")
+    before = all_row_counts(engine)
+    for args in (
+        ("token", "create", "--org", org),
+        ("user", "create", "--org", org, "--email", "x@y.test", "--password-stdin"),
+    ):
+        done = passerelle_with_input(database_url, "a long enough secret 123\n", *args)
+        assert done.returncode == 1, done.stdout
+        assert expected in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+        if org == "Twin":
+            assert (
+                "Twin (" in done.stderr and "twin (" in done.stderr and "give the id" in done.stderr
+            )
+    assert all_row_counts(engine) == before
+
+
+def test_no_password_on_a_pipe_without_password_stdin(database_url: str, engine: Engine) -> None:
+    before = all_row_counts(engine)
+    for args in (
+        ("user", "create", "--curator", "--email", "c@x.test"),
+        ("user", "reset", "--email", "c@x.test"),
+    ):
+        done = passerelle_with_input(database_url, "a long enough secret 123\n", *args)
+        assert done.returncode == 1
+        assert "no password given" in done.stderr and "--password-stdin" in done.stderr
+        assert "Traceback" not in done.stderr
+    assert all_row_counts(engine) == before

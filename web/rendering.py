@@ -4,6 +4,9 @@ Templates call `_("English text", name=value)`; the page's language decides the 
 here reads a request: `api/routes/pages.py` passes what a page needs.
 """
 
+import base64
+import hashlib
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -44,6 +47,28 @@ def qr_svg(url: str, title: str) -> Markup:
     code = segno.make(url, error="m")
     svg = code.svg_inline(scale=4, border=2, omitsize=True, title=title, svgclass="qr-code")
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedStylesheet:
+    """`site.css` for a page saved to disk, which cannot load /static: our own file, never user
+    text, so it goes into the page unescaped; `policy` allows that stylesheet and nothing else
+    (no script, no other style, nothing fetched)."""
+
+    css: Markup
+    policy: str
+
+
+def embedded_stylesheet() -> EmbeddedStylesheet:
+    css = (STATIC / "site.css").read_text(encoding="utf-8")
+    if "</" in css:
+        raise ValueError("site.css must not contain '</': it would end the <style> element")
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    policy = (
+        f"default-src 'none'; style-src 'sha256-{digest}'; img-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    return EmbeddedStylesheet(Markup(css), policy)
 
 
 def render(name: str, *, lang: str, **context: Any) -> str:

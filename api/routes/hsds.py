@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import AfterValidator, BaseModel
 from sqlalchemy import Connection
@@ -17,7 +17,8 @@ from sqlalchemy import Connection
 from api.deps import ConnectionDep, SettingsDep
 from api.responses import JSONBytes
 from directory import repository
-from directory.errors import NotFound
+from directory.coverage import sites_serving
+from directory.errors import FieldError, InvalidInput, NotFound
 from directory.hsds_files import iter_ndjson
 from directory.hsds_tree import (
     ORGANIZATION,
@@ -76,6 +77,19 @@ PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="Results per p
 FormatParam = Annotated[Format, Query(description="`ndjson` streams every result, unpaged.")]
 Text = Annotated[str | None, Query(max_length=200)]
 Id = Annotated[str | None, Query(max_length=64)]
+NotOffered = Annotated[
+    bool, Query(description="Not offered by this server: `true` is refused (422), never ignored.")
+]
+FullParam = Annotated[bool, Query(description="Fully nested objects.")]
+
+
+def _refuse_if_set(**flags: bool) -> None:
+    """A parameter of the HSDS specification this server does not offer: 422 naming it, so
+    that a client never gets an answer that silently ignored what it asked."""
+    asked = [name for name, value in flags.items() if value]
+    if asked:
+        errors = [FieldError("query", name, f"{name}=true is not offered here") for name in asked]
+        raise InvalidInput(f"not offered by this server: {', '.join(asked)}", errors)
 
 
 def _in_utc(moment: datetime | None) -> datetime | None:
@@ -190,8 +204,10 @@ def services(
     taxonomy_id: Id = None,
     organization_id: Id = None,
     modified_after: ModifiedAfter = None,
-    full: bool = False,
+    minimal: NotOffered = False,
+    full: FullParam = False,
 ) -> JSONBytes | StreamingResponse:
+    _refuse_if_set(minimal=minimal)
     spec = _service_filter(search, taxonomy_term_id, taxonomy_id, organization_id, modified_after)
     return _listing(
         repository.public_fetch(connection),
@@ -215,10 +231,13 @@ def organizations(
     page: PageNumber = 1,
     per_page: PerPage = 50,
     format: FormatParam = Format.json,
+    full_service: NotOffered = False,
+    full: FullParam = False,
 ) -> JSONBytes | StreamingResponse:
+    _refuse_if_set(full_service=full_service)
     return _listing(
         repository.public_fetch(connection),
-        ORGANIZATION_LIST,
+        ORGANIZATION if full else ORGANIZATION_LIST,
         lambda number, size: repository.organization_page(
             connection, search, page=number, per_page=size
         ),
@@ -229,7 +248,10 @@ def organizations(
 
 
 @router.get("/organizations/{organization_id}", response_model=dict[str, Any])
-def organization(connection: ConnectionDep, organization_id: str) -> JSONBytes:
+def organization(
+    connection: ConnectionDep, organization_id: str, full_service: NotOffered = False
+) -> JSONBytes:
+    _refuse_if_set(full_service=full_service)
     return _one(repository.public_fetch(connection), ORGANIZATION, "organization", organization_id)
 
 
@@ -237,8 +259,36 @@ def _hidden(connection: Connection) -> set[str]:
     return repository.confidential_location_ids(connection)
 
 
+def _serving(
+    request: Request,
+    connection: Connection,
+    hidden: set[str],
+    *,
+    postcode: str | None,
+    proximity: float | None,
+) -> set[str] | None:
+    """The sites serving `postcode` (within `proximity` metres), or None when none was given."""
+    if postcode is None:
+        if proximity is not None:
+            raise _query_error("proximity", "proximity needs a postcode (metres from its centre)")
+        return None
+    places = request.app.state.matching.places
+    place = places.by_postcode(postcode) if places else None
+    if place is None:
+        raise _query_error("postcode", f"unknown postcode {postcode!r}")
+    sites = repository.sites_of_services(connection, hidden_locations=hidden)
+    return sites_serving(
+        sites, postcode=postcode, place=place, covers=places.area_covers, proximity_m=proximity
+    )
+
+
+def _query_error(name: str, message: str) -> InvalidInput:
+    return InvalidInput(message, [FieldError("query", name, message)])
+
+
 @router.get("/service_at_locations", response_model=PageOut, responses=NDJSON)
 def service_at_locations(
+    request: Request,
     connection: ConnectionDep,
     search: Text = None,
     page: PageNumber = 1,
@@ -248,14 +298,20 @@ def service_at_locations(
     taxonomy_id: Id = None,
     organization_id: Id = None,
     modified_after: ModifiedAfter = None,
+    full: FullParam = False,
+    postcode: Annotated[str | None, Query(max_length=10, description="Sites serving it.")] = None,
+    proximity: Annotated[
+        float | None, Query(gt=0, le=1_000_000, description="Metres from the postcode's centre.")
+    ] = None,
 ) -> JSONBytes | StreamingResponse:
     spec = _service_filter(search, taxonomy_term_id, taxonomy_id, organization_id, modified_after)
     hidden = _hidden(connection)
+    only = _serving(request, connection, hidden, postcode=postcode, proximity=proximity)
     return _listing(
         repository.public_fetch(connection),
-        SERVICE_AT_LOCATION_LIST,
+        SERVICE_AT_LOCATION_FULL if full else SERVICE_AT_LOCATION_LIST,
         lambda number, size: repository.service_at_location_page(
-            connection, spec, hidden_locations=hidden, page=number, per_page=size
+            connection, spec, hidden_locations=hidden, page=number, per_page=size, only=only
         ),
         page=page,
         per_page=per_page,
@@ -276,6 +332,7 @@ def service_at_location(connection: ConnectionDep, service_at_location_id: str) 
 @router.get("/taxonomies", response_model=PageOut, responses=NDJSON)
 def taxonomies(
     connection: ConnectionDep,
+    search: Text = None,
     page: PageNumber = 1,
     per_page: PerPage = 50,
     format: FormatParam = Format.json,
@@ -284,7 +341,7 @@ def taxonomies(
         repository.db_fetch(connection),
         TAXONOMY,
         lambda number, size: repository.simple_page(
-            connection, "taxonomy", page=number, per_page=size
+            connection, "taxonomy", page=number, per_page=size, search=search
         ),
         page=page,
         per_page=per_page,
@@ -300,6 +357,7 @@ def taxonomy(connection: ConnectionDep, taxonomy_id: str) -> JSONBytes:
 @router.get("/taxonomy_terms", response_model=PageOut, responses=NDJSON)
 def taxonomy_terms(
     connection: ConnectionDep,
+    search: Text = None,
     page: PageNumber = 1,
     per_page: PerPage = 50,
     format: FormatParam = Format.json,
@@ -315,6 +373,7 @@ def taxonomy_terms(
             top_only=top_only,
             page=number,
             per_page=size,
+            search=search,
         )
 
     return _listing(

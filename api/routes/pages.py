@@ -5,6 +5,7 @@ Every page works without JavaScript, sets no cookie, and is answered with the pr
 log holds what a person asked. Nothing from a form is logged or stored.
 """
 
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Annotated, Any
@@ -13,22 +14,24 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
-from sqlalchemy import Connection
+from sqlalchemy.engine import Engine
 
-from api.deps import ConnectionDep, SettingsDep
-from api.match_models import MatchRequest, MatchResponse
+from api.deps import SettingsDep
+from api.match_models import MatchRequest, MatchResponse, ServiceSummary
 from api.matching import MatchService
 from api.ratelimit import rate_limited
 from api.settings import Settings
 from directory import repository
 from directory.errors import InvalidInput, NotFound
+from directory.faults import UNAVAILABLE, code
 from directory.taxonomy import Need
 from web import search_form
 from web.i18n import negotiate, supported, translator
-from web.rendering import STATIC, render
+from web.rendering import STATIC, embedded_stylesheet, render
 from web.search_form import SearchForm
 from web.service_view import ServiceView, language_name, service_view
 
+log = logging.getLogger("passerelle")
 router = APIRouter(include_in_schema=False)
 
 MAX_SHEET = 30
@@ -51,8 +54,12 @@ def _mark_page(request: Request) -> None:
     request.scope["passerelle.page"] = True
 
 
-def _lang(request: Request, explicit: str | None) -> str:
-    return negotiate(explicit, request.headers.get("accept-language"))
+def chosen_language(request: Request, explicit: str | None) -> str:
+    """The page's language (`explicit` if supported, else Accept-Language), kept on the request
+    so that an error page answering it speaks the same language, even for a form sent by POST."""
+    lang = negotiate(explicit, request.headers.get("accept-language"))
+    request.scope["passerelle.lang"] = lang
+    return lang
 
 
 def page(
@@ -97,7 +104,7 @@ def _form_context(form: SearchForm, lang: str) -> dict[str, Any]:
 @router.get("/", response_class=HTMLResponse)
 def search_page(request: Request, settings: SettingsDep, lang: LangQuery = None) -> HTMLResponse:
     _mark_page(request)
-    chosen = _lang(request, lang)
+    chosen = chosen_language(request, lang)
     return page(
         request, settings, "search.html", lang=chosen, **_form_context(SearchForm(), chosen)
     )
@@ -170,13 +177,11 @@ def back_to_the_form(lang: LangQuery = None) -> RedirectResponse:
 @router.post(
     "/search", response_class=HTMLResponse, dependencies=[Depends(rate_limited("match", page=True))]
 )
-async def search(
-    request: Request, settings: SettingsDep, connection: ConnectionDep
-) -> HTMLResponse:
+async def search(request: Request, settings: SettingsDep) -> HTMLResponse:
     _mark_page(request)
     sent = await request.form()
     items = [(name, value) for name, value in sent.multi_items() if isinstance(value, str)]
-    lang = _lang(request, next((value for name, value in items if name == "lang"), None))
+    lang = chosen_language(request, next((value for name, value in items if name == "lang"), None))
     form = search_form.read_form(items)
     answer = None if form.errors else await _match(request, form, lang)
     if answer is None:
@@ -185,10 +190,10 @@ async def search(
             **_form_context(form, lang),
         )  # fmt: skip
     ids = [result.service.id for result in answer.results]
-    views = {view.id: view for view in _views(connection, ids, lang)}
+    views = {view.id: view for view in _views(request, ids, lang)}
     results = [
         {
-            "view": views.get(result.service.id) or _summary_view(result, lang),
+            "view": views.get(result.service.id) or _summary_view(result.service, lang),
             "reasons": result.reasons,
             "cautions": result.cautions,
             "phones": result.phones,
@@ -204,10 +209,9 @@ async def search(
     )  # fmt: skip
 
 
-def _summary_view(result: Any, lang: str) -> ServiceView:
-    """A service the directory no longer holds (changed since the index was built): what the
-    matcher's answer says of it."""
-    service = result.service
+def _summary_view(service: ServiceSummary, lang: str) -> ServiceView:
+    """What the matcher says of a service: for one the directory no longer holds (changed since
+    the index was built), or for every service while the database cannot be reached."""
     record = {
         "id": service.id,
         "name": service.name,
@@ -219,10 +223,27 @@ def _summary_view(result: Any, lang: str) -> ServiceView:
     return service_view(record, lang)
 
 
-def _views(connection: Connection, ids: Sequence[str], lang: str) -> list[ServiceView]:
-    """Public, active services of `ids`, in that order."""
-    records = repository.service_records(connection, list(dict.fromkeys(ids)))
+def _stored_views(engine: Engine, ids: Sequence[str], lang: str) -> list[ServiceView]:
+    """Public, active services of `ids`, in that order, as the directory holds them."""
+    with engine.connect() as connection:
+        records = repository.service_records(connection, list(dict.fromkeys(ids)))
     return [service_view(record, lang) for record in records if record.get("status") == "active"]
+
+
+def _views(request: Request, ids: Sequence[str], lang: str) -> list[ServiceView]:
+    """Public, active services of `ids`, in that order. While the database cannot be reached,
+    what the match index holds of them (fewer details); the fault itself when it holds none."""
+    if not ids:
+        return []
+    try:
+        return _stored_views(request.app.state.engine, ids, lang)
+    except UNAVAILABLE as error:
+        matching: MatchService = request.app.state.matching
+        summaries = matching.summaries(ids)
+        if not summaries:
+            raise
+        log.warning("pages from the match index: %s", code(error))
+        return [_summary_view(summary, lang) for summary in summaries]
 
 
 @router.get("/services/{service_id}", response_class=HTMLResponse)
@@ -230,12 +251,11 @@ def service_page(
     request: Request,
     service_id: str,
     settings: SettingsDep,
-    connection: ConnectionDep,
     lang: LangQuery = None,
 ) -> HTMLResponse:
     _mark_page(request)
-    chosen = _lang(request, lang)
-    views = _views(connection, [service_id[:64]], chosen)
+    chosen = chosen_language(request, lang)
+    views = _views(request, [service_id[:64]], chosen)
     if not views:
         raise NotFound(f"No service {service_id!r}")
     return page(
@@ -257,14 +277,12 @@ def _qr_url(view: ServiceView, settings: Settings) -> str | None:
     response_class=HTMLResponse,
     dependencies=[Depends(rate_limited("forms", page=True))],
 )
-async def referral(
-    request: Request, settings: SettingsDep, connection: ConnectionDep
-) -> HTMLResponse:
+async def referral(request: Request, settings: SettingsDep) -> HTMLResponse:
     _mark_page(request)
     sent = await request.form()
-    lang = _lang(request, str(sent.get("lang") or "") or None)
+    lang = chosen_language(request, str(sent.get("lang") or "") or None)
     ids = [str(value)[:64] for value in sent.getlist("service") if isinstance(value, str)]
-    views = _views(connection, ids[:MAX_SHEET], lang) if ids else []
+    views = _views(request, ids[:MAX_SHEET], lang)
     context: dict[str, Any] = {
         "views": views,
         "qr_urls": {view.id: _qr_url(view, settings) for view in views},
@@ -273,7 +291,7 @@ async def referral(
     }
     if views and sent.get("format") == "file":
         html = render(
-            "referral_file.html", lang=lang, stylesheet=(STATIC / "site.css").read_text(),
+            "referral_file.html", lang=lang, stylesheet=embedded_stylesheet(),
             **context,
         )  # fmt: skip
         return HTMLResponse(
@@ -286,20 +304,19 @@ async def referral(
 @router.get("/safety", response_class=HTMLResponse)
 def safety_page(request: Request, settings: SettingsDep, lang: LangQuery = None) -> HTMLResponse:
     _mark_page(request)
-    return page(request, settings, "safety.html", lang=_lang(request, lang), switch_path="/safety")
+    chosen = chosen_language(request, lang)
+    return page(request, settings, "safety.html", lang=chosen, switch_path="/safety")
 
 
 @router.get("/about", response_class=HTMLResponse)
-def about_page(
-    request: Request, settings: SettingsDep, connection: ConnectionDep, lang: LangQuery = None
-) -> HTMLResponse:
+def about_page(request: Request, settings: SettingsDep, lang: LangQuery = None) -> HTMLResponse:
     _mark_page(request)
-    chosen = _lang(request, lang)
+    chosen = chosen_language(request, lang)
     answer: MatchResponse = request.app.state.matching.match(
         MatchRequest(needs=[Need.crisis_line], limit=20), chosen
     )
     ids = [result.service.id for result in answer.results if "crisis_line" in result.matched_needs]
-    lines = [view for view in _views(connection, ids, chosen) if view.phones]
+    lines = [view for view in _views(request, ids, chosen) if view.phones]
     return page(request, settings, "about.html", lang=chosen, switch_path="/about", helplines=lines)
 
 
@@ -311,7 +328,9 @@ def favicon() -> Response:
 def error_page(request: Request, status: int, message: str) -> Response:
     """People's pages show errors as a page in their language, never as JSON."""
     settings: Settings = request.app.state.settings
-    lang = _lang(request, request.query_params.get("lang"))
+    lang = request.scope.get("passerelle.lang") or chosen_language(
+        request, request.query_params.get("lang")
+    )
     _ = translator(lang)
     if status == 404:
         title = _("This page does not exist")
@@ -325,12 +344,18 @@ def error_page(request: Request, status: int, message: str) -> Response:
     elif status == 429:
         title = _("Please wait a moment")
         text = _("Too many requests came from here in a short time. Please try again in a minute.")
+    elif status == 503:
+        title = _("The directory cannot be reached right now")
+        text = _(
+            "Please try again in a few minutes. Nothing you entered was kept. "
+            "In an emergency, phone one of these numbers:"
+        )
     else:
         title = _("Sorry, something went wrong")
         text = _("Please try again in a moment. Nothing you entered was kept.")
     return page(
         request, settings, "message.html", lang=lang, status_code=status, title=title,
-        message=text,
+        message=text, emergency=status == 503,
     )  # fmt: skip
 
 

@@ -3,9 +3,10 @@
 Server-rendered forms, no JavaScript, in the partner's language: `lang` in the query (a choice
 also remembered in the signed session cookie), else the remembered choice, else Accept-Language;
 the sign-in form carries its language into the session. Every form that changes something
-carries a CSRF token bound to the session (missing or wrong: 403); sign-in is throttled with
-growing waits (429 with Retry-After during the wait, never a lock-out); a password is never
-logged nor sent back.
+carries a CSRF token bound to the session (missing or wrong: 403); the sign-in form's token is
+bound to the browser that opened it (`api.portal_security`); sign-in is throttled with growing
+waits per address and per account (429 with Retry-After during the wait, never a lock-out:
+`directory.login_throttle`); a password is never logged nor sent back.
 """
 
 import math
@@ -24,7 +25,7 @@ from api import portal_security as security
 from api.deps import EngineDep
 from api.portal_security import SignedIn
 from api.ratelimit import rate_limited
-from directory import accounts, changes, review
+from directory import accounts, changes, login_throttle, review
 from directory.accounts import Principal
 from directory.audit import audit_page
 from directory.errors import (
@@ -324,8 +325,22 @@ def see_other(location: str) -> RedirectResponse:
 
 @router.get("/login")
 def login_form(request: Request) -> HTMLResponse:
-    token = security.form_token(request, "login")
-    return page(request, "login.html", login_token=token, email="", switch_path="/portal/login")
+    return _login_page(request)
+
+
+def _login_page(request: Request, **context: Any) -> HTMLResponse:
+    """The sign-in form, its token bound to this browser by a pre-session cookie."""
+    nonce = security.login_nonce(request)
+    context.setdefault("email", "")
+    response = page(
+        request,
+        "login.html",
+        switch_path="/portal/login",
+        login_token=security.login_form_token(request, nonce),
+        **context,
+    )
+    security.set_login_cookie(request, response, nonce)
+    return response
 
 
 @router.post("/login", dependencies=[Depends(rate_limited("login", page=True))])
@@ -339,7 +354,7 @@ def login(
 ) -> Response:
     chosen = portal_language(request, lang)
     _ = words(request, chosen)
-    if not security.form_token_ok(request, "login", csrf_token):
+    if not security.login_form_ok(request, csrf_token):
         return message_page(
             request,
             403,
@@ -348,32 +363,26 @@ def login(
             back=f"/portal/login?lang={chosen}",
             switch_path="/portal/login",
         )
-    key = accounts.throttle_key(
+    keys = login_throttle.throttle_keys(
         security.secret_key(request), email=email, client=security.client_address(request)
     )
-    with engine.begin() as connection:
-        wait = accounts.wait_seconds(connection, key=key)
-        if wait:
-            return _too_soon(request, wait, chosen)
+    try:
+        with engine.begin() as connection:
+            login_throttle.claim_attempt(connection, keys=keys)
+    except login_throttle.TooSoon as wait:
+        return _too_soon(request, wait.seconds, chosen)
+    with engine.connect() as connection:
         principal = accounts.check_password(connection, email=email, password=password)
-        if principal is None:
-            accounts.record_failure(connection, key=key)
-        else:
-            accounts.record_success(connection, key=key)
-            session_id = accounts.open_session(connection, user_id=principal.subject_id)
     if principal is None:
-        return page(
-            request,
-            "login.html",
-            status=401,
-            lang=chosen,
-            switch_path="/portal/login",
-            login_token=security.form_token(request, "login"),
-            email=email,
-            errors=[_("Wrong e-mail or password.")],
+        return _login_page(
+            request, status=401, lang=chosen, email=email, errors=[_("Wrong e-mail or password.")]
         )
+    with engine.begin() as connection:
+        login_throttle.forget_failures(connection, keys=keys)
+        session_id = accounts.open_session(connection, user_id=principal.subject_id)
     response = see_other("/portal/")
     security.set_session_cookie(request, response, session_id, chosen)
+    security.clear_login_cookie(request, response)
     return response
 
 

@@ -17,10 +17,10 @@ from sqlalchemy import Connection
 from api import portal_security as security
 from api.deps import EngineDep, SettingsDep
 from api.ratelimit import rate_limited
-from api.routes.pages import LangQuery, page
+from api.routes.pages import LangQuery, chosen_language, page
 from directory import changes
 from directory.repository import service_records
-from web.i18n import negotiate, supported, translator
+from web.i18n import supported, translator
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,7 +40,7 @@ def _public_name(connection: Connection, service_id: str) -> str | None:
 def _lang(request: Request, *chosen: str | None) -> str:
     """The first supported explicit choice (form, then query), else Accept-Language."""
     explicit = next((value for value in chosen if supported(value)), None)
-    return negotiate(explicit, request.headers.get("accept-language"))
+    return chosen_language(request, explicit)
 
 
 def _form_page(

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from sqlalchemy import event, text
 
 from api.app import create_app
@@ -23,6 +24,7 @@ from directory.importer import import_records
 from tests.builders import service_record
 from tests.conftest import FIXTURES
 from tests.private_postgres import PrivatePostgres
+from web.i18n import translator
 
 SAMPLE = FIXTURES / "passerelle-sample.json"
 
@@ -47,7 +49,9 @@ def assert_unavailable(answer: Any) -> None:
     assert "cannot be reached or written" in answer.json()["detail"]
 
 
-def seeded_database(server: PrivatePostgres, name: str) -> str:
+def seeded_database(
+    server: PrivatePostgres, name: str, records: list[dict[str, Any]] | None = None
+) -> str:
     admin = make_engine(server.url(), pool=False).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -57,7 +61,7 @@ def seeded_database(server: PrivatePostgres, name: str) -> str:
     engine = make_engine(url, pool=False)
     upgrade_schema(engine)
     with session_scope(engine) as session:
-        import_records(session.connection(), [service_record("Seed")])
+        import_records(session.connection(), records or [service_record("Seed")])
     engine.dispose()
     return url
 
@@ -195,3 +199,77 @@ def test_partner_edits_answer_503_while_postgresql_is_down(private_pg: PrivatePo
             headers={**auth, "If-Match": etag},
         )
         assert accepted.status_code == 202, accepted.text
+
+
+UNREACHABLE = pytest.mark.parametrize(
+    "url",
+    ["postgresql://postgres@127.0.0.1:1/passerelle", "sqlite:////nonexistent/folder/p.db"],
+    ids=["postgresql-closed-port", "sqlite-missing-folder"],
+)
+
+
+def assert_unavailable_page(answer: Any, lang: str) -> None:
+    """A person's page saying the directory cannot be reached, in their language, that still
+    gives the emergency numbers."""
+    assert answer.status_code == 503, answer.text
+    assert int(answer.headers["retry-after"]) > 0
+    assert answer.headers["content-type"].startswith("text/html")
+    assert f'<html lang="{lang}">' in answer.text
+    _ = translator(lang)
+    assert escape(_("The directory cannot be reached right now")) in answer.text
+    assert 'href="tel:112"' in answer.text and 'href="tel:101"' in answer.text
+    assert 'id="quick-exit"' in answer.text
+
+
+@UNREACHABLE
+def test_pages_that_need_no_database_answer_while_it_is_unreachable(url: str) -> None:
+    with TestClient(app_on(url)) as client:
+        for path in ("/", "/about", "/safety", "/?lang=nl", "/about?lang=bg"):
+            answer = client.get(path)
+            assert answer.status_code == 200, (path, answer.text)
+        assert 'href="tel:112"' in client.get("/about").text
+        search = client.post("/search", data={"lang": "fr", "needs": "housing"})
+        assert search.status_code == 200, search.text
+        assert '<html lang="fr">' in search.text
+
+
+@UNREACHABLE
+def test_service_pages_answer_a_page_with_the_emergency_numbers(url: str) -> None:
+    with TestClient(app_on(url)) as client:
+        assert_unavailable_page(client.get("/services/some-id?lang=de"), "de")
+        assert_unavailable_page(client.get("/suggest/some-id?lang=ro"), "ro")
+        assert_unavailable_page(
+            client.get("/services/some-id", headers={"Accept-Language": "es"}), "es"
+        )
+        sheet = client.post("/referral", data={"lang": "nl", "service": "some-id"})
+        assert_unavailable_page(sheet, "nl")
+        assert "set-cookie" not in sheet.headers
+
+
+def test_pages_answer_from_the_match_index_while_postgresql_is_down(
+    private_pg: PrivatePostgres,
+) -> None:
+    shelter = service_record("Night shelter", codes=("need.housing",), phones=("+32 2 111 11 11",))
+    line = service_record(
+        "Night line", codes=("need.crisis_line", "offers.remote"), phones=("0800 11 111",)
+    )
+    url = seeded_database(private_pg, "pages_down", [shelter, line])
+    with TestClient(app_on(url)) as client:
+        private_pg.stop()
+        try:
+            search = client.post("/search", data={"lang": "en", "needs": "housing"})
+            assert search.status_code == 200, search.text
+            assert "Night shelter" in search.text and "+32 2 111 11 11" in search.text
+            about = client.get("/about?lang=fr")
+            assert about.status_code == 200 and "0800 11 111" in about.text
+            service = client.get(f"/services/{shelter['id']}?lang=fr")
+            assert service.status_code == 200, service.text
+            assert "Night shelter" in service.text and 'href="tel:+3221111111"' in service.text
+            sheet = client.post("/referral", data={"lang": "en", "service": shelter["id"]})
+            assert sheet.status_code == 200 and "Night shelter" in sheet.text
+            assert_unavailable_page(client.get("/services/not-in-the-index?lang=fr"), "fr")
+            assert_unavailable_page(client.get(f"/suggest/{shelter['id']}?lang=fr"), "fr")
+        finally:
+            private_pg.start()
+        assert wait_for(client, f"/services/{shelter['id']}", 200) == 200
+        assert client.get("/services/not-in-the-index").status_code == 404

@@ -176,3 +176,145 @@ def test_a_service_added_later_is_listed(client: TestClient, engine: Engine) -> 
 
 def test_health(client: TestClient) -> None:
     assert client.get("/health").json() == {"status": "ok", "database": "ok"}
+
+
+# --- every parameter the specification lists: done as it says, or refused naming it --------------
+
+SPEC = json.loads((FIXTURES / "hsds" / "openapi.json").read_text())
+"""The HSDS API as the standard defines it (vendored: tests/fixtures/hsds/README.md)."""
+
+
+def spec_query_parameters() -> list[tuple[str, str]]:
+    shared = SPEC.get("components", {}).get("parameters", {})
+    found = []
+    for path, item in SPEC["paths"].items():
+        for operation in (value for value in item.values() if isinstance(value, dict)):
+            for parameter in operation.get("parameters", []):
+                if "$ref" in parameter:
+                    parameter = shared[parameter["$ref"].split("/")[-1]]
+                if parameter.get("in") == "query":
+                    found.append((path, parameter["name"]))
+    return found
+
+
+@pytest.mark.parametrize(("path", "name"), spec_query_parameters())
+def test_every_query_parameter_of_the_specification_is_declared(
+    client: TestClient, path: str, name: str
+) -> None:
+    """A declared parameter is used or refused; an undeclared one would be silently ignored."""
+    ours = client.get("/openapi.json").json()["paths"][_our_path(path)]
+    declared = {p["name"] for p in ours["get"].get("parameters", []) if p["in"] == "query"}
+    assert name in declared
+
+
+def _our_path(path: str) -> str:
+    """Our route for the specification's path (`{id}` is named after the object here)."""
+    if path == "/":
+        return "/hsds/"
+    kind = path.strip("/").split("/")[0]
+    singular = {"taxonomies": "taxonomy"}.get(kind, kind.removesuffix("s"))
+    return f"/hsds{path}".replace("{id}", f"{{{singular}_id}}")
+
+
+def sal_services(client: TestClient, **params: Any) -> set[str]:
+    page = client.get("/hsds/service_at_locations", params=params)
+    assert page.status_code == 200, page.text
+    assert page_errors(page.json(), "service_at_location_list") == []
+    return {item["service_id"] for item in page.json()["contents"]}
+
+
+def by_name(*words: str) -> set[str]:
+    return {r["id"] for r in SAMPLE if any(word in r["name"] for word in words)}
+
+
+@pytest.fixture
+def flanders(engine: Engine, loaded: list[dict[str, Any]]) -> str:
+    """A service in Brussels whose service area is Flanders."""
+    record = service_record("Flemish outreach", areas=("Vlaanderen",), at=(50.85, 4.35))
+    with session_scope(engine) as session:
+        import_records(session.connection(), [record])
+    return str(record["id"])
+
+
+def test_postcode_gives_the_sites_that_have_it_or_whose_service_area_covers_it(
+    client: TestClient, flanders: str
+) -> None:
+    hasselt = by_name("Hasselt")
+    assert sal_services(client, postcode="3500") == hasselt | {flanders}
+    assert sal_services(client, postcode="B-3500") == hasselt | {flanders}
+    brugge = by_name("Brugge") - {CONFIDENTIAL}
+    assert sal_services(client, postcode="8000") == brugge | {flanders}
+    assert sal_services(client, postcode="1000") == {flanders}  # its own address, in Brussels
+    assert sal_services(client, postcode="4000") == set()  # Liège: nobody
+
+
+def test_proximity_is_metres_from_the_postcode_centre(client: TestClient, flanders: str) -> None:
+    hasselt = by_name("Hasselt")
+    assert sal_services(client, postcode="3500", proximity="3000") == hasselt
+    assert sal_services(client, postcode="3500", proximity="100000") == hasselt | {flanders}
+    assert sal_services(client, postcode="3500", proximity=1) == set()
+    assert sal_services(client, postcode="8000", proximity="1000000") >= by_name("Hasselt")
+
+
+def test_confidential_sites_are_never_found_by_postcode_or_proximity(
+    client: TestClient, loaded: list[dict[str, Any]]
+) -> None:
+    for params in ({"postcode": "8000"}, {"postcode": "8000", "proximity": "5000"}):
+        found = client.get("/hsds/service_at_locations", params=params).text
+        assert CONFIDENTIAL not in found
+        hidden = next(r for r in SAMPLE if r["id"] == CONFIDENTIAL)["service_at_locations"][0]
+        assert hidden["location"]["id"] not in found and hidden["id"] not in found
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("/hsds/service_at_locations", {"postcode": "0000"}, "postcode"),
+        ("/hsds/service_at_locations", {"postcode": "Hasselt"}, "postcode"),
+        ("/hsds/service_at_locations", {"proximity": "500"}, "proximity"),
+        ("/hsds/service_at_locations", {"postcode": "3500", "proximity": "near"}, "proximity"),
+        ("/hsds/service_at_locations", {"postcode": "3500", "proximity": "-5"}, "proximity"),
+        ("/hsds/services", {"minimal": "true"}, "minimal"),
+        ("/hsds/organizations", {"full_service": "true"}, "full_service"),
+        (f"/hsds/organizations/{SAMPLE[0]['organization_id']}", {"full_service": "1"},
+         "full_service"),
+    ],
+)  # fmt: skip
+def test_parameters_not_offered_or_unusable_are_422_naming_them(
+    client: TestClient, loaded: list[dict[str, Any]], path: str, params: dict[str, str], field: str
+) -> None:
+    response = client.get(path, params=params)
+    assert response.status_code == 422, response.text
+    assert field in {part for item in response.json()["detail"] for part in item["loc"]}
+
+
+def test_their_default_values_are_accepted(
+    client: TestClient, loaded: list[dict[str, Any]]
+) -> None:
+    assert client.get("/hsds/services", params={"minimal": "false"}).status_code == 200
+    assert client.get("/hsds/organizations", params={"full_service": "false"}).status_code == 200
+
+
+def test_full_organizations_and_service_at_locations_validate(
+    client: TestClient, loaded: list[dict[str, Any]]
+) -> None:
+    organizations = client.get("/hsds/organizations", params={"full": "true"}).json()
+    assert page_errors(organizations, "organization") == []
+    assert any(item["services"] for item in organizations["contents"])
+    sites = client.get("/hsds/service_at_locations", params={"full": "true"}).json()
+    assert page_errors(sites, "service_at_location") == []
+    assert sites["total_items"] == 4 and all(item["location"] for item in sites["contents"])
+
+
+def test_taxonomies_and_terms_can_be_searched(
+    client: TestClient, loaded: list[dict[str, Any]]
+) -> None:
+    terms = client.get("/hsds/taxonomy_terms", params={"search": "FREE", "per_page": 200}).json()
+    assert page_errors(terms, "taxonomy_term") == []
+    codes = {item["code"] for item in terms["contents"]}
+    assert "offers.free" in codes and "need.housing" not in codes
+    found = client.get("/hsds/taxonomies", params={"search": "passer"}).json()
+    assert page_errors(found, "taxonomy") == []
+    assert TAXONOMY_ID in {item["id"] for item in found["contents"]}
+    assert all("passer" in item["name"].lower() for item in found["contents"])
+    assert client.get("/hsds/taxonomies", params={"search": "zzz"}).json()["total_items"] == 0

@@ -3,8 +3,11 @@
 import html as html_lib
 import logging
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
@@ -13,6 +16,8 @@ from sqlalchemy.engine import Engine
 
 from directory import review
 from directory.accounts import LoginThrottle, Role, create_user
+from directory.login_throttle import PER_ACCOUNT, PER_ADDRESS
+from tests.browser import live_server
 from tests.builders import new_id
 from tests.partner_fixtures import World, all_row_counts, seed_world
 
@@ -315,3 +320,105 @@ def test_a_new_service_waiting_for_review_is_editable_without_publish_at_once_fo
     page = client.get(f"/portal/services/{service_id}")
     assert page.status_code == 200 and "Alpha new" in page.text
     assert "/capacity" not in page.text and "/confirm" not in page.text
+
+
+# --- F13: throttling that holds under parallel tries and spread addresses; login CSRF ---------
+
+
+def test_parallel_wrong_passwords_are_checked_one_at_a_time(
+    database_url: str, world: World
+) -> None:
+    """8 wrong passwords for one e-mail at once, against a real server: one is checked, the
+    others wait (the check and the count are one step)."""
+    attempts = 8
+    ready = threading.Barrier(attempts)
+    with live_server(database_url) as base:
+        clients = [httpx.Client(base_url=base, timeout=60) for _ in range(attempts)]
+        forms = [hidden(client.get("/portal/login").text, "csrf_token") for client in clients]
+
+        def attempt(number: int) -> int:
+            ready.wait()
+            data = {"email": PARTNER, "password": f"wrong {number}", "csrf_token": forms[number]}
+            return clients[number].post("/portal/login", data=data).status_code
+
+        with ThreadPoolExecutor(attempts) as pool:
+            codes = sorted(pool.map(attempt, range(attempts)))
+        for client in clients:
+            client.close()
+    assert codes == [401] + [429] * (attempts - 1), codes
+
+
+def login_from(app: object, address: str, password: str) -> Response:
+    with TestClient(app, client=(address, 50000)) as client:  # type: ignore[arg-type]
+        return post_login(client, PARTNER, password, follow=False)
+
+
+def test_guesses_spread_over_many_addresses_meet_a_per_account_bound(
+    app: object, world: World, engine: Engine
+) -> None:
+    free = PER_ACCOUNT.free_failures
+    for number in range(free):
+        assert login_from(app, f"10.0.{number}.1", "wrong").status_code == 401
+    assert login_from(app, "10.1.0.1", "wrong").status_code == 401  # the first that costs a wait
+    refused = login_from(app, "10.1.0.2", PASSWORD)
+    assert refused.status_code == 429 and 1 <= int(refused.headers["retry-after"]) <= 60
+    with engine.begin() as connection:  # the wait is over: the owner signs in
+        connection.execute(
+            update(LoginThrottle.__table__).values(  # type: ignore[attr-defined]
+                blocked_until=datetime.now(UTC) - timedelta(seconds=1)
+            )
+        )
+    assert login_from(app, "10.1.0.2", PASSWORD).status_code == 303
+    assert login_from(app, "10.1.0.3", "wrong").status_code == 401  # the count started again
+
+
+def test_the_account_bound_is_generous_and_never_a_lock_out() -> None:
+    assert PER_ACCOUNT.free_failures >= 20
+    assert [PER_ACCOUNT.delay(PER_ACCOUNT.free_failures + n) for n in range(9)] == [
+        0, 1, 2, 4, 8, 16, 32, 60, 60,
+    ]  # fmt: skip
+    assert PER_ADDRESS.delay(1) == 1 and PER_ADDRESS.delay(40) == 15 * 60
+
+
+def test_a_sign_in_token_from_another_browser_is_refused(app: object, world: World) -> None:
+    """Login CSRF: a token fetched by one client must not sign another browser in."""
+    with TestClient(app) as attacker, TestClient(app) as victim:  # type: ignore[arg-type]
+        token = hidden(attacker.get("/portal/login").text, "csrf_token")
+        victim.get("/portal/login")  # the victim's own form, own cookie
+        data = {"email": PARTNER, "password": PASSWORD, "csrf_token": token}
+        answer = victim.post("/portal/login", data=data, follow_redirects=False)
+        assert answer.status_code == 403
+        assert "passerelle_portal" not in answer.headers.get("set-cookie", "")
+        victim.cookies.clear()
+        answer = victim.post("/portal/login", data=data, follow_redirects=False)
+        assert answer.status_code == 403  # no cookie at all: refused too
+
+
+@pytest.mark.parametrize(
+    ("origin", "status"),
+    [("https://evil.example", 403), ("http://testserver.evil.example", 403),
+     ("http://testserver", 303), ("null", 303), (None, 303)],
+)  # fmt: skip
+def test_a_sign_in_sent_from_another_site_is_refused(
+    client: TestClient, world: World, origin: str | None, status: int
+) -> None:
+    token = hidden(client.get("/portal/login").text, "csrf_token")
+    headers = {"Origin": origin} if origin else {}
+    answer = client.post(
+        "/portal/login",
+        data={"email": PARTNER, "password": PASSWORD, "csrf_token": token},
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert answer.status_code == status
+    signed_in = "passerelle_portal=" in answer.headers.get("set-cookie", "")
+    assert signed_in is (status == 303)
+
+
+def test_the_sign_in_cookie_is_only_for_the_sign_in_form(client: TestClient) -> None:
+    cookie = client.get("/portal/login").headers["set-cookie"]
+    assert cookie.startswith("passerelle_login=") and "Path=/portal/login" in cookie
+    assert "HttpOnly" in cookie and "samesite=strict" in cookie.lower()
+    assert "Max-Age=7200" in cookie
+    for path in ("/", "/about", "/safety"):
+        assert "set-cookie" not in client.get(path).headers

@@ -168,7 +168,9 @@ def test_login_page_in_french_and_dutch(
         assert page.status_code == 200 and f'<html lang="{lang}">' in page.text
         assert f'<label for="password">{password_label}</label>' in page.text
         assert 'href="/portal/login?lang=de"' in page.text  # the language choice
-        assert "set-cookie" not in page.headers  # nobody is signed in: no cookie
+        # nobody is signed in: no session cookie, only the sign-in form's own (login CSRF, F13)
+        assert page.headers["set-cookie"].startswith("passerelle_login=")
+        assert "passerelle_portal" not in page.headers["set-cookie"]
         assert_no_english_left(page.text, "portal", lang)
     wrong = client.post(
         "/portal/login",

@@ -1,5 +1,6 @@
 """Exports: strict HSDS JSON, a CSV data package that passes frictionless, lossless round trips."""
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,9 @@ from sqlalchemy.engine import Engine
 
 from directory.database import session_scope
 from directory.exporter import Format, export_directory
-from directory.hsds_files import read_records
+from directory.hsds_files import read_records, unprotected_cell
 from directory.importer import import_records
-from tests.builders import service_record
+from tests.builders import new_id, service_record
 from tests.conftest import FIXTURES
 from tests.hsds_schemas import errors
 
@@ -109,3 +110,86 @@ def test_public_export_leaves_confidential_addresses_out(
         assert secret["id"] not in text and secret["addresses"][0]["id"] not in text, path
     curator = export(engine, tmp_path / "curator", format=form, include_confidential=True)
     assert next(r for r in curator if r["id"] == CONFIDENTIAL)["service_at_locations"] != []
+
+
+FORMULAS = {
+    "name": '=HYPERLINK("http://evil.example","click")',
+    "description": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "phone": "+32 2 511 64 64",
+    "other_phone": "=cmd|' /C calc'!A0",
+    "document": "+1+cmd|' /C notepad'!A0",
+    "alternate_name": "-2+3",
+    "interpretation": "\tinterpreters on request",
+    "fax": "\r=1",
+    "quoted": "'s-Hertogenbosch",
+}
+"""Texts a partner may send, as a spreadsheet would read them: formulas, a phone number, a tab,
+and a place name that starts with a quote."""
+
+
+def formula_record() -> dict[str, Any]:
+    record = service_record(
+        FORMULAS["name"],
+        phones=(FORMULAS["phone"], FORMULAS["other_phone"], FORMULAS["fax"]),
+        description=FORMULAS["description"],
+        alternate_name=FORMULAS["alternate_name"],
+        interpretation_services=FORMULAS["interpretation"],
+        organization={"id": new_id(), "name": FORMULAS["quoted"], "description": "x"},
+    )
+    record["required_documents"] = [
+        {"id": new_id(), "service_id": record["id"], "document": FORMULAS["document"]}
+    ]
+    return record
+
+
+def csv_cells(folder: Path) -> list[str]:
+    cells: list[str] = []
+    for path in sorted(folder.glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as file:
+            cells.extend(cell for row in csv.reader(file) for cell in row)
+    return cells
+
+
+def test_csv_export_never_writes_a_cell_a_spreadsheet_would_run(
+    engine: Engine, tmp_path: Path
+) -> None:
+    load(engine, [formula_record()])
+    with session_scope(engine) as session:
+        export_directory(session.connection(), tmp_path / "csv", format=Format.csv)
+    cells = csv_cells(tmp_path / "csv")
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    for text in FORMULAS.values():
+        assert "'" + text in cells, text
+    assert "'+32 2 511 64 64" in cells  # a spreadsheet shows +32 2 511 64 64, as text
+    assert "''s-Hertogenbosch" in cells
+    descriptor = json.loads((tmp_path / "csv" / "datapackage.json").read_text())
+    assert descriptor["passerelle_cell_prefix"] == "'"
+    assert "formula" in descriptor["description"]
+
+
+def test_csv_export_then_import_gives_back_every_text_as_it_was(
+    engine: Engine, tmp_path: Path
+) -> None:
+    original = formula_record()
+    load(engine, [original])
+    (back,) = export(engine, tmp_path / "csv", format=Format.csv)
+    assert back["name"] == FORMULAS["name"]
+    assert back["description"] == FORMULAS["description"]
+    assert back["alternate_name"] == FORMULAS["alternate_name"]
+    assert back["interpretation_services"] == FORMULAS["interpretation"]
+    assert back["organization"]["name"] == FORMULAS["quoted"]
+    assert sorted(phone["number"] for phone in back["phones"]) == sorted(
+        [FORMULAS["phone"], FORMULAS["other_phone"], FORMULAS["fax"]]
+    )
+    assert [item["document"] for item in back["required_documents"]] == [FORMULAS["document"]]
+    load(engine, [back])  # and it imports again, unchanged
+    (again,) = export(engine, tmp_path / "again", format=Format.csv)
+    assert essentials(again) == essentials(original)
+
+
+def test_a_package_from_elsewhere_keeps_its_leading_quotes(tmp_path: Path) -> None:
+    """Only our own packages (their descriptor says so) had a `'` added: another publisher's
+    `'s-Gravenhage` stays as it is."""
+    assert unprotected_cell("''s-Gravenhage") == "'s-Gravenhage"
+    assert unprotected_cell("'s-Gravenhage") == "'s-Gravenhage"
+    assert unprotected_cell("'+32 2 511 64 64") == "+32 2 511 64 64"

@@ -310,3 +310,102 @@ def test_a_location_two_services_share_carries_its_children_in_both_records(
     second["service_at_locations"][0]["location"]["addresses"][0]["city"] = "Liège"
     messages = failure(engine, [first, second])
     assert any("addresses[0].id" in m and "already used by record 0" in m for m in messages)
+
+
+# --- files that cannot be read: a message naming the file, record or field, never a traceback ---
+
+
+def read_failure(path: Path) -> list[str]:
+    with pytest.raises(ImportFailed) as raised:
+        read_records(path)
+    return [str(error) for error in raised.value.errors]
+
+
+def official_package(tmp_path: Path) -> Path:
+    folder = tmp_path / "csv"
+    shutil.copytree(HSDS_EXAMPLES / "csv", folder)
+    return folder
+
+
+def test_json_nested_100000_deep_is_a_message(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('[{"x":' * 100_000 + "1" + "}]" * 100_000)
+    (message,) = read_failure(path)
+    assert str(path) in message and "nested too deeply" in message
+
+
+def test_csv_with_invalid_utf8_names_the_file_and_line(tmp_path: Path) -> None:
+    folder = official_package(tmp_path)
+    phones = folder / "phones.csv"
+    header, row = phones.read_bytes().splitlines(keepends=True)
+    phones.write_bytes(header + row + row.replace(b",", b",\xff\xfe", 1))
+    (message,) = read_failure(folder)
+    assert message.startswith("phones.csv line 3: ") and "not UTF-8" in message, message
+
+
+def descriptor_with(folder: Path, resources: Any) -> Path:
+    descriptor = folder / "datapackage.json"
+    content = json.loads(descriptor.read_text())
+    content["resources"] = resources
+    descriptor.write_text(json.dumps(content))
+    return descriptor
+
+
+def test_resources_that_are_not_objects_are_named(tmp_path: Path) -> None:
+    folder = official_package(tmp_path)
+    descriptor = descriptor_with(folder, ["x", 1])
+    messages = read_failure(folder)
+    assert len(messages) == 2
+    assert messages[0].startswith(f"{descriptor}: resources[0]: expected an object"), messages
+    assert messages[1].startswith(f"{descriptor}: resources[1]: expected an object"), messages
+
+
+@pytest.mark.parametrize(
+    ("resource", "field"),
+    [
+        ({"name": "service"}, "resources[0].path"),
+        ({"path": "services.csv"}, "resources[0].name"),
+        ({"name": "service", "path": 3}, "resources[0].path"),
+    ],
+    ids=["no-path", "no-name", "path-not-text"],
+)
+def test_resource_without_name_or_path_is_named(
+    tmp_path: Path, resource: dict[str, Any], field: str
+) -> None:
+    folder = official_package(tmp_path)
+    descriptor = descriptor_with(folder, [resource])
+    (message,) = read_failure(folder)
+    assert message.startswith(f"{descriptor}: {field}: missing, or not a text"), message
+
+
+@pytest.mark.parametrize("outside", ["../../etc/passwd", "/etc/passwd", "sub/../../x.csv"])
+def test_resource_paths_outside_the_package_are_refused(tmp_path: Path, outside: str) -> None:
+    folder = official_package(tmp_path)
+    resources = json.loads((folder / "datapackage.json").read_text())["resources"]
+    resources[3]["path"] = outside
+    descriptor = descriptor_with(folder, resources)
+    (message,) = read_failure(folder)
+    name = resources[3]["name"]
+    assert message == (
+        f"{descriptor}: resources[3].path: {outside!r} is outside the package folder"
+        f" (resource {name!r})"
+    )
+
+
+def test_descriptor_without_a_list_of_resources(tmp_path: Path) -> None:
+    folder = official_package(tmp_path)
+    descriptor = descriptor_with(folder, {"name": "service"})
+    (message,) = read_failure(folder)
+    assert message == f"{descriptor}: resources: expected a list of resources"
+    (folder / "datapackage.json").write_text("[1, 2]")
+    (message,) = read_failure(folder)
+    assert message.endswith("resources: expected a list of resources")
+
+
+def test_a_cell_too_large_for_csv_names_the_file_and_line(tmp_path: Path) -> None:
+    folder = official_package(tmp_path)
+    services = folder / "services.csv"
+    header, *rest = services.read_text().splitlines(keepends=True)
+    services.write_text(header + '"' + "x" * 200_000 + '"' + rest[0][rest[0].index(",") :])
+    (message,) = read_failure(folder)
+    assert message.startswith("services.csv line 2: (text): not readable as CSV"), message

@@ -3,8 +3,11 @@
 Runs on SQLite and PostgreSQL, with a small fictional directory (tests/web/pages.py).
 """
 
+import base64
+import hashlib
 import re
 from collections.abc import Iterator
+from html import unescape
 from urllib.parse import urlsplit
 
 import pytest
@@ -450,3 +453,23 @@ def test_a_wrong_method_from_a_browser_is_a_page_and_json_for_programs(site: Tes
     assert 'id="quick-exit"' in page.text
     api = site.delete("/v1/match", headers={"Accept": "text/html"})
     assert api.status_code == 405 and api.headers["content-type"].startswith("application/json")
+
+
+def test_the_saved_sheet_carries_the_on_screen_stylesheet_and_runs_nothing(
+    site: TestClient,
+) -> None:
+    """It is opened from disk, where /static cannot be reached: the stylesheet is in the file,
+    unescaped, and a Content-Security-Policy of its own allows that stylesheet and no script."""
+    ids = service_ids(search(site, needs="legal_migration").text)
+    saved = site.post("/referral", data={"lang": "en", "service": ids[:1], "format": "file"})
+    (css,) = re.findall(r"<style>(.*?)</style>", saved.text, flags=re.DOTALL)
+    assert css == site.get("/static/site.css").text
+    assert "&#34;" not in css and "&gt;" not in css
+    (policy,) = re.findall(
+        r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', saved.text
+    )
+    rules = dict(rule.strip().split(" ", 1) for rule in unescape(policy).split(";"))
+    assert rules["default-src"] == "'none'" and "script-src" not in rules
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    assert rules["style-src"] == f"'sha256-{digest}'"
+    assert "<script" not in saved.text

@@ -130,6 +130,17 @@ def _cell(table: str, column: str, text: str, *, required: bool) -> Any:
     return text
 
 
+CSV_CELL_LIMIT = 131_072
+"""The largest cell a CSV package may hold (the csv module's default limit, kept here because
+other libraries raise that process-wide limit)."""
+
+
+def _check_cell_sizes(raw: dict[str | Any, Any]) -> None:
+    for value in raw.values():
+        if isinstance(value, str) and len(value) > CSV_CELL_LIMIT:
+            raise csv.Error(f"field larger than field limit ({CSV_CELL_LIMIT})")
+
+
 def _read_table(
     folder: Path, resource: dict[str, Any], issues: list[FieldError], *, prefixed: bool
 ) -> list[Row]:
@@ -146,6 +157,7 @@ def _read_table(
     try:
         for raw in reader:
             where = f"{name} line {len(rows) + 2}"
+            _check_cell_sizes(raw)
             rows.append(_row(table, raw, where, issues, required=required, prefixed=prefixed))
     except csv.Error as error:
         where = f"{name} line {len(rows) + 2}"

@@ -1,9 +1,9 @@
 """`MatchService`: the in-memory index built from the database, kept fresh, and one `match` call.
 
 Every worker builds its index at start-up from all active services (confidential locations
-included, for distances: they never leave the server) and rebuilds it when the directory's
-version changes, checked at most every `refresh_seconds` by a background task. When the database
-cannot be reached, matching goes on from the last index.
+included, by their coarse points only: see `directory.coarse_points`) and rebuilds it when the
+directory's version changes, checked at most every `refresh_seconds` by a background task. When
+the database cannot be reached, matching goes on from the last index.
 """
 
 import asyncio
@@ -28,9 +28,9 @@ from api.match_models import (
     ServiceSummary,
 )
 from directory.bundled import EMERGENCY_NUMBER, RECOGNISED_TRAFFICKING_CENTRES
+from directory.coarse_points import matching_records
 from directory.errors import FieldError, InvalidInput
 from directory.places import Place, gazetteer
-from directory.repository import service_records
 from directory.state import current_version
 from directory.suspensions import suspended_service_ids
 from matcher.index import Index, build_index
@@ -71,11 +71,12 @@ Geocoder = Callable[[str], Any]
 
 
 def load_listings(engine: Engine) -> tuple[int, list[Any]]:
-    """The directory's version and the listings of every service, read in one transaction."""
+    """The directory's version and the listings of every service, read in one transaction;
+    confidential sites carry their coarse point, never their true one."""
     with engine.connect() as connection:
         version = current_version(connection)
         suspended = suspended_service_ids(connection)
-        found = service_records(connection, include_confidential=True)
+        found = matching_records(connection)
     # A suspended listing is neither public nor matched (the curator's decision, audited).
     return version, [listing_from_record(r) for r in found if r["id"] not in suspended]
 
@@ -230,7 +231,7 @@ def _result(result: Result, lang: str) -> MatchResult:
             sources=list(listing.sources),
         ),
         location=None
-        if site is None or hidden
+        if site is None or hidden or site.latitude is None or site.longitude is None
         else MatchPlace(
             name=site.name,
             address=site.address,

@@ -143,24 +143,28 @@ def test_undocumented_never_gets_a_service_closed_to_them(
         assert not welcome or "welcome.undocumented" in welcome
 
 
-def test_a_confidential_shelter_shows_no_location_and_whole_kilometres(
+def test_a_confidential_shelter_shows_no_location_no_distance_only_its_region(
     searcher: TestClient,
 ) -> None:
+    """The bundled shelters have no known true point (only a town's centre): no coarse point,
+    no distance; in reach from their own region only (December 2026 clarifications)."""
     body = match(
         searcher,
         situation={"controlled_by_someone": True},
         needs=["emergency_shelter", "trafficking_support"],
         location={"place": "Bruxelles"},
         limit=50,
+        lang="en",
     )
     hidden = [
         r for r in body["results"] if "privacy.confidential_address" in CODES[r["service"]["id"]]
     ]
-    assert hidden
+    names = [r["service"]["name"] for r in hidden]
+    assert names == ["PAG-ASA - shelter for victims of trafficking"]
     for result in hidden:
         assert result["location"] is None
-        assert result["distance_km"] is not None
-        assert float(result["distance_km"]).is_integer()
+        assert result["distance_km"] is None
+        assert "In the Brussels-Capital Region" in result["reasons"]
 
 
 @pytest.mark.parametrize("place", ["Bruxelles", "Antwerpen", "Liège"])

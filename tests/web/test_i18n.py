@@ -102,7 +102,7 @@ def test_every_plural_message_fills_every_form_of_its_language(path: Path) -> No
     for message in catalog:
         if not message.id or not isinstance(message.id, tuple | list):
             continue
-        forms = list(message.string)
+        forms = list(message.string or ())
         if path.parent.parent.name == DEFAULT_LANGUAGE and not any(forms):
             continue
         assert len(forms) == catalog.num_plurals, (message.id, forms)

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from directory import bundled
 from directory.importer import import_records
 from directory.state import bump_version
+from web.messages import REGION_TEXTS
 
 CODES: dict[str, set[str]] = {
     str(record["id"]): {
@@ -217,3 +218,34 @@ def test_an_approximate_bundled_location_is_named_by_its_town(searcher: TestClie
     body = match(searcher, location={"place": "Liège"}, needs=["health_sexual"], lang="fr")
     reasons = [reason for r in body["results"] for reason in r["reasons"]]
     assert any(reason.startswith("À Liège") or reason == "À Seraing" for reason in reasons), reasons
+
+
+PROVINCE_CAPITALS = (
+    *("Bruxelles", "Antwerpen", "Brugge", "Gent", "Hasselt", "Leuven"),
+    *("Wavre", "Mons", "Liège", "Namur", "Arlon"),
+)
+
+
+@pytest.mark.parametrize("place", PROVINCE_CAPITALS)
+def test_no_answer_tells_where_a_confidential_site_is(searcher: TestClient, place: str) -> None:
+    """From every province capital (and Brussels), in every way of asking that brings shelters
+    up: a confidential site shows its region at most, never a town, a distance or a location."""
+    regions = set(REGION_TEXTS.values())
+    asks: list[dict[str, Any]] = [
+        {"needs": ["emergency_shelter", "trafficking_support"], "max_distance_km": 200},
+        {"situation": {"controlled_by_someone": True, "in_danger_now": True}},
+        {"needs": ["housing", "violence_support"], "text": "refuge femmes"},
+    ]
+    seen = 0
+    for ask in asks:
+        body = match(searcher, location={"place": place}, limit=50, lang="en", **ask)
+        for result in body["results"]:
+            if "privacy.confidential_address" not in CODES[result["service"]["id"]]:
+                continue
+            seen += 1
+            assert result["location"] is None and result["distance_km"] is None
+            words = [*result["reasons"], *result["cautions"]]
+            assert not [w for w in words if w.startswith("In ") and w not in regions], words
+            assert not [w for w in words if "km" in w], words
+    if place in ("Bruxelles", "Liège"):
+        assert seen  # the shelters are in reach from their own region

@@ -2,6 +2,7 @@
 a database built before it (SQLite and PostgreSQL)."""
 
 import math
+import secrets
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,6 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from api.matching import MatchService, places_for_matching
-from directory import coarse_points
 from directory.coarse_points import (
     MAX_DRAWS,
     MAX_OFFSET_KM,
@@ -83,13 +83,13 @@ def test_a_draw_that_never_stays_in_the_region_gives_no_point_after_bounded_trie
 
 def test_the_draw_uses_the_secrets_module(monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[Any] = []
-    real = coarse_points.secrets.SystemRandom
+    real = secrets.SystemRandom
 
     def system_random() -> Any:
         made.append(real())
         return made[-1]
 
-    monkeypatch.setattr(coarse_points.secrets, "SystemRandom", system_random)
+    monkeypatch.setattr(secrets, "SystemRandom", system_random)
     draw_coarse_point(latitude=PRECISE[0], longitude=PRECISE[1], region_of=lambda *_: None)
     assert made
 

@@ -3,9 +3,6 @@ a database built before it (SQLite and PostgreSQL)."""
 
 import math
 import secrets
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,7 +25,6 @@ from directory.places import gazetteer, haversine_km
 from directory.repository import ensure_taxonomy, write_flat
 from directory.taxonomy import attribute_record
 from tests.builders import new_id, service_record
-from tests.conftest import PG_SERVER, _admin_engine, _postgres_reachable
 
 PRECISE = (50.8466, 4.3528)
 """A confidential site in Brussels whose true point is known."""
@@ -148,26 +144,10 @@ def test_a_failed_import_draws_nothing(engine: Engine) -> None:
 # --- migration 0003 ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def blank_url(backend: str, tmp_path: Path) -> Iterator[str]:
-    """An empty database, not yet migrated."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'before-0003.db'}"
-        return
-    if not _postgres_reachable():
-        pytest.skip(f"PostgreSQL not reachable at {PG_SERVER}")
-    name = f"passerelle_test_{uuid.uuid4().hex[:10]}"
-    with _admin_engine().connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield f"{PG_SERVER}/{name}"
-    with _admin_engine().connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
 def test_migration_0003_draws_points_for_existing_precise_confidential_sites(
-    blank_url: str,
+    fresh_database: str,
 ) -> None:
-    engine = make_engine(blank_url)
+    engine = make_engine(fresh_database)
     try:
         upgrade_schema(engine, revision="0002")
         town = confidential("Town shelter", CENTROID, "geo.approximate")

@@ -1,9 +1,9 @@
 """`MatchService`: the in-memory index built from the database, kept fresh, and one `match` call.
 
 Every worker builds its index at start-up from all active services (confidential locations
-included, for distances: they never leave the server) and rebuilds it when the directory's
-version changes, checked at most every `refresh_seconds` by a background task. When the database
-cannot be reached, matching goes on from the last index.
+included, by their coarse points only: see `directory.coarse_points`) and rebuilds it when the
+directory's version changes, checked at most every `refresh_seconds` by a background task. When
+the database cannot be reached, matching goes on from the last index.
 """
 
 import asyncio
@@ -31,10 +31,10 @@ from api.match_models import (
     UnderstoodPlace,
 )
 from directory.bundled import EMERGENCY_NUMBER, RECOGNISED_TRAFFICKING_CENTRES
+from directory.coarse_points import matching_records
 from directory.errors import FieldError, InvalidInput
 from directory.local_names import place_name
 from directory.places import Place, gazetteer
-from directory.repository import service_records
 from directory.state import current_version
 from directory.suspensions import suspended_service_ids
 from matcher.index import Index, build_index
@@ -87,11 +87,12 @@ class Unindexable(Exception):
 
 def load_listings(engine: Engine) -> tuple[int, list[Any]]:
     """The directory's version and the listings of every service, read in one transaction;
-    Unindexable (with the others' listings) if some record cannot be read as a listing."""
+    confidential sites carry their coarse point, never their true one. Unindexable (with the
+    others' listings) if some record cannot be read as a listing."""
     with engine.connect() as connection:
         version = current_version(connection)
         suspended = suspended_service_ids(connection)
-        found = service_records(connection, include_confidential=True)
+        found = matching_records(connection)
     listings, problems = [], {}
     for record in found:
         if record["id"] in suspended:
@@ -309,7 +310,7 @@ def _result(result: Result, lang: str) -> MatchResult:
     return MatchResult(
         service=summary(listing, result.phones),
         location=None
-        if site is None or hidden
+        if site is None or hidden or site.latitude is None or site.longitude is None
         else MatchPlace(
             name=site.name,
             address=site.address,

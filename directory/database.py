@@ -38,8 +38,9 @@ def make_engine(url: str, *, pool: bool = True) -> Engine:
     return create_engine(url, **options)
 
 
-def upgrade_schema(engine: Engine) -> None:
-    """Bring the schema up to date (Alembic `upgrade head`); an empty database just works."""
+def upgrade_schema(engine: Engine, *, revision: str = "head") -> None:
+    """Bring the schema up to date (Alembic `upgrade head`); an empty database just works.
+    Tests of a migration stop at an earlier `revision` first."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
@@ -47,7 +48,7 @@ def upgrade_schema(engine: Engine) -> None:
             # several workers may start at once: one upgrades, the others wait and find it done
             connection.execute(text("SELECT pg_advisory_xact_lock(7291001)"))
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
 
 @contextmanager

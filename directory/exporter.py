@@ -1,7 +1,12 @@
 """`passerelle export`: every service as HSDS 3.0 JSON records or as a CSV data package.
 
 Public exports leave out confidential addresses (`privacy.confidential_address`); a curator's
-export with `include_confidential` keeps them and must not be published.
+export with `include_confidential` keeps them, true points included, and must not be published.
+
+No export carries a coarse point (`directory.coarse_points`), not even a curator's: the coarse
+point is not an HSDS fact but a defence of this database, and writing it next to the true point
+in a file would only add a second secret to guard. A database restored from a curator's export
+draws new coarse points; a `pg_dump` backup keeps them.
 
 In the CSV package, a text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage return or `'`
 gets one leading `'` (a spreadsheet shows it as text and never runs it as a formula: partners

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from directory.coarse_points import refresh_coarse_points
 from directory.errors import FieldError, ImportFailed
 from directory.hsds_tree import SERVICE, TABLES, Flat, Issue, Record, flatten
 from directory.repository import ensure_taxonomy, existing_ids, write_flat
@@ -207,5 +208,6 @@ def import_records(
     for row in audit_rows(service_ids, existing, who=who, now=datetime.now(UTC)):
         flat.rows["metadata"][row["id"]] = row
     write_flat(connection, flat)
+    refresh_coarse_points(connection)
     bump_version(connection)
     return ImportSummary(created=len(set(service_ids) - existing), updated=len(existing))

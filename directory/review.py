@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from directory import changes as store
 from directory import merge_patch, tenancy
 from directory.changes import Change, ChangeKind, ChangeStatus
+from directory.coarse_points import refresh_coarse_points
 from directory.errors import (
     Conflict,
     FieldError,
@@ -421,6 +422,7 @@ def write_record(
     for row in audit_rows(new["id"], old, new, who=who, now=_now()):
         flat.rows["metadata"][row["id"]] = row
     write_flat(connection, flat)
+    refresh_coarse_points(connection)
     bump_version(connection)
 
 

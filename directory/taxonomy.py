@@ -25,6 +25,9 @@ TAXONOMY_DESCRIPTION = (
 )
 TAXONOMY_VERSION = "1"
 LINK_TYPE = "passerelle"
+COARSE = "passerelle_coarse"
+"""Key of a confidential location's coarse point in the records the matcher reads (never in
+`/hsds` or exports): the only point matching may use for such a site."""
 
 
 def derived_id(*parts: str) -> str:

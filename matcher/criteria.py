@@ -13,6 +13,8 @@ from matcher.person import Person
 
 REMOTE_SCORE = 0.9
 """A remote service ranks like one a short walk away (about 1.5 km)."""
+REGIONAL_SCORE = 0.5
+"""A site with no point, in reach through its areas, ranks like one about 10 km away."""
 DISTANCE_SCALE_KM = 15.0
 FRESH_BEDS_SECONDS = 48 * 3600
 UNVERIFIED_MONTHS = 12.0
@@ -78,6 +80,7 @@ class Distance(Criterion):
             score: Floats = np.where(index.located, near, np.float32(0.3))
         else:
             score = np.full(len(index.row_service), 0.5, dtype=np.float32)
+        score[index.regional_row] = np.float32(REGIONAL_SCORE)
         score[index.remote_row] = np.float32(REMOTE_SCORE)
         return score
 
@@ -89,6 +92,10 @@ class Distance(Criterion):
             return Explained([], [])
         site = listing.sites[site_number]
         cautions = [message("address_confidential")] if site.confidential else []
+        if not site.located:
+            # a confidential site with no point: its region at most, never a town or a distance
+            region = [message("in_region", region=site.region)] if site.region else []
+            return Explained(region, cautions)
         distance = float(query.distance[row])
         if site.approximate:
             # a centroid: "in Liège" when the town is known, never a precise-looking distance

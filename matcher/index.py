@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from directory.bundled import EMERGENCY_NUMBER, POLICE_NUMBER
 from directory.taxonomy import Need
-from matcher.listing import Listing
+from matcher.listing import Listing, Site
 from matcher.person import GENDERS, STATUSES
 
 Bools = npt.NDArray[np.bool_]
@@ -83,6 +83,7 @@ class Index:
     0.6 with interpretation, else 0.2."""
     area_set: Ints = field(init=False)
     area_sets: list[tuple[str, ...]] = field(init=False)
+    area_numbers: dict[tuple[str, ...], int] = field(init=False, default_factory=dict)
     with_openings: list[int] = field(init=False)
     # per row
     row_service: Ints = field(init=False)
@@ -94,6 +95,9 @@ class Index:
     remote_row: Bools = field(init=False)
     unreachable_row: Bools = field(init=False)
     """Per row: its service lists no way to get in touch (`Listing.reachable`)."""
+    regional_row: Bools = field(init=False)
+    """Per row, a site with no point (confidential, true point unknown): in reach through its
+    areas like a remote service, never by distance."""
     per_day: dict[tuple[str, float], Floats] = field(init=False, default_factory=dict)
     """Arrays that depend only on today's date (months since verification), kept for the day."""
     row_area_set: Ints = field(init=False)
@@ -146,12 +150,8 @@ class Index:
         self.flags["own_phone"] = np.array([_own_phone(i) for i in items], np.bool_)
         self.flags["reachable"] = np.array([i.reachable for i in items], np.bool_)
         self.any_flag = {name: bool(flag.any()) for name, flag in self.flags.items()}
-        sets: dict[tuple[str, ...], int] = {}
-        self.area_set = np.array(
-            [sets.setdefault(i.service_areas, len(sets)) if i.service_areas else -1 for i in items],
-            dtype=np.int32,
-        )
-        self.area_sets = list(sets)
+        self.area_sets = []
+        self.area_set = np.array([self._area_number(i.service_areas) for i in items], np.int32)
         self.with_openings = [n for n, i in enumerate(items) if i.openings]
 
     def _languages(self, items: Sequence[Listing]) -> None:
@@ -169,33 +169,56 @@ class Index:
             for code in common[LANGUAGE_BITS:]
         }
 
+    def _area_number(self, areas: tuple[str, ...]) -> int:
+        """The number of this set of areas in `area_sets` (-1: no areas, reachable anywhere)."""
+        if not areas:
+            return -1
+        number = self.area_numbers.setdefault(areas, len(self.area_sets))
+        if number == len(self.area_sets):
+            self.area_sets.append(areas)
+        return number
+
     def _rows(self, items: Sequence[Listing]) -> None:
         service: list[int] = []
         site: list[int] = []
         lat: list[float] = []
         lon: list[float] = []
         remote: list[bool] = []
+        regional: list[bool] = []
+        areas: list[int] = []
         for n, item in enumerate(items):
             for s, place in enumerate(item.sites):
                 service.append(n)
                 site.append(s)
-                lat.append(place.latitude)
-                lon.append(place.longitude)
+                lat.append(np.nan if place.latitude is None else place.latitude)
+                lon.append(np.nan if place.longitude is None else place.longitude)
                 remote.append(False)
+                regional.append(not place.located)
+                areas.append(self._site_areas(n, item, place))
             if item.remote or not item.sites:
                 service.append(n)
                 site.append(-1)
                 lat.append(np.nan)
                 lon.append(np.nan)
                 remote.append(item.remote)
+                regional.append(False)
+                areas.append(int(self.area_set[n]))
         self.row_service = np.array(service, dtype=np.int32)
         self.row_needs = self.needs[self.row_service]
-        self.row_area_set = self.area_set[self.row_service]
+        self.row_area_set = np.array(areas, dtype=np.int32)
         self.row_site = np.array(site, dtype=np.int32)
         self.xyz = unit_vectors(np.array(lat, dtype=np.float64), np.array(lon, dtype=np.float64))
         self.located = ~np.isnan(self.xyz[0])
         self.remote_row = np.array(remote, dtype=np.bool_)
         self.unreachable_row = ~self.flags["reachable"][self.row_service]
+        self.regional_row = np.array(regional, dtype=np.bool_)
+
+    def _site_areas(self, n: int, item: Listing, place: Site) -> int:
+        """Where a site with no point (a confidential one) is in reach: its service's areas,
+        else its region."""
+        if place.located or item.service_areas or place.region is None:
+            return int(self.area_set[n])
+        return self._area_number((place.region,))
 
     def daily(self, name: str, day: float, compute: Callable[[], Floats]) -> Floats:
         """`compute()`, kept until the day changes (for arrays that depend only on the date)."""

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from directory.limits import beds_from_text, web_address
+from directory.taxonomy import COARSE
 
 APPROXIMATE = "geo.approximate"
 """Location attribute (taxonomy "passerelle-geo"): coordinates are a postcode or town centroid."""
@@ -27,17 +28,26 @@ class Phone:
 
 @dataclass(frozen=True, slots=True)
 class Site:
-    """A physical location of the service."""
+    """A physical location of the service.
+
+    A confidential site carries its coarse point (never its true one), or no point at all: it
+    is then reached through its service's areas or its `region`, with no distance."""
 
     name: str | None
     address: str | None
     municipality: str | None
-    latitude: float
-    longitude: float
+    latitude: float | None
+    longitude: float | None
     approximate: bool
     confidential: bool
     phones: tuple[Phone, ...] = ()
     """The site's own numbers (a branch's phone)."""
+    region: str | None = None
+    """A confidential site's Belgian region ("BE-BRU"), when it has no point."""
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,11 +229,32 @@ def _address(location: Mapping[str, Any]) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _confidential_site(location: Mapping[str, Any]) -> Site:
+    """A confidential site from the coarse point the directory gave it (`COARSE`); its true
+    point, name and address are never read, whatever the record holds."""
+    coarse = location.get(COARSE) or {}
+    latitude, longitude = coarse.get("latitude"), coarse.get("longitude")
+    located = latitude is not None and longitude is not None
+    return Site(
+        name=None,
+        address=None,
+        municipality=None,
+        latitude=float(latitude or 0) if located else None,
+        longitude=float(longitude or 0) if located else None,
+        approximate=False,
+        confidential=True,
+        phones=_phones(location.get("phones") or []),
+        region=None if located else coarse.get("region"),
+    )
+
+
 def _site(location: Mapping[str, Any], service_confidential: bool) -> Site | None:
+    codes = _codes(location.get("attributes") or [])
+    if service_confidential or CONFIDENTIAL in codes:
+        return _confidential_site(location)
     latitude, longitude = location.get("latitude"), location.get("longitude")
     if latitude is None or longitude is None:
         return None
-    codes = _codes(location.get("attributes") or [])
     address, city = _address(location)
     approximate = APPROXIMATE in codes
     name = location.get("name")
@@ -238,7 +269,7 @@ def _site(location: Mapping[str, Any], service_confidential: bool) -> Site | Non
         latitude=float(latitude),
         longitude=float(longitude),
         approximate=approximate,
-        confidential=service_confidential or CONFIDENTIAL in codes,
+        confidential=False,
         phones=_phones(location.get("phones") or []),
     )
 

@@ -31,6 +31,7 @@ class Notice:
 REASONS: dict[str, tuple[str, ...]] = {
     "distance": ("km",),
     "in_place": ("place",),
+    "in_region": ("region",),
     "remote": (),
     "speaks": ("language",),
     "interpretation": (),

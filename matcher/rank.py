@@ -94,15 +94,17 @@ def areas_covering(index: Index, person: Person) -> Bools:
 
 
 def rows_in_reach(index: Index, person: Person, distance: Floats, area_ok: Bools) -> Bools:
-    """Per row: physical rows within `max_distance_km`, remote rows whose area covers the person."""
+    """Per row: physical rows within `max_distance_km`; remote rows, and sites with no point
+    (confidential ones), whose areas cover the person, whatever the distance."""
     if person.latitude is None or person.in_area is None:
         return np.ones(len(index.row_service), dtype=np.bool_)
-    remote_ok = area_ok[index.row_area_set]
+    by_area = index.remote_row | index.regional_row
+    area_reach = area_ok[index.row_area_set]
     if person.max_distance_km is None:
-        reach: Bools = remote_ok | ~index.remote_row
+        reach: Bools = area_reach | ~by_area
         return reach
     physical_ok = distance <= np.float32(person.max_distance_km)  # False for NaN
-    reach = np.where(index.remote_row, remote_ok, physical_ok)
+    reach = np.where(by_area, area_reach, physical_ok)
     return reach
 
 

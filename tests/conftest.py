@@ -131,6 +131,23 @@ def database_url(_templates: Templates, backend: str, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+def fresh_database(backend: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database of the same kind, not migrated: as on the machine one restores to, or
+    as before a migration."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    if not IN_CI and not _postgres_reachable():
+        pytest.skip(f"PostgreSQL not reachable at {PG_SERVER}")
+    name = f"passerelle_fresh_{uuid.uuid4().hex[:10]}"
+    with _admin_engine().connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield f"{PG_SERVER}/{name}"
+    with _admin_engine().connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     yield engine

@@ -5,17 +5,14 @@ same database back (every row)."""
 import json
 import shutil
 import subprocess
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from directory.database import make_engine
-from tests.conftest import IN_CI, PG_SERVER, _admin_engine, row_counts
+from tests.conftest import IN_CI, row_counts
 from tests.test_cli import SAMPLE, passerelle
 
 VOLATILE = {"last_modified", "metadata"}
@@ -35,20 +32,6 @@ def exported(database_url: str, path: Path) -> list[dict[str, Any]]:
     assert done.returncode == 0, done.stderr
     records: list[dict[str, Any]] = json.loads(path.read_text())
     return sorted(records, key=lambda record: record["id"])
-
-
-@pytest.fixture
-def fresh_database(backend: str, tmp_path: Path) -> Iterator[str]:
-    """An empty database of the same kind, as on the machine one restores to."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'restored.db'}"
-        return
-    name = f"passerelle_restore_{uuid.uuid4().hex[:10]}"
-    with _admin_engine().connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield f"{PG_SERVER}/{name}"
-    with _admin_engine().connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def test_json_export_restores_into_a_fresh_database(

@@ -106,6 +106,13 @@ STATUS_TEXTS: dict[str, str] = {
     "eu_citizen": "Open to EU citizens",
     "citizen": "Open to citizens",
 }
+REGION_TEXTS: dict[str, str] = {
+    "BE-VLG": "In Flanders",
+    "BE-WAL": "In Wallonia",
+    "BE-BRU": "In the Brussels-Capital Region",
+}
+"""`in_region`: where a confidential site with no point is, in a whole sentence per region
+(the preposition and article depend on the region in most languages)."""
 NEED_NAMES: dict[str, str] = {
     "emergency_shelter": "Emergency shelter",
     "housing": "Housing",
@@ -148,6 +155,7 @@ def every_msgid() -> list[str]:
         *TEXTS.values(),
         HOURS_SUFFIX,
         *STATUS_TEXTS.values(),
+        *REGION_TEXTS.values(),
         *NEED_NAMES.values(),
         *GROUP_NAMES.values(),
         *TO_CHECK_NAMES.values(),
@@ -182,6 +190,8 @@ def _render(code: str, items: tuple[tuple[str, Param], ...], lang: str) -> str:
     params = dict(items)
     if code == "welcomes_status":
         return say(STATUS_TEXTS[str(params["status"])])
+    if code == "in_region":
+        return say(REGION_TEXTS[str(params["region"])])
     values: dict[str, str] = {key: _number(value, lang) for key, value in params.items()}
     if "place" in params:
         values["place"] = place_name(str(params["place"]), lang=lang)

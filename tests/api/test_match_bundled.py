@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from directory import bundled
 from directory.importer import import_records
 from directory.state import bump_version
+from web.messages import REGION_TEXTS
 
 CODES: dict[str, set[str]] = {
     str(record["id"]): {
@@ -146,25 +147,28 @@ def test_undocumented_never_gets_a_service_closed_to_them(
         assert not welcome or "welcome.undocumented" in welcome
 
 
-def test_a_confidential_shelter_shows_no_location_and_no_distance(
+def test_a_confidential_shelter_shows_no_location_no_distance_only_its_region(
     searcher: TestClient,
 ) -> None:
-    """The bundled confidential shelters have no point at all (December clarifications): they
-    are in reach through their service areas, with no location and no distance."""
+    """The bundled shelters have no known true point (only a town's centre): no coarse point,
+    no distance; in reach from their own region only (December 2026 clarifications)."""
     body = match(
         searcher,
         situation={"controlled_by_someone": True},
         needs=["emergency_shelter", "trafficking_support"],
         location={"place": "Bruxelles"},
         limit=50,
+        lang="en",
     )
     hidden = [
         r for r in body["results"] if "privacy.confidential_address" in CODES[r["service"]["id"]]
     ]
-    assert hidden
+    names = [r["service"]["name"] for r in hidden]
+    assert names == ["PAG-ASA - shelter for victims of trafficking"]
     for result in hidden:
         assert result["location"] is None
         assert result["distance_km"] is None
+        assert "In the Brussels-Capital Region" in result["reasons"]
 
 
 @pytest.mark.parametrize("place", ["Bruxelles", "Antwerpen", "Liège"])
@@ -335,3 +339,34 @@ def test_a_postcode_is_said_as_its_place(searcher: TestClient) -> None:
     assert body["place"]["name"] == "Ghent"
     coordinates = match(searcher, location={"lat": 50.85, "lon": 4.35}, needs=["housing"])
     assert coordinates["place"] is None
+
+
+PROVINCE_CAPITALS = (
+    *("Bruxelles", "Antwerpen", "Brugge", "Gent", "Hasselt", "Leuven"),
+    *("Wavre", "Mons", "Liège", "Namur", "Arlon"),
+)
+
+
+@pytest.mark.parametrize("place", PROVINCE_CAPITALS)
+def test_no_answer_tells_where_a_confidential_site_is(searcher: TestClient, place: str) -> None:
+    """From every province capital (and Brussels), in every way of asking that brings shelters
+    up: a confidential site shows its region at most, never a town, a distance or a location."""
+    regions = set(REGION_TEXTS.values())
+    asks: list[dict[str, Any]] = [
+        {"needs": ["emergency_shelter", "trafficking_support"], "max_distance_km": 200},
+        {"situation": {"controlled_by_someone": True, "in_danger_now": True}},
+        {"needs": ["housing", "violence_support"], "text": "refuge femmes"},
+    ]
+    seen = 0
+    for ask in asks:
+        body = match(searcher, location={"place": place}, limit=50, lang="en", **ask)
+        for result in body["results"]:
+            if "privacy.confidential_address" not in CODES[result["service"]["id"]]:
+                continue
+            seen += 1
+            assert result["location"] is None and result["distance_km"] is None
+            words = [*result["reasons"], *result["cautions"]]
+            assert not [w for w in words if w.startswith("In ") and w not in regions], words
+            assert not [w for w in words if "km" in w], words
+    if place in ("Bruxelles", "Liège"):
+        assert seen  # the shelters are in reach from their own region

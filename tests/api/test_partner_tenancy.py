@@ -25,7 +25,7 @@ from directory.importer import import_records
 from tests.api.test_portal import CURATOR, PASSWORD, sign_in
 from tests.builders import attribute, location, new_id
 from tests.partner_fixtures import World, all_row_counts, seed_world
-from tests.test_backups import exported, fresh_database  # noqa: F401 - a fixture
+from tests.test_backups import exported
 from tests.test_cli import passerelle
 
 
@@ -359,7 +359,7 @@ def test_the_directory_still_restores_after_partner_edits(
     client: TestClient,
     world: World,
     database_url: str,
-    fresh_database: str,  # noqa: F811 - the fixture
+    fresh_database: str,
     tmp_path: Path,
 ) -> None:
     annex = _add_own_location(client, world)

@@ -9,6 +9,7 @@ import frictionless
 import pytest
 from sqlalchemy.engine import Engine
 
+from directory.coarse_points import stored_coarse_points
 from directory.database import session_scope
 from directory.exporter import Format, export_directory
 from directory.hsds_files import read_records, unprotected_cell
@@ -193,3 +194,28 @@ def test_a_package_from_elsewhere_keeps_its_leading_quotes(tmp_path: Path) -> No
     assert unprotected_cell("''s-Gravenhage") == "'s-Gravenhage"
     assert unprotected_cell("'s-Gravenhage") == "'s-Gravenhage"
     assert unprotected_cell("'+32 2 511 64 64") == "+32 2 511 64 64"
+
+
+@pytest.mark.parametrize("form", [Format.json, Format.csv])
+def test_no_export_carries_a_coarse_point_and_only_curators_get_the_true_one(
+    engine: Engine, tmp_path: Path, form: Format
+) -> None:
+    load(engine, SAMPLE)
+    secret = next(r for r in SAMPLE if r["id"] == CONFIDENTIAL)["service_at_locations"][0][
+        "location"
+    ]
+    with engine.connect() as connection:
+        ((latitude, longitude),) = stored_coarse_points(connection, [secret["id"]]).values()
+    assert latitude is not None and longitude is not None
+    coarse = {f"{latitude:.5f}"[:-1], f"{longitude:.5f}"[:-1]}
+    for name, options in (("public", {}), ("curator", {"include_confidential": True})):
+        records = export(engine, tmp_path / name, format=form, **options)
+        text = json.dumps(records) + "".join(
+            path.read_text() for path in (tmp_path / name).glob("*") if path.is_file()
+        )
+        assert not [value for value in coarse if value in text], name
+        assert "coarse" not in text
+        links = next(r for r in records if r["id"] == CONFIDENTIAL)["service_at_locations"]
+        kept = [(link["location"]["latitude"], link["location"]["longitude"]) for link in links]
+        expected = [(secret["latitude"], secret["longitude"])] if options else []
+        assert kept == expected

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from typing import Any
 
+from directory.coarse_points import COARSE
 from matcher.person import Person
 from tests.builders import attribute
 from tests.matcher.persons import (
@@ -275,6 +276,8 @@ def test_empty_search_gives_helplines_and_remote_services_first() -> None:
 
 def test_confidential_location_is_marked_for_the_api_to_hide() -> None:
     record = service("Safe house", "need.emergency_shelter", "privacy.confidential_address")
+    coarse = {"latitude": 50.86, "longitude": 4.37, "region": "BE-BRU"}
+    record["service_at_locations"][0]["location"][COARSE] = coarse
     result = search(index_of([record]), in_brussels()).results[0]
     assert result.site is not None and result.site.confidential
     assert "address_confidential" in codes(result.cautions)

@@ -22,6 +22,7 @@ SAMPLE: dict[str, str | int | float] = {
     "hours": "24/7",
     "area": "Wallonie",
     "items": "listing,eligibility,phone",
+    "region": "BE-BRU",
 }
 
 
@@ -48,7 +49,7 @@ def test_every_status_and_need_has_words() -> None:
     for status in STATUSES:
         assert render(message("welcomes_status", status=status), "fr")
     assert set(NEED_NAMES) >= {"housing", "legal_migration", "exit_programme"}
-    assert set(TEXTS) == set(ALL_CODES) - {"welcomes_status"}
+    assert set(TEXTS) == set(ALL_CODES) - {"welcomes_status", "in_region"}
 
 
 def test_unknown_language_falls_back_to_english() -> None:

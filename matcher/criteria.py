@@ -7,7 +7,7 @@ from datetime import datetime
 import numpy as np
 
 from matcher.index import NEED_BIT, Bools, Floats, Index, days_since_epoch
-from matcher.listing import Listing
+from matcher.listing import Listing, region_of_areas
 from matcher.messages import Message, message
 from matcher.person import Person
 
@@ -94,7 +94,8 @@ class Distance(Criterion):
         cautions = [message("address_confidential")] if site.confidential else []
         if not site.located:
             # a confidential site with no point: its region at most, never a town or a distance
-            region = [message("in_region", region=site.region)] if site.region else []
+            where = site.region or region_of_areas(listing.service_areas)
+            region = [message("in_region", region=where)] if where else []
             return Explained(region, cautions)
         distance = float(query.distance[row])
         if site.approximate:

@@ -229,6 +229,24 @@ def _address(location: Mapping[str, Any]) -> tuple[str | None, str | None]:
     return None, None
 
 
+AREA_REGIONS: dict[str, str] = {
+    "bruxelles": "BE-BRU",
+    "brussel": "BE-BRU",
+    "brussels": "BE-BRU",
+    "vlaanderen": "BE-VLG",
+    "flanders": "BE-VLG",
+    "wallonie": "BE-WAL",
+    "wallonia": "BE-WAL",
+}
+"""Service-area names of the Belgian regions (DESIGN: "Vlaanderen", "Wallonie", "Bruxelles")."""
+
+
+def region_of_areas(areas: Iterable[str]) -> str | None:
+    """The one Belgian region a service's areas name, or None (none, several, or another)."""
+    regions = {AREA_REGIONS.get(area.strip().casefold()) for area in areas}
+    return regions.pop() if len(regions) == 1 else None
+
+
 def _confidential_site(location: Mapping[str, Any]) -> Site:
     """A confidential site from the coarse point the directory gave it (`COARSE`); its true
     point, name and address are never read, whatever the record holds."""

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from matcher.messages import CAUTIONS, REASONS
-from web.messages import STATUS_TEXTS, TEXTS
+from web.messages import REGION_TEXTS, STATUS_TEXTS, TEXTS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 ROW = re.compile(r"^\| `(\w+)` \| (reason|caution) \| ([^|]*) \| (.*) \|$")
@@ -23,6 +23,8 @@ def _rows() -> list[tuple[str, str, tuple[str, ...], str]]:
 def _english(code: str) -> str:
     if code == "welcomes_status":
         return "; ".join(f"`{status}`: {text}" for status, text in STATUS_TEXTS.items())
+    if code == "in_region":
+        return "; ".join(f"`{region}`: {text}" for region, text in REGION_TEXTS.items())
     return TEXTS[code]
 
 

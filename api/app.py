@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
-from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.matching import MatchService, places_for_matching
@@ -19,7 +18,6 @@ from api.routes import curator, health, hsds, match, pages, partner, portal, sug
 from api.settings import Settings, get_settings
 from directory.database import make_engine
 from directory.places import geocode_online
-from web.portal_pages import STATIC
 
 log = logging.getLogger("passerelle")
 
@@ -68,8 +66,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(portal.router)
     app.include_router(suggest.router)
     app.state.error_page = _error_pages(getattr(app.state, "error_page", None))
-    if not any(getattr(route, "path", None) == "/static" for route in app.routes):
-        app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
 

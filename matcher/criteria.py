@@ -30,7 +30,6 @@ class Query:
     needs: tuple[str, ...]
     distance: Floats
     """Per row, km (NaN: unknown)."""
-    speaks: Floats | None = None
     open_now: np.ndarray = field(default_factory=lambda: np.zeros(0, np.bool_))
 
     @property

@@ -21,7 +21,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from directory.database import make_engine, upgrade_schema
+from directory.database import make_engine, session_scope, upgrade_schema
+from directory.hsds_files import read_records
+from directory.importer import import_records
 from directory.repository import count_rows
 
 BACKENDS = [
@@ -158,6 +160,15 @@ def client(app: "FastAPI") -> Iterator["TestClient"]:
 
     with TestClient(app) as test_client:
         yield test_client
+
+
+def import_file(database_url: str, path: Path) -> None:
+    """What `passerelle import PATH` does, in this process: to seed a test whose subject is
+    another command (a process per seed costs seconds; tests/test_cli.py runs the real one)."""
+    engine = make_engine(database_url, pool=False)
+    with session_scope(engine) as session:
+        import_records(session.connection(), read_records(path))
+    engine.dispose()
 
 
 def row_counts(engine: Engine) -> dict[str, int]:

@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
-from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.body_limit import LimitRequestBody
@@ -20,7 +19,6 @@ from api.routes import curator, docs, health, hsds, match, pages, partner, porta
 from api.settings import Settings, get_settings
 from directory.database import make_engine
 from directory.places import geocode_online
-from web.portal_pages import STATIC
 
 log = logging.getLogger("passerelle")
 
@@ -73,8 +71,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(portal.router)
     app.include_router(suggest.router)
     app.state.error_page = _error_pages(getattr(app.state, "error_page", None))
-    if not any(getattr(route, "path", None) == "/static" for route in app.routes):
-        app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
 

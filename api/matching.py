@@ -50,15 +50,6 @@ log = logging.getLogger("passerelle")
 LOCAL_TIME = ZoneInfo("Europe/Brussels")
 
 
-class PlaceLike(Protocol):
-    @property
-    def name(self) -> str: ...
-    @property
-    def latitude(self) -> float: ...
-    @property
-    def longitude(self) -> float: ...
-
-
 class Places(Protocol):
     """The gazetteer's interface (`directory.places.Gazetteer`)."""
 

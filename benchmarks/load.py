@@ -2,7 +2,7 @@
 
     python -m benchmarks.load                      # 60 s, 2 workers, temporary SQLite database
     python -m benchmarks.load --workers 4 --database-url postgresql://postgres@127.0.0.1/load
-    python -m benchmarks.load --smoke              # 5 s: what the test suite runs
+    python -m benchmarks.load --smoke              # 3 s: what the test suite runs
 
 The database (emptied first when it is PostgreSQL: give a throw-away one) is seeded with a
 synthetic directory. Then a minimal `/health` run on the same machine gives the baseline, and the
@@ -396,10 +396,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--services", type=int, default=1000, help="synthetic services")
     parser.add_argument("--database-url", help="a throw-away database (default: temp SQLite)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the results")
-    parser.add_argument("--smoke", action="store_true", help="5 s, small: for the test suite")
+    parser.add_argument("--smoke", action="store_true", help="3 s, small: for the test suite")
     args = parser.parse_args(argv)
     if args.smoke:
-        args.seconds, args.health_seconds, args.services, args.concurrency = 5.0, 2.0, 200, 8
+        args.seconds, args.health_seconds, args.services, args.concurrency = 3.0, 1.0, 100, 8
     return args
 
 

@@ -32,7 +32,6 @@ class Query:
     needs: tuple[str, ...]
     distance: Floats
     """Per row, km (NaN: unknown)."""
-    speaks: Floats | None = None
     open_now: np.ndarray = field(default_factory=lambda: np.zeros(0, np.bool_))
     area_ok: Bools = field(default_factory=lambda: np.ones(1, np.bool_))
     """Per service-area set, whether it covers the person's place, and a last True for rows

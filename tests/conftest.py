@@ -1,5 +1,9 @@
 """Shared fixtures: a clean, migrated database per test, on SQLite and on PostgreSQL, and the app.
 
+The app (`api`, FastAPI) is imported only inside the fixtures that make it: `pytest tests/matcher
+tests/directory` imports no `api` module, and the session fails if one of them did (see
+`pytest_sessionfinish` below).
+
 Every test that uses a database runs twice: on SQLite and on the PostgreSQL server at
 127.0.0.1:5432 (trust auth; PASSERELLE_TEST_PG_URL overrides). Without a reachable PostgreSQL the
 second run is skipped locally and fails in CI (CI=true). PASSERELLE_TEST_DB=sqlite runs one only.
@@ -7,20 +11,19 @@ second run is skipped locally and fails in CI (CI=true). PASSERELLE_TEST_DB=sqli
 
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from api.app import create_app
-from api.settings import Settings
-from directory.database import make_engine, upgrade_schema
+from directory.database import make_engine, session_scope, upgrade_schema
+from directory.hsds_files import read_records
+from directory.importer import import_records
 from directory.repository import count_rows
 
 BACKENDS = [
@@ -155,19 +158,34 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str) -> "Settings":
+    from api.settings import Settings
+
     return Settings(database_url=database_url, secret_key="test-secret-key-" + "x" * 32)
 
 
 @pytest.fixture
-def app(settings: Settings) -> FastAPI:
+def app(settings: "Settings") -> "FastAPI":
+    from api.app import create_app
+
     return create_app(settings)
 
 
 @pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
+def client(app: "FastAPI") -> Iterator["TestClient"]:
+    from fastapi.testclient import TestClient
+
     with TestClient(app) as test_client:
         yield test_client
+
+
+def import_file(database_url: str, path: Path) -> None:
+    """What `passerelle import PATH` does, in this process: to seed a test whose subject is
+    another command (a process per seed costs seconds; tests/test_cli.py runs the real one)."""
+    engine = make_engine(database_url, pool=False)
+    with session_scope(engine) as session:
+        import_records(session.connection(), read_records(path))
+    engine.dispose()
 
 
 def row_counts(engine: Engine) -> dict[str, int]:
@@ -186,5 +204,34 @@ def private_pg() -> Iterator["PrivatePostgres"]:
     server.remove()
 
 
+APP_FREE = ("matcher", "directory")
+"""Test folders that must run without the app: the fast inner loop (`pytest tests/matcher
+tests/directory`) neither needs nor imports `api`."""
+
+
+def app_modules() -> list[str]:
+    """The `api` modules imported in this process."""
+    return sorted(name for name in sys.modules if name == "api" or name.startswith("api."))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail a session that ran only the app-free folders and yet imported the app."""
+    folders = {Path(__file__).parent / name for name in APP_FREE}
+    ran = [Path(item.path) for item in session.items]
+    if not ran or not all(folders & set(path.parents) for path in ran):
+        return
+    imported = app_modules()
+    if imported:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_line(f"the app-free test folders imported the app: {imported[:5]}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from api.settings import Settings
     from tests.private_postgres import PrivatePostgres

@@ -1,9 +1,13 @@
 """The dependency direction of DESIGN.md: api → web → matcher → directory, nothing upwards."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import APP_FREE
 
 ROOT = Path(__file__).parent.parent
 ALLOWED = {
@@ -37,3 +41,23 @@ def test_matcher_has_no_database_session_or_http() -> None:
         text = path.read_text()
         for forbidden in ("sqlalchemy", "sqlmodel", "fastapi", "starlette", "httpx"):
             assert f"import {forbidden}" not in text and f"from {forbidden}" not in text, path
+
+
+def test_the_fast_inner_loop_imports_no_app_module() -> None:
+    """`pytest tests/matcher tests/directory` needs no app: importing their test modules (and so
+    the shared conftest) loads no `api` module. The session hook in tests/conftest.py checks the
+    fixtures they use at run time."""
+    modules = ["tests.conftest"] + [
+        ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for folder in APP_FREE
+        for path in sorted((ROOT / "tests" / folder).glob("*.py"))
+    ]
+    script = "; ".join(
+        ["import importlib, sys", *(f"importlib.import_module({name!r})" for name in modules)]
+        + ["print(sorted(m for m in sys.modules if m == 'api' or m.startswith('api.')))"]
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from directory.database import make_engine
-from tests.conftest import IN_CI, row_counts
+from tests.conftest import IN_CI, import_file, row_counts
 from tests.test_cli import SAMPLE, passerelle
 
 VOLATILE = {"last_modified", "metadata"}
@@ -37,7 +37,7 @@ def exported(database_url: str, path: Path) -> list[dict[str, Any]]:
 def test_json_export_restores_into_a_fresh_database(
     database_url: str, fresh_database: str, tmp_path: Path
 ) -> None:
-    assert passerelle(database_url, "import", str(SAMPLE)).returncode == 0
+    import_file(database_url, SAMPLE)
     original = exported(database_url, tmp_path / "backup.json")
     assert any("confidential" in json.dumps(record) for record in original)
     restored = passerelle(fresh_database, "import", str(tmp_path / "backup.json"))
@@ -70,7 +70,7 @@ def test_pg_dump_and_pg_restore_round_trip(
     if backend != "postgresql":
         pytest.skip("pg_dump is for PostgreSQL")
     dump, restore = _pg_tools()
-    assert passerelle(database_url, "import", str(SAMPLE)).returncode == 0
+    import_file(database_url, SAMPLE)
     archive = tmp_path / "passerelle.dump"
     subprocess.run(
         [dump, "--format=custom", "--no-owner", f"--file={archive}", _libpq(database_url)],

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from directory.accounts import check_password
 from tests.builders import new_id, service_record
-from tests.conftest import FIXTURES, row_counts
+from tests.conftest import FIXTURES, import_file, row_counts
 from tests.partner_fixtures import all_row_counts
 
 SAMPLE = FIXTURES / "passerelle-sample.json"
@@ -62,7 +62,7 @@ def bad_file(tmp_path: Path, records: Any) -> Path:
 def test_bad_file_exits_non_zero_and_writes_nothing(
     database_url: str, engine: Engine, tmp_path: Path, content: Any, expected: str
 ) -> None:
-    passerelle(database_url, "import", str(SAMPLE))
+    import_file(database_url, SAMPLE)
     before = row_counts(engine)
     done = passerelle(database_url, "import", str(bad_file(tmp_path, content)))
     assert done.returncode == 1

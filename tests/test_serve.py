@@ -10,6 +10,7 @@ import httpx
 
 from benchmarks.server import running_server, worker_pids
 from tests.builders import service_record
+from tests.conftest import import_file
 from tests.test_cli import SAMPLE, passerelle
 
 
@@ -28,7 +29,7 @@ def matched_ids(base: str) -> set[str]:
 
 
 def test_every_worker_sees_a_new_import(database_url: str, tmp_path: Path) -> None:
-    assert passerelle(database_url, "import", str(SAMPLE)).returncode == 0
+    import_file(database_url, SAMPLE)
     log = tmp_path / "serve.log"
     with running_server(database_url, workers=2, log=log, refresh_seconds="0.5") as (base, pid):
         assert len(worker_pids(pid)) >= 2, (tmp_path / "serve.log").read_text()

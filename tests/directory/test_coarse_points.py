@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from api.matching import MatchService, places_for_matching
 from directory.coarse_points import (
     MAX_DRAWS,
     MAX_OFFSET_KM,
     MIN_OFFSET_KM,
     draw_coarse_point,
+    matching_records,
     refresh_coarse_points,
     stored_coarse_points,
 )
@@ -24,6 +24,7 @@ from directory.importer import import_records, prepare
 from directory.places import gazetteer, haversine_km
 from directory.repository import ensure_taxonomy, write_flat
 from directory.taxonomy import attribute_record
+from matcher.listing import listing_from_record
 from tests.builders import new_id, service_record
 
 PRECISE = (50.8466, 4.3528)
@@ -166,9 +167,9 @@ def test_migration_0003_draws_points_for_existing_precise_confidential_sites(
         assert latitude is not None and longitude is not None
         assert MIN_OFFSET_KM - 1e-6 <= km((latitude, longitude), PRECISE) <= MAX_OFFSET_KM + 1e-6
         assert gazetteer().region_of(latitude, longitude) == "BE-BRU"
-        matching = MatchService(engine, **places_for_matching())
-        assert matching.refresh()
-        sites = {item.name: item.sites for item in matching.index.listings}
+        with engine.connect() as connection:  # what every worker's index reads
+            listings = [listing_from_record(record) for record in matching_records(connection)]
+        sites = {item.name: item.sites for item in listings}
         assert [(s.latitude, s.longitude) for s in sites["Safe house"]] == [(latitude, longitude)]
         assert [(s.latitude, s.region) for s in sites["Town shelter"]] == [(None, "BE-WAL")]
         assert not math.isclose(sites["Open office"][0].latitude or 0, latitude)

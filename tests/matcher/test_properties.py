@@ -6,13 +6,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.matching import answer
 from directory.taxonomy import codes_with_prefix
-from matcher.messages import Message
 from matcher.person import GENDERS, Person
 from tests.builders import attribute
 from tests.matcher.persons import codes, index_of, search, service
-from web.messages import render
 
 CODES = [
     *codes_with_prefix("need"),
@@ -224,22 +221,3 @@ def test_results_come_in_score_order_or_say_why_not(
                 promoted = PROMOTING & set(codes(above.reasons))
                 lowered = LOWERING & set(codes(below.cautions))
                 assert promoted or lowered, (above.listing.name, below.listing.name)
-
-
-@settings(max_examples=40, deadline=None)
-@given(honest_records, honest_persons, st.sampled_from(["en", "fr", "bg"]))
-def test_codes_come_with_their_texts_in_the_same_order(
-    specs: list[tuple[list[str], list[str], bool, tuple[float, float]]],
-    person: Person,
-    lang: str,
-) -> None:
-    ranking = search(_honest_directory(specs), person)
-    for found, result in zip(answer(ranking, lang).results, ranking.results, strict=True):
-        assert len(found.reason_codes) == len(found.reasons)
-        assert len(found.caution_codes) == len(found.cautions)
-        for texts, explained in (
-            (found.reasons, found.reason_codes),
-            (found.cautions, found.caution_codes),
-        ):
-            assert texts == [render(Message(item.code, item.params), lang) for item in explained]
-        assert [item.code for item in found.caution_codes] == codes(result.cautions)

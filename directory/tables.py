@@ -1,5 +1,5 @@
 """Imports every module that defines tables, so that `SQLModel.metadata` knows them all."""
 
-from directory import accounts, changes, models, state, suspensions
+from directory import accounts, changes, models, research_notes, state, suspensions
 
-__all__ = ["accounts", "changes", "models", "state", "suspensions"]
+__all__ = ["accounts", "changes", "models", "research_notes", "state", "suspensions"]

@@ -27,7 +27,8 @@ from api.match_models import (
     Notice,
     ServiceSummary,
 )
-from directory.bundled import EMERGENCY_NUMBER, RECOGNISED_TRAFFICKING_CENTRES
+from directory.bundled import RECOGNISED_TRAFFICKING_CENTRES
+from directory.emergency_numbers import EMERGENCY_NUMBER
 from directory.errors import FieldError, InvalidInput
 from directory.places import Place, gazetteer
 from directory.repository import service_records

@@ -1,5 +1,6 @@
 """A `Listing`: what the matcher needs to know about one service, read from its HSDS record."""
 
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -7,11 +8,22 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
+from directory.emergency_numbers import EMERGENCY_NUMBERS
+
 APPROXIMATE = "geo.approximate"
 """Location attribute (taxonomy "passerelle-geo"): coordinates are a postcode or town centroid."""
 CONFIDENTIAL = "privacy.confidential_address"
 NOTHING: frozenset[str] = frozenset()
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+NOT_CONFIRMED = re.compile(r"not (yet )?(confirmed|verified)", re.IGNORECASE)
+
+
+def phone_confirmed(number: str, description: str | None) -> bool:
+    """The one rule for whether a phone is confirmed: 112 and 101 are facts of law; any other
+    number is unconfirmed when its description says "not (yet) confirmed" or "not verified"."""
+    if number.strip() in EMERGENCY_NUMBERS:
+        return True
+    return not (description and NOT_CONFIRMED.search(description))
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,7 +290,7 @@ def listing_from_record(record: Mapping[str, Any]) -> Listing:
         phones=tuple(
             Phone(
                 str(phone["number"]),
-                "not confirmed" not in str(phone.get("description") or "").lower(),
+                phone_confirmed(str(phone["number"]), phone.get("description")),
             )
             for phone in record.get("phones") or []
             if phone.get("number")

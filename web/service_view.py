@@ -14,10 +14,10 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from matcher.listing import phone_confirmed
 from web.labels import term_name
 
 URL = re.compile(r"https?://[^\s<>\"'()\[\]]+[^\s<>\"'()\[\].,;:!?]")
-NOT_CONFIRMED = re.compile(r"not (yet )?(confirmed|verified)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +95,7 @@ def _phones(record: Mapping[str, Any], verified: bool) -> tuple[Phone, ...]:
         if not number or number in found:
             continue
         note = row.get("description") or None
-        sure = verified and not (note and NOT_CONFIRMED.search(str(note)))
+        sure = verified and phone_confirmed(number, note and str(note))
         found[number] = Phone(number, tel_uri(number), note and str(note), sure)
     return tuple(found.values())
 

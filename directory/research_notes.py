@@ -28,6 +28,8 @@ class ResearchNote(SQLModel, table=True):
 
 
 RESEARCH_NOTE = ResearchNote.__table__  # type: ignore[attr-defined]
+NOTES_KEY = "research_notes"
+"""The key of a service record that carries its notes in a curator's export (not HSDS)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +104,28 @@ def notes_by_service(
         note = Note(row.service_id, row.text, tuple(row.source_urls or ()), row.created_at)
         found.setdefault(row.service_id, []).append(note)
     return found
+
+
+def notes_in_records(records: Sequence[Any]) -> tuple[list[str], list[Note]]:
+    """The ids of the records that carry `research_notes`, and those notes."""
+    carried = [r for r in records if isinstance(r, dict) and NOTES_KEY in r]
+    notes = [
+        note_from_json({**item, "service_id": record["id"]})
+        for record in carried
+        for item in record[NOTES_KEY]
+    ]
+    return [str(record["id"]) for record in carried], notes
+
+
+def notes_field_problems(record: Any) -> list[tuple[str, str]]:
+    """(field, problem) for the `research_notes` a record carries, if any."""
+    if not isinstance(record, dict) or NOTES_KEY not in record:
+        return []
+    items = record[NOTES_KEY]
+    if not isinstance(items, list):
+        return [(NOTES_KEY, "must be a list of notes")]
+    return [
+        (f"{NOTES_KEY}[{n}].{field}" if field else f"{NOTES_KEY}[{n}]", problem)
+        for n, item in enumerate(items)
+        for field, problem in note_problems(item)
+    ]

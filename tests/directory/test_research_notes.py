@@ -10,16 +10,19 @@ from typing import Any
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import select, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.engine import Engine
 
 from directory import bundled
 from directory.database import MIGRATIONS, make_engine, session_scope, upgrade_schema
 from directory.emergency_numbers import EMERGENCY_NUMBERS
+from directory.errors import ImportFailed
+from directory.exporter import export_directory
 from directory.hsds_tree import TABLES
 from directory.importer import import_records
-from directory.repository import service_records
-from directory.research_notes import notes_by_service
+from directory.repository import has_services, service_records
+from directory.research_notes import NOTES_KEY, RESEARCH_NOTE, notes_by_service
+from tests.builders import service_record
 from tests.conftest import FIXTURES, PG_SERVER, _admin_engine, _postgres_reachable
 
 OLD_BUNDLE: list[dict[str, Any]] = json.loads(
@@ -130,4 +133,55 @@ def test_the_bundle_loads_when_the_notes_file_is_missing(
     with session_scope(engine) as session:
         assert bundled.load_if_empty(session.connection()) >= 46
     with engine.connect() as connection:
+        assert notes_by_service(connection) == {}
+
+
+def _export(engine: Engine, path: Path, **options: Any) -> list[dict[str, Any]]:
+    with session_scope(engine) as session:
+        export_directory(session.connection(), path, **options)
+    loaded: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+def test_notes_leave_only_in_a_curators_export_and_come_back_from_it(
+    engine: Engine, tmp_path: Path
+) -> None:
+    with session_scope(engine) as session:
+        bundled.load_if_empty(session.connection())
+    public = tmp_path / "public.json"
+    _export(engine, public)
+    assert UTSOPI_ALLEGATION not in public.read_text(encoding="utf-8")
+    assert NOTES_KEY not in public.read_text(encoding="utf-8")
+    curators = _export(engine, tmp_path / "curators.json", include_confidential=True)
+    noted = {r["id"]: r[NOTES_KEY] for r in curators if NOTES_KEY in r}
+    assert set(noted) == {note.service_id for note in bundled.research_notes()}
+    assert all(note["source_urls"] for notes in noted.values() for note in notes)
+    with engine.begin() as connection:
+        connection.execute(delete(RESEARCH_NOTE))
+    with session_scope(engine) as session:
+        import_records(session.connection(), curators)
+    with engine.connect() as connection:
+        back = notes_by_service(connection)
+    assert {sid: [n.text for n in notes] for sid, notes in back.items()} == {
+        sid: [n["text"] for n in notes] for sid, notes in noted.items()
+    }
+
+
+@pytest.mark.parametrize(
+    ("notes", "field"),
+    [
+        ("a note", "research_notes"),
+        ([{"source_urls": []}], "research_notes[0].text"),
+        ([{"text": "x", "source_urls": "https://a.example"}], "research_notes[0].source_urls"),
+    ],
+)
+def test_a_bad_note_in_an_import_is_named_and_nothing_is_written(
+    engine: Engine, notes: Any, field: str
+) -> None:
+    record = {**service_record("Noted"), NOTES_KEY: notes}
+    with pytest.raises(ImportFailed) as failed, session_scope(engine) as session:
+        import_records(session.connection(), [record])
+    assert field in [error.field for error in failed.value.errors]
+    with engine.connect() as connection:
+        assert not has_services(connection)
         assert notes_by_service(connection) == {}

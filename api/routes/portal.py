@@ -926,5 +926,5 @@ def research_notes(
         _ = words(request)
         missing = _("No such service.")
         return message_page(request, 404, _("Not found"), missing, signed_in=user, back="/portal/")
-    context = {"service_id": service_id, "name": name, "notes": notes}
+    context: dict[str, Any] = {"service_id": service_id, "name": name, "notes": notes}
     return page(request, "research_notes.html", signed_in=user, **context)

@@ -30,8 +30,9 @@ from api.match_models import (
     ServiceSummary,
     UnderstoodPlace,
 )
-from directory.bundled import EMERGENCY_NUMBER, RECOGNISED_TRAFFICKING_CENTRES
+from directory.bundled import RECOGNISED_TRAFFICKING_CENTRES
 from directory.coarse_points import matching_records
+from directory.emergency_numbers import EMERGENCY_NUMBER
 from directory.errors import FieldError, InvalidInput
 from directory.local_names import place_name
 from directory.places import Place, gazetteer

@@ -1,7 +1,9 @@
 """`passerelle export`: every service as HSDS 3.0 JSON records or as a CSV data package.
 
 Public exports leave out confidential addresses (`privacy.confidential_address`); a curator's
-export with `include_confidential` keeps them, true points included, and must not be published.
+export with `include_confidential` keeps them, true points included, and research notes (as
+each record's `research_notes`, JSON only), and must not be published. Public exports never
+carry research notes.
 
 No export carries a coarse point (`directory.coarse_points`), not even a curator's: the coarse
 point is not an HSDS fact but a defence of this database, and writing it next to the true point
@@ -20,8 +22,9 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from directory.hsds_files import write_csv_package, write_json
-from directory.hsds_tree import SERVICE, TABLES, Flat, flatten
+from directory.hsds_tree import SERVICE, TABLES, Flat, Record, flatten
 from directory.repository import fetch_for, service_records
+from directory.research_notes import NOTES_KEY, notes_by_service
 
 
 class Format(StrEnum):
@@ -66,6 +69,8 @@ def export_directory(
     """Write the directory to `path` (JSON: a file, CSV: a folder); return the service count."""
     records = service_records(connection, include_confidential=include_confidential)
     if format is Format.json:
+        if include_confidential:
+            records = _with_notes(connection, records)
         write_json(path, records)
         return len(records)
     flat = Flat()
@@ -74,3 +79,20 @@ def export_directory(
     _close_references(connection, flat, include_confidential=include_confidential)
     write_csv_package(path, flat)
     return len(records)
+
+
+def _with_notes(connection: Connection, records: list[Record]) -> list[Record]:
+    """The records, each with its research notes (for curators' exports only)."""
+    notes = notes_by_service(connection)
+    return [
+        {
+            **record,
+            NOTES_KEY: [
+                {"text": note.text, "source_urls": list(note.source_urls)}
+                for note in notes[record["id"]]
+            ],
+        }
+        if record["id"] in notes
+        else record
+        for record in records
+    ]

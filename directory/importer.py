@@ -16,6 +16,7 @@ from directory.coarse_points import refresh_coarse_points
 from directory.errors import FieldError, ImportFailed
 from directory.hsds_tree import SERVICE, TABLES, Flat, Issue, Record, flatten
 from directory.repository import ensure_taxonomy, existing_ids, write_flat
+from directory.research_notes import notes_field_problems, notes_in_records, replace_notes
 from directory.state import bump_version
 from directory.taxonomy import KNOWN, LINK_TYPE, term_record
 from directory.validation import record_issues
@@ -155,6 +156,9 @@ def prepare(
     for index, record in enumerate(records):
         where = _where(index, record)
         issues = record_issues(record)
+        errors.extend(
+            FieldError(where, field, text) for field, text in notes_field_problems(record)
+        )
         if issues:
             errors.extend(_issues_to_errors(where, issues))
         else:
@@ -209,5 +213,7 @@ def import_records(
         flat.rows["metadata"][row["id"]] = row
     write_flat(connection, flat)
     refresh_coarse_points(connection)
+    noted, notes = notes_in_records(records)
+    replace_notes(connection, service_ids=noted, notes=notes)
     bump_version(connection)
     return ImportSummary(created=len(set(service_ids) - existing), updated=len(existing))

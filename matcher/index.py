@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 import numpy as np
 import numpy.typing as npt
 
-from directory.bundled import EMERGENCY_NUMBER, POLICE_NUMBER
+from directory.emergency_numbers import EMERGENCY_NUMBER, POLICE_NUMBER
 from directory.taxonomy import Need
 from matcher.listing import Listing, Site
 from matcher.person import GENDERS, STATUSES

@@ -1,5 +1,6 @@
 """A `Listing`: what the matcher needs to know about one service, read from its HSDS record."""
 
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -7,6 +8,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
+from directory.emergency_numbers import EMERGENCY_NUMBERS
 from directory.limits import beds_from_text, web_address
 from directory.taxonomy import COARSE
 
@@ -15,6 +17,15 @@ APPROXIMATE = "geo.approximate"
 CONFIDENTIAL = "privacy.confidential_address"
 NOTHING: frozenset[str] = frozenset()
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+NOT_CONFIRMED = re.compile(r"not (yet )?(confirmed|verified)", re.IGNORECASE)
+
+
+def phone_confirmed(number: str, description: str | None) -> bool:
+    """The one rule for whether a phone is confirmed: 112 and 101 are facts of law; any other
+    number is unconfirmed when its description says "not (yet) confirmed" or "not verified"."""
+    if number.strip() in EMERGENCY_NUMBERS:
+        return True
+    return not (description and NOT_CONFIRMED.search(description))
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,8 +322,8 @@ def _phones(rows: Iterable[Mapping[str, Any]]) -> tuple[Phone, ...]:
         if not row.get("number"):
             continue
         description = str(row.get("description") or "")
-        confirmed = "not confirmed" not in description.lower()
-        found.append(Phone(str(row["number"]), confirmed, phone_label(description)))
+        number = str(row["number"])
+        found.append(Phone(number, phone_confirmed(number, description), phone_label(description)))
     return tuple(found)
 
 

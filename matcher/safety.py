@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from directory.bundled import EMERGENCY_NUMBER, POLICE_NUMBER
+from directory.emergency_numbers import EMERGENCY_NUMBER, POLICE_NUMBER
 from matcher.index import NEED_BIT, Bools, Index
 from matcher.listing import Listing
 from matcher.messages import Message, Notice, NoticeKind, message

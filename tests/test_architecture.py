@@ -1,6 +1,7 @@
 """The dependency direction of DESIGN.md: api → web → matcher → directory, nothing upwards."""
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -61,3 +62,34 @@ def test_the_fast_inner_loop_imports_no_app_module() -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[]"
+
+
+MATCHER_MODULES = sorted(
+    f"matcher.{path.stem}" for path in (ROOT / "matcher").glob("*.py") if path.stem != "__init__"
+)
+
+
+@pytest.mark.parametrize("module", MATCHER_MODULES)
+def test_importing_the_matcher_loads_no_database_or_web_stack(module: str) -> None:
+    """A fresh interpreter: what `import matcher.x` really loads, not what the file text says."""
+    probe = (
+        f"import sys, {module}; "
+        "stacks = ('sqlalchemy', 'sqlmodel', 'fastapi'); "
+        "print(','.join(sorted(m for m in stacks if m in sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "", f"{module} loads {done.stdout.strip()}"
+
+
+def test_emergency_numbers_import_nothing() -> None:
+    assert imported_packages(ROOT / "directory" / "emergency_numbers.py") == set()
+    tree = ast.parse((ROOT / "directory" / "emergency_numbers.py").read_text())
+    assert not any(isinstance(node, ast.Import | ast.ImportFrom) for node in ast.walk(tree))
+
+
+def test_no_template_spells_the_emergency_numbers() -> None:
+    for path in sorted((ROOT / "web" / "templates").rglob("*.html")):
+        text = path.read_text()
+        assert not re.search(r"(?<![\d/.])(112|101)(?![\d/.])", text), path

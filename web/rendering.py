@@ -15,6 +15,7 @@ import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from directory.emergency_numbers import EMERGENCY_NUMBER, POLICE_NUMBER
 from web.i18n import AWAITING_REVIEW, LANGUAGES, NATIVE_NAMES, translator
 from web.labels import need_label, term_description
 from web.service_view import tel_uri
@@ -38,6 +39,8 @@ def environment() -> Environment:
         awaiting_review=AWAITING_REVIEW,
         qr_svg=qr_svg,
         tel_uri=tel_uri,
+        emergency_number=EMERGENCY_NUMBER,
+        police_number=POLICE_NUMBER,
     )
     return env
 

@@ -15,11 +15,10 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 
 from directory.limits import web_address
-from matcher.listing import phone_label
+from matcher.listing import phone_confirmed, phone_label
 from web.labels import term_name
 
 URL = re.compile(r"https?://[^\s<>\"'()\[\]]+[^\s<>\"'()\[\].,;:!?]")
-NOT_CONFIRMED = re.compile(r"not (yet )?(confirmed|verified)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +110,7 @@ def _phone_rows(
         if not number or number in found:
             continue
         note = row.get("description") or None
-        sure = verified and not (note and NOT_CONFIRMED.search(str(note)))
+        sure = verified and phone_confirmed(number, note and str(note))
         label = phone_label(str(note or ""))
         if label is None and central:
             label = "central"

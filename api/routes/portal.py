@@ -40,6 +40,7 @@ from directory.errors import (
 )
 from directory.hsds_tree import TABLES, Record
 from directory.limits import BEDS_PROBLEM, WEB_PROBLEM, beds_from_text, text_limit
+from directory.research_notes import notes_by_service
 from directory.stale import stale_services
 from directory.suspensions import SUSPENSION
 from web.i18n import N_, Translator, negotiate, supported, translator
@@ -707,6 +708,7 @@ def _queue(connection: Connection) -> dict[str, Any]:
         | {row.service_id for row in suspended},
     )
     organizations = _names(connection, "organization", {c.organization_id for c in waiting})
+    noted = notes_by_service(connection, service_ids=sorted({c.service_id for c in waiting}))
     return {
         "changes": [
             {
@@ -719,6 +721,7 @@ def _queue(connection: Connection) -> dict[str, Any]:
                 "organization": organizations.get(change.organization_id, change.organization_id),
                 "diff": review.diff(connection, change),
                 "touches": review.touches(connection, change),
+                "notes": noted.get(change.service_id, []),
             }
             for change in waiting
         ],
@@ -921,3 +924,20 @@ def stale(
     with engine.connect() as connection:
         found = stale_services(connection, months=months, today=datetime.now(UTC).date())
     return page(request, "stale.html", signed_in=user, services=found, months=months)
+
+
+@router.get("/notes/{service_id}")
+def research_notes(
+    request: Request, service_id: str, user: SignedInDep, engine: EngineDep
+) -> HTMLResponse:
+    """A service's research notes with their sources: for curators, never public."""
+    curator_only(user)
+    with engine.connect() as connection:
+        name = _names(connection, "service", {service_id}).get(service_id)
+        notes = notes_by_service(connection, service_ids=[service_id]).get(service_id, [])
+    if name is None:
+        _ = words(request)
+        missing = _("No such service.")
+        return message_page(request, 404, _("Not found"), missing, signed_in=user, back="/portal/")
+    context: dict[str, Any] = {"service_id": service_id, "name": name, "notes": notes}
+    return page(request, "research_notes.html", signed_in=user, **context)

@@ -2,7 +2,9 @@
 
 `belgium.json` is generated from the research file by `scripts/build_bundled.py` (never by hand);
 every fact in it carries its source (`source/README.md` says how). `serve` loads it into an empty
-database, never into one that already holds data.
+database, never into one that already holds data, with the research notes of
+`research_notes.json` (curators only). 112 and 101 are notices (`directory.emergency_numbers`),
+never services: records for them are left out.
 """
 
 import json
@@ -13,8 +15,10 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from directory.emergency_numbers import EMERGENCY_NUMBER, POLICE_NUMBER
 from directory.importer import import_records
 from directory.repository import has_services
+from directory.research_notes import Note, add_notes, note_from_json
 from directory.taxonomy import derived_id
 
 BELGIUM = Path(__file__).parent / "belgium.json"
@@ -23,8 +27,7 @@ RESEARCH_NOTES = Path(__file__).parent / "research_notes.json"
 A JSON array of `{"service_id", "text", "source_urls"}`, written by `scripts/build_bundled.py`."""
 SOURCE = Path(__file__).parent / "source"
 
-EMERGENCY_NUMBER = "112"
-POLICE_NUMBER = "101"
+__all__ = ["EMERGENCY_NUMBER", "POLICE_NUMBER"]
 
 
 def organization_id(source_id: str) -> str:
@@ -84,8 +87,41 @@ def figures(services: Iterable[Mapping[str, Any]]) -> Figures:
     )
 
 
+EMERGENCY_NUMBER_RECORDS: frozenset[str] = frozenset(
+    derived_id("service", key, "line") for key in ("emergency_112", "police_101")
+)
+"""Ids of the 112 and 101 service records older bundles carried: notices now, never services."""
+
+
+def bundled_notes() -> list[Note]:
+    """The research notes of the bundled services (none if the file is missing)."""
+    if not RESEARCH_NOTES.exists():
+        return []
+    return [note_from_json(item) for item in json.loads(RESEARCH_NOTES.read_text("utf-8"))]
+
+
+def public_records(notes: list[Note]) -> list[dict[str, Any]]:
+    """The bundled records as they are published: no 112 or 101 record, and no research note
+    in a public `alert` (a bundle built before the notes had their own file put them there)."""
+    noted = {(note.service_id, note.text) for note in notes}
+    published = []
+    for record in records():
+        if record["id"] in EMERGENCY_NUMBER_RECORDS:
+            continue
+        if (record["id"], record.get("alert")) in noted:
+            record = {key: value for key, value in record.items() if key != "alert"}
+        published.append(record)
+    return published
+
+
 def load_if_empty(connection: Connection) -> int:
-    """Import the bundled directory if the database has no service yet; return how many."""
+    """Import the bundled directory and its research notes if the database has no service
+    yet; return how many services."""
     if has_services(connection):
         return 0
-    return import_records(connection, records(), who="curator").total
+    notes = bundled_notes()
+    published = public_records(notes)
+    total = import_records(connection, published, who="curator").total
+    present = {record["id"] for record in published}
+    add_notes(connection, (note for note in notes if note.service_id in present))
+    return total

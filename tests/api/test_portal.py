@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from directory import review
 from directory.accounts import LoginThrottle, Role, create_user
 from directory.login_throttle import PER_ACCOUNT, PER_ADDRESS
+from directory.research_notes import Note, add_notes
 from tests.browser import live_server
 from tests.builders import new_id
 from tests.partner_fixtures import World, all_row_counts, seed_world
@@ -422,3 +423,65 @@ def test_the_sign_in_cookie_is_only_for_the_sign_in_form(client: TestClient) -> 
     assert "Max-Age=7200" in cookie
     for path in ("/", "/about", "/safety"):
         assert "set-cookie" not in client.get(path).headers
+
+
+# --- research notes: curators only ------------------------------------------------------------
+
+NOTE = "Press article reported allegations against a former director; unverified."
+SOURCE = "https://press.example/article"
+
+
+def _noted(engine: Engine, service_id: str) -> None:
+    with engine.begin() as connection:
+        add_notes(connection, [Note(service_id, NOTE, (SOURCE,))])
+
+
+def test_a_curator_sees_a_services_notes_with_their_sources(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    _noted(engine, world.service_a)
+    sign_in(client, CURATOR)
+    page = client.get(f"/portal/notes/{world.service_a}")
+    assert page.status_code == 200
+    assert NOTE in page.text and f'href="{SOURCE}"' in page.text
+    assert "Alpha beds" in page.text
+    assert client.get("/portal/notes/no-such-service").status_code == 404
+
+
+def test_the_notes_appear_on_the_review_of_a_change(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    _noted(engine, world.service_a)
+    csrf = sign_in(client, PARTNER)
+    form = client.get(f"/portal/services/{world.service_a}")
+    client.post(
+        f"/portal/services/{world.service_a}",
+        data={
+            "name": "Alpha night beds",
+            "status": "active",
+            "etag": hidden(form.text, "etag"),
+            "csrf_token": csrf,
+        },
+    )
+    assert NOTE not in client.get(f"/portal/services/{world.service_a}").text
+    client.cookies.clear()
+    sign_in(client, CURATOR)
+    queue = client.get("/portal/queue").text
+    assert "Alpha night beds" in queue and NOTE in queue and SOURCE in queue
+
+
+def test_a_partner_never_sees_notes_and_no_public_answer_carries_them(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    _noted(engine, world.service_a)
+    sign_in(client, PARTNER)
+    assert NOTE not in client.get(f"/portal/notes/{world.service_a}").text
+    client.cookies.clear()
+    public = [
+        client.get(f"/hsds/services/{world.service_a}").text,
+        client.get("/hsds/services").text,
+        client.get(f"/services/{world.service_a}").text,
+        client.post("/v1/match", json={"needs": ["emergency_shelter"]}).text,
+        client.post("/search", data={"needs": "emergency_shelter"}).text,
+    ]
+    assert not any(NOTE in text for text in public)

@@ -101,6 +101,15 @@ def test_danger_puts_the_emergency_notice_first(site: TestClient) -> None:
     assert 'href="tel:112"' in page
 
 
+def test_a_page_with_no_result_shows_the_numbers_it_refers_to(site: TestClient) -> None:
+    page = search(site, place="Arlon", needs="childcare_family", anonymous_only="true").text
+    assert 'class="results"' not in page
+    assert "call one of the numbers above" in page
+    before = page.index("call one of the numbers above")
+    assert -1 < page.index('href="tel:112"') < before
+    assert -1 < page.index('href="tel:101"') < before
+
+
 def test_a_confidential_address_never_reaches_the_page(site: TestClient) -> None:
     page = search(site, needs="housing", text="safe house").text
     assert "Gamma safe house" in page

@@ -474,7 +474,7 @@ def test_load_if_empty_does_nothing_on_a_database_with_data(engine: Engine) -> N
 
 
 def test_load_if_empty_loads_once(engine: Engine) -> None:
-    assert load(engine) == len(RECORDS) - len(bundled.EMERGENCY_NUMBER_RECORDS)
+    assert load(engine) == len(RECORDS)
     with engine.connect() as connection:
         assert has_services(connection)
     after_first = row_counts(engine)

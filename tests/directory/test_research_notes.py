@@ -162,8 +162,8 @@ def test_notes_leave_only_in_a_curators_export_and_come_back_from_it(
         import_records(session.connection(), curators)
     with engine.connect() as connection:
         back = notes_by_service(connection)
-    assert {sid: [n.text for n in notes] for sid, notes in back.items()} == {
-        sid: [n["text"] for n in notes] for sid, notes in noted.items()
+    assert {sid: sorted(n.text for n in notes) for sid, notes in back.items()} == {
+        sid: sorted(n["text"] for n in notes) for sid, notes in noted.items()
     }
 
 

@@ -495,7 +495,5 @@ def test_head_answers_like_get_without_a_body(site: TestClient, path: str) -> No
     assert head.status_code == got.status_code == 200
     assert head.content == b""
     assert head.headers["content-type"] == got.headers["content-type"]
-    assert head.headers.get("content-security-policy") == got.headers.get(
-        "content-security-policy"
-    )
+    assert head.headers.get("content-security-policy") == got.headers.get("content-security-policy")
     assert "set-cookie" not in head.headers

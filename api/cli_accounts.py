@@ -19,14 +19,14 @@ from rich.table import Table
 from sqlalchemy.engine import Engine
 
 from api.settings import get_settings
-from directory.accounts import Role, create_token, create_user, reset_password, revoke_token
-from directory.coverage_gaps import PROVINCES, Cell, coverage, grid
+from directory.accounts.service import Role, create_token, create_user, reset_password, revoke_token
 from directory.database import make_engine, session_scope, upgrade_schema
 from directory.errors import PasserelleError
-from directory.organizations import OrganizationEntry, list_organizations, organization_id
-from directory.places import gazetteer
-from directory.repository import service_records
-from directory.stale import stale_services
+from directory.hsds.coverage_gaps import PROVINCES, Cell, coverage, grid
+from directory.hsds.organizations import OrganizationEntry, list_organizations, organization_id
+from directory.hsds.repository import service_records
+from directory.hsds.stale import stale_services
+from directory.places.gazetteer import gazetteer
 
 token_app = typer.Typer(
     help="API tokens for partner organisations and curators.", no_args_is_help=True

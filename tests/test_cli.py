@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from directory.accounts import check_password
+from directory.accounts.service import check_password
 from tests.builders import new_id, service_record
 from tests.conftest import FIXTURES, import_file, row_counts
 from tests.partner_fixtures import all_row_counts

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from markupsafe import Markup, escape
 
-from directory.coverage_gaps import Cell
+from directory.hsds.coverage_gaps import Cell
 
 CELL_W, CELL_H = 46, 24
 LABEL_W, HEAD_H = 190, 56
@@ -30,7 +30,7 @@ def coverage_svg(
     province_labels: Mapping[str, str],
     title: str,
 ) -> Markup:
-    """The grid of `directory.coverage_gaps.grid` as an accessible SVG picture."""
+    """The grid of `directory.hsds.coverage_gaps.grid` as an accessible SVG picture."""
     provinces = list(province_labels)
     width = LABEL_W + CELL_W * len(provinces) + 2
     height = HEAD_H + CELL_H * len(rows) + 2

@@ -6,7 +6,7 @@ the sign-in form carries its language into the session. Every form that changes 
 carries a CSRF token bound to the session (missing or wrong: 403); the sign-in form's token is
 bound to the browser that opened it (`api.portal_security`); sign-in is throttled with growing
 waits per address and per account (429 with Retry-After during the wait, never a lock-out:
-`directory.login_throttle`); a password is never logged nor sent back.
+`directory.accounts.login_throttle`); a password is never logged nor sent back.
 """
 
 import math
@@ -25,9 +25,11 @@ from api import portal_security as security
 from api.deps import EngineDep
 from api.portal_security import SignedIn
 from api.ratelimit import rate_limited
-from directory import accounts, changes, login_throttle, review
-from directory.accounts import Principal
-from directory.audit import audit_page
+from directory.accounts import login_throttle
+from directory.accounts import service as accounts
+from directory.accounts.service import Principal
+from directory.changes import repository as changes
+from directory.changes import review
 from directory.errors import (
     Conflict,
     FieldError,
@@ -38,11 +40,12 @@ from directory.errors import (
     PreconditionFailed,
     Unavailable,
 )
-from directory.hsds_tree import TABLES, Record
+from directory.hsds.audit import audit_page
+from directory.hsds.research_notes import notes_by_service
+from directory.hsds.stale import stale_services
+from directory.hsds.suspensions import SUSPENSION
+from directory.hsds.tree import TABLES, Record
 from directory.limits import BEDS_PROBLEM, WEB_PROBLEM, beds_from_text, text_limit
-from directory.research_notes import notes_by_service
-from directory.stale import stale_services
-from directory.suspensions import SUSPENSION
 from web.i18n import N_, Translator, negotiate, supported, translator
 from web.portal_pages import render
 

@@ -14,10 +14,10 @@ from httpx import Response
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
-from directory import review
-from directory.accounts import LoginThrottle, Role, create_user
-from directory.login_throttle import PER_ACCOUNT, PER_ADDRESS
-from directory.research_notes import Note, add_notes
+from directory.accounts.login_throttle import PER_ACCOUNT, PER_ADDRESS
+from directory.accounts.service import LoginThrottle, Role, create_user
+from directory.changes import review
+from directory.hsds.research_notes import Note, add_notes
 from tests.browser import live_server
 from tests.builders import new_id
 from tests.partner_fixtures import World, all_row_counts, seed_world

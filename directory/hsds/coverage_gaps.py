@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from directory.places import Gazetteer
-from directory.stale import months_before
+from directory.hsds.stale import months_before
+from directory.places.gazetteer import Gazetteer
 from directory.taxonomy import TERMS
 
 FRESH_MONTHS = 12

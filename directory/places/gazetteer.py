@@ -41,7 +41,7 @@ import pycountry
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from directory.place_names import (
+from directory.places.names import (
     BELGIUM_NAMES,
     PROVINCES,
     REGION_NAMES,
@@ -51,7 +51,7 @@ from directory.place_names import (
 
 __all__ = ["Gazetteer", "Place", "gazetteer", "geocode_online", "normalise"]
 
-DEFAULT_PATH = Path(__file__).parent / "geo" / "gazetteer.npz"
+DEFAULT_PATH = Path(__file__).parent.parent / "geo" / "gazetteer.npz"
 KINDS: tuple[str, ...] = ("postcode", "municipality", "place")
 REGIONS: tuple[str | None, ...] = (None, "BE-VLG", "BE-WAL", "BE-BRU")
 REGION_PROVINCES: dict[str, tuple[str, ...]] = {

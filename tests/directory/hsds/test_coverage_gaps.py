@@ -5,8 +5,8 @@ from datetime import date
 from typing import Any
 
 from directory import bundled
-from directory.coverage_gaps import PROVINCES, Cell, coverage, grid
-from directory.places import gazetteer
+from directory.hsds.coverage_gaps import PROVINCES, Cell, coverage, grid
+from directory.places.gazetteer import gazetteer
 from tests.builders import service_record
 
 TODAY = date(2026, 12, 3)

@@ -1,0 +1,125 @@
+"""Signing in to the portal and out of it, and the home page that leads each role to its pages."""
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api import portal_security as security
+from api.deps import EngineDep
+from api.ratelimit import rate_limited
+from api.routes.portal import (
+    CsrfField,
+    SignedInDep,
+    check_csrf,
+    message_page,
+    page,
+    portal_language,
+    remember_language,
+    router,
+    see_other,
+    words,
+)
+from directory import accounts, login_throttle
+
+
+@router.get("/login")
+def login_form(request: Request) -> HTMLResponse:
+    return _login_page(request)
+
+
+def _login_page(request: Request, **context: Any) -> HTMLResponse:
+    """The sign-in form, its token bound to this browser by a pre-session cookie."""
+    nonce = security.login_nonce(request)
+    context.setdefault("email", "")
+    response = page(
+        request,
+        "login.html",
+        switch_path="/portal/login",
+        login_token=security.login_form_token(request, nonce),
+        **context,
+    )
+    security.set_login_cookie(request, response, nonce)
+    return response
+
+
+@router.post("/login", dependencies=[Depends(rate_limited("login", page=True))])
+def login(
+    request: Request,
+    engine: EngineDep,
+    email: Annotated[str, Form(max_length=320)],
+    password: Annotated[str, Form(max_length=1024)],
+    csrf_token: CsrfField = None,
+    lang: Annotated[str, Form(max_length=35)] = "",
+) -> Response:
+    chosen = portal_language(request, lang)
+    _ = words(request, chosen)
+    if not security.login_form_ok(request, csrf_token):
+        return message_page(
+            request,
+            403,
+            _("Not allowed"),
+            _("This form has expired: open the sign-in page again."),
+            back=f"/portal/login?lang={chosen}",
+            switch_path="/portal/login",
+        )
+    keys = login_throttle.throttle_keys(
+        security.secret_key(request), email=email, client=security.client_address(request)
+    )
+    try:
+        with engine.begin() as connection:
+            login_throttle.claim_attempt(connection, keys=keys)
+    except login_throttle.TooSoon as wait:
+        return _too_soon(request, wait.seconds, chosen)
+    with engine.connect() as connection:
+        principal = accounts.check_password(connection, email=email, password=password)
+    if principal is None:
+        return _login_page(
+            request, status=401, lang=chosen, email=email, errors=[_("Wrong e-mail or password.")]
+        )
+    with engine.begin() as connection:
+        login_throttle.forget_failures(connection, keys=keys)
+        session_id = accounts.open_session(connection, user_id=principal.subject_id)
+    response = see_other("/portal/")
+    security.set_session_cookie(request, response, session_id, chosen)
+    security.clear_login_cookie(request, response)
+    return response
+
+
+def _too_soon(request: Request, wait: int, lang: str) -> HTMLResponse:
+    _ = words(request, lang)
+    return page(
+        request,
+        "message.html",
+        status=429,
+        lang=lang,
+        switch_path="/portal/login",
+        headers={"Retry-After": str(wait)},
+        heading=_("Please wait"),
+        text=_.ngettext(
+            "Too many attempts: try again in {n} second.",
+            "Too many attempts: try again in {n} seconds.",
+            wait,
+        ),
+        back=f"/portal/login?lang={lang}",
+    )
+
+
+@router.post("/logout")
+def logout(
+    request: Request, user: SignedInDep, engine: EngineDep, csrf_token: CsrfField = None
+) -> Response:
+    check_csrf(request, user, csrf_token)
+    lang = portal_language(request)
+    with engine.begin() as connection:
+        accounts.close_session(connection, session_id=user.session_id)
+    response = see_other(f"/portal/login?lang={lang}")
+    security.clear_session_cookie(request, response)
+    return response
+
+
+@router.get("/")
+def home(request: Request, user: SignedInDep) -> Response:
+    response = see_other("/portal/queue" if user.principal.is_curator else "/portal/services")
+    remember_language(request, response, user.session_id)
+    return response

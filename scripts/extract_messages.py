@@ -27,6 +27,7 @@ SOURCES: dict[str, list[tuple[str, list[tuple[str, str]]]]] = {
                 ("templates/portal/**", "ignore"),
                 ("templates/**.html", "jinja2"),
                 ("search_form.py", "python"),
+                ("public.py", "python"),
             ],
         ),
         ("api/routes", [("pages.py", "python"), ("suggest.py", "python")]),

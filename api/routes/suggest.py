@@ -20,12 +20,10 @@ from api.ratelimit import rate_limited
 from api.routes.pages import LangQuery, chosen_language, page
 from directory import changes
 from directory.repository import service_records
+from web import public
 from web.i18n import supported, translator
 
 router = APIRouter(include_in_schema=False)
-
-MAX_MESSAGE = 2000
-"""Longest correction kept, in characters (the form says so too)."""
 
 
 def _mark_page(request: Request) -> None:
@@ -58,18 +56,16 @@ def _form_page(
     return page(
         request, settings, "suggest.html", lang=lang, status_code=status_code,
         switch_path=f"/suggest/{service_id}", service_id=service_id, service_name=name,
-        token=security.form_token(request, "suggest", service_id), max_length=MAX_MESSAGE,
+        token=security.form_token(request, "suggest", service_id), max_length=public.MAX_MESSAGE,
         field_ids={}, **context,
     )  # fmt: skip
 
 
 def _no_such_service(request: Request, settings: SettingsDep, lang: str) -> HTMLResponse:
-    _ = translator(lang)
+    title, text = public.error_words(translator(lang), 404)
     return page(
-        request, settings, "message.html", lang=lang, status_code=404,
-        title=_("This page does not exist"),
-        message=_("The page or service you asked for is not in the directory (any more)."),
-    )  # fmt: skip
+        request, settings, "message.html", lang=lang, status_code=404, title=title, message=text
+    )
 
 
 @router.get("/suggest/{service_id}", response_class=HTMLResponse)
@@ -87,22 +83,6 @@ def suggest_form(
     if name is None:
         return _no_such_service(request, settings, chosen)
     return _form_page(request, settings, lang=chosen, service_id=service_id, name=name, done=False)
-
-
-def message_errors(message: str, lang: str) -> dict[str, str]:
-    """What is wrong with a correction, by field, in `lang`; each text names its field."""
-    _ = translator(lang)
-    field = _("What should be corrected?")
-    if not message.strip():
-        empty = _("{field}: please write what is wrong or out of date.", field=field)
-        return {"message": empty}
-    if len(message) > MAX_MESSAGE:
-        return {
-            "message": _(
-                "{field}: please write at most {limit} characters.", field=field, limit=MAX_MESSAGE
-            )
-        }
-    return {}
 
 
 @router.post(
@@ -126,23 +106,16 @@ def suggest(
         name = _public_name(connection, service_id)
         if name is None:
             return _no_such_service(request, settings, chosen)
-        errors = message_errors(message, chosen)
+        errors = public.message_errors(message, chosen)
         if not security.form_token_ok(request, "suggest", token[:500], service_id):
-            _ = translator(chosen)
-            errors = {
-                "form": _(
-                    "This form was open for too long, or it was not sent from this site. "
-                    "Please check your text and send it again."
-                ),
-                **errors,
-            }
+            errors = {"form": translator(chosen)(public.FORM_EXPIRED), **errors}
             status = 403
         else:
             status = 422
         if errors:
             return _form_page(
                 request, settings, lang=chosen, service_id=service_id, name=name,
-                status_code=status, done=False, errors=errors, message=message[:MAX_MESSAGE],
+                status_code=status, done=False, errors=errors, message=message[:public.MAX_MESSAGE],
             )  # fmt: skip
         changes.add_suggestion(
             connection,

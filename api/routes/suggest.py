@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection
 
 from api import portal_security as security
-from api.deps import EngineDep, SettingsDep
+from api.deps import SessionDep, SettingsDep
 from api.ratelimit import rate_limited
 from api.routes.pages import LangQuery, chosen_language, page
 from directory import changes
@@ -73,13 +73,12 @@ def suggest_form(
     request: Request,
     service_id: str,
     settings: SettingsDep,
-    engine: EngineDep,
+    session: SessionDep,
     lang: LangQuery = None,
 ) -> HTMLResponse:
     _mark_page(request)
     chosen = _lang(request, lang)
-    with engine.connect() as connection:
-        name = _public_name(connection, service_id)
+    name = _public_name(session.connection(), service_id)
     if name is None:
         return _no_such_service(request, settings, chosen)
     return _form_page(request, settings, lang=chosen, service_id=service_id, name=name, done=False)
@@ -94,7 +93,7 @@ def suggest(
     request: Request,
     service_id: str,
     settings: SettingsDep,
-    engine: EngineDep,
+    session: SessionDep,
     message: Annotated[str, Form()] = "",
     token: Annotated[str, Form()] = "",
     lang: Annotated[str, Form()] = "",
@@ -102,26 +101,26 @@ def suggest(
 ) -> HTMLResponse:
     _mark_page(request)
     chosen = _lang(request, lang[:35], query_lang)
-    with engine.begin() as connection:
-        name = _public_name(connection, service_id)
-        if name is None:
-            return _no_such_service(request, settings, chosen)
-        errors = public.message_errors(message, chosen)
-        if not security.form_token_ok(request, "suggest", token[:500], service_id):
-            errors = {"form": translator(chosen)(public.FORM_EXPIRED), **errors}
-            status = 403
-        else:
-            status = 422
-        if errors:
-            return _form_page(
-                request, settings, lang=chosen, service_id=service_id, name=name,
-                status_code=status, done=False, errors=errors, message=message[:public.MAX_MESSAGE],
-            )  # fmt: skip
-        changes.add_suggestion(
-            connection,
-            suggestion_id=str(uuid.uuid4()),
-            service_id=service_id,
-            message=message.strip(),
-            now=datetime.now(UTC),
-        )
+    connection = session.connection()
+    name = _public_name(connection, service_id)
+    if name is None:
+        return _no_such_service(request, settings, chosen)
+    errors = public.message_errors(message, chosen)
+    if not security.form_token_ok(request, "suggest", token[:500], service_id):
+        errors = {"form": translator(chosen)(public.FORM_EXPIRED), **errors}
+        status = 403
+    else:
+        status = 422
+    if errors:
+        return _form_page(
+            request, settings, lang=chosen, service_id=service_id, name=name,
+            status_code=status, done=False, errors=errors, message=message[:public.MAX_MESSAGE],
+        )  # fmt: skip
+    changes.add_suggestion(
+        connection,
+        suggestion_id=str(uuid.uuid4()),
+        service_id=service_id,
+        message=message.strip(),
+        now=datetime.now(UTC),
+    )
     return _form_page(request, settings, lang=chosen, service_id=service_id, name=name, done=True)

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from api import portal_security as security
-from api.deps import EngineDep
+from api.deps import SessionDep
 from api.portal_security import SignedIn
 from directory import accounts
 from directory.accounts import Principal
@@ -130,13 +130,12 @@ def error_page(request: Request, status: int, message: str) -> Response | None:
 # --- who is signed in ----------------------------------------------------------------------------
 
 
-def signed_in(request: Request, engine: EngineDep) -> SignedIn:
+def signed_in(request: Request, session: SessionDep) -> SignedIn:
     """Who this request comes from; nobody signed in: to the sign-in page (303)."""
     session_id = security.session_id_of(request)
     principal = None
     if session_id:
-        with engine.connect() as connection:
-            principal = accounts.session_principal(connection, session_id)
+        principal = accounts.session_principal(session.connection(), session_id)
     if principal is None or session_id is None:
         raise HTTPException(303, "sign in first", headers={"Location": "/portal/login"})
     return SignedIn(principal, session_id, security.csrf_token(request, session_id))

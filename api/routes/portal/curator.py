@@ -10,7 +10,7 @@ from fastapi import Form, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection, select
 
-from api.deps import EngineDep
+from api.deps import SessionDep, undone_if_refused
 from api.portal_security import SignedIn
 from api.routes.portal import (
     CsrfField,
@@ -87,14 +87,13 @@ def _queue(connection: Connection) -> dict[str, Any]:
 def _queue_page(
     request: Request,
     user: SignedIn,
-    engine: EngineDep,
+    session: SessionDep,
     *,
     status: int = 200,
     message: str | None = None,
     errors: list[str] | None = None,
 ) -> HTMLResponse:
-    with engine.connect() as connection:
-        context = _queue(connection)
+    context = _queue(session.connection())
     return page(
         request,
         "queue.html",
@@ -108,9 +107,9 @@ def _queue_page(
 
 
 @router.get("/queue")
-def queue(request: Request, user: SignedInDep, engine: EngineDep) -> HTMLResponse:
+def queue(request: Request, user: SignedInDep, session: SessionDep) -> HTMLResponse:
     curator_only(user)
-    return _queue_page(request, user, engine)
+    return _queue_page(request, user, session)
 
 
 Action = Callable[[Connection], object]
@@ -119,7 +118,7 @@ Action = Callable[[Connection], object]
 def _curator_action(
     request: Request,
     user: SignedIn,
-    engine: EngineDep,
+    session: SessionDep,
     csrf_token: str | None,
     action: Action,
     done: str,
@@ -129,13 +128,13 @@ def _curator_action(
     curator_only(user)
     _ = words(request)
     try:
-        with engine.begin() as connection:
+        with undone_if_refused(session) as connection:
             action(connection)
     except PasserelleError as error:
         return _queue_page(
-            request, user, engine, status=error.status_code, errors=words_of.error_texts(_, error)
+            request, user, session, status=error.status_code, errors=words_of.error_texts(_, error)
         )
-    return _queue_page(request, user, engine, message=_(done))
+    return _queue_page(request, user, session, message=_(done))
 
 
 @router.post("/changes/{change_id}/approve")
@@ -143,13 +142,13 @@ def approve(
     request: Request,
     change_id: str,
     user: SignedInDep,
-    engine: EngineDep,
+    session: SessionDep,
     csrf_token: CsrfField = None,
 ) -> HTMLResponse:
     return _curator_action(
         request,
         user,
-        engine,
+        session,
         csrf_token,
         lambda connection: review.approve(connection, change_id=change_id),
         N_("Approved and published."),
@@ -161,14 +160,14 @@ def reject(
     request: Request,
     change_id: str,
     user: SignedInDep,
-    engine: EngineDep,
+    session: SessionDep,
     reason: Annotated[str, Form(max_length=2000)] = "",
     csrf_token: CsrfField = None,
 ) -> HTMLResponse:
     return _curator_action(
         request,
         user,
-        engine,
+        session,
         csrf_token,
         lambda connection: review.reject(connection, change_id=change_id, reason=reason),
         N_("Rejected."),
@@ -180,13 +179,13 @@ def close_suggestion(
     request: Request,
     suggestion_id: str,
     user: SignedInDep,
-    engine: EngineDep,
+    session: SessionDep,
     csrf_token: CsrfField = None,
 ) -> HTMLResponse:
     return _curator_action(
         request,
         user,
-        engine,
+        session,
         csrf_token,
         lambda connection: changes.close_suggestion(
             connection, suggestion_id=suggestion_id, now=datetime.now(UTC)
@@ -199,7 +198,7 @@ def close_suggestion(
 def suspend(
     request: Request,
     user: SignedInDep,
-    engine: EngineDep,
+    session: SessionDep,
     service_id: Annotated[str, Form(max_length=64)] = "",
     reason: Annotated[str, Form(max_length=2000)] = "",
     csrf_token: CsrfField = None,
@@ -207,7 +206,7 @@ def suspend(
     return _curator_action(
         request,
         user,
-        engine,
+        session,
         csrf_token,
         lambda connection: review.suspend(connection, service_id=service_id.strip(), reason=reason),
         N_("Suspended: the service is no longer public."),
@@ -219,13 +218,13 @@ def unsuspend(
     request: Request,
     service_id: str,
     user: SignedInDep,
-    engine: EngineDep,
+    session: SessionDep,
     csrf_token: CsrfField = None,
 ) -> HTMLResponse:
     return _curator_action(
         request,
         user,
-        engine,
+        session,
         csrf_token,
         lambda connection: review.unsuspend(connection, service_id=service_id),
         N_("The service is public again."),
@@ -236,12 +235,11 @@ def unsuspend(
 def audit(
     request: Request,
     user: SignedInDep,
-    engine: EngineDep,
+    session: SessionDep,
     page_number: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1,
 ) -> HTMLResponse:
     curator_only(user)
-    with engine.connect() as connection:
-        total, entries = audit_page(connection, page=page_number, per_page=AUDIT_PAGE)
+    total, entries = audit_page(session.connection(), page=page_number, per_page=AUDIT_PAGE)
     return page(
         request,
         "audit.html",
@@ -257,24 +255,24 @@ def audit(
 def stale(
     request: Request,
     user: SignedInDep,
-    engine: EngineDep,
+    session: SessionDep,
     months: Annotated[int, Query(ge=0, le=600)] = 12,
 ) -> HTMLResponse:
     curator_only(user)
-    with engine.connect() as connection:
-        found = stale_services(connection, months=months, today=datetime.now(UTC).date())
+    today = datetime.now(UTC).date()
+    found = stale_services(session.connection(), months=months, today=today)
     return page(request, "stale.html", signed_in=user, services=found, months=months)
 
 
 @router.get("/notes/{service_id}")
 def research_notes(
-    request: Request, service_id: str, user: SignedInDep, engine: EngineDep
+    request: Request, service_id: str, user: SignedInDep, session: SessionDep
 ) -> HTMLResponse:
     """A service's research notes with their sources: for curators, never public."""
     curator_only(user)
-    with engine.connect() as connection:
-        name = _names(connection, "service", {service_id}).get(service_id)
-        notes = notes_by_service(connection, service_ids=[service_id]).get(service_id, [])
+    connection = session.connection()
+    name = _names(connection, "service", {service_id}).get(service_id)
+    notes = notes_by_service(connection, service_ids=[service_id]).get(service_id, [])
     if name is None:
         _ = words(request)
         missing = _("No such service.")

@@ -7,7 +7,7 @@ from fastapi import Form, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection, select
 
-from api.deps import EngineDep
+from api.deps import SessionDep, undone_if_refused
 from api.portal_security import SignedIn
 from api.routes.portal import (
     CsrfField,
@@ -49,10 +49,9 @@ def _organization_services(connection: Connection, organization_id: str) -> list
 
 
 @router.get("/services")
-def my_services(request: Request, user: SignedInDep, engine: EngineDep) -> HTMLResponse:
+def my_services(request: Request, user: SignedInDep, session: SessionDep) -> HTMLResponse:
     organization_id = partner_only(user)
-    with engine.connect() as connection:
-        services = _organization_services(connection, organization_id)
+    services = _organization_services(session.connection(), organization_id)
     return page(request, "services.html", signed_in=user, services=services)
 
 
@@ -89,18 +88,17 @@ def _edit_page(
     )
 
 
-def _working(engine: EngineDep, service_id: str, organization_id: str) -> review.Working:
-    with engine.connect() as connection:
-        return review.working(connection, service_id=service_id, organization_id=organization_id)
+def _working(connection: Connection, service_id: str, organization_id: str) -> review.Working:
+    return review.working(connection, service_id=service_id, organization_id=organization_id)
 
 
 @router.get("/services/{service_id}")
 def edit_form(
-    request: Request, service_id: str, user: SignedInDep, engine: EngineDep
+    request: Request, service_id: str, user: SignedInDep, session: SessionDep
 ) -> HTMLResponse:
     organization_id = partner_only(user)
     try:
-        state = _working(engine, service_id, organization_id)
+        state = _working(session.connection(), service_id, organization_id)
     except PasserelleError as error:
         return _not_found(request, user, error)
     return _edit_page(request, user, state)
@@ -124,7 +122,7 @@ def edit(
     request: Request,
     service_id: str,
     user: SignedInDep,
-    engine: EngineDep,
+    session: SessionDep,
     name: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
     url: Annotated[str, Form()] = "",
@@ -147,13 +145,13 @@ def edit(
     }
     too_long = words_of.too_long(_, fields)
     try:
-        state = _working(engine, service_id, organization_id)
-        if too_long:
-            return _edit_page(request, user, state, status=422, errors=too_long)
-        patch = words_of.form_patch(state.record, fields)
-        if not patch:
-            return _edit_page(request, user, state, message=_("Nothing was changed."))
-        with engine.begin() as connection:
+        with undone_if_refused(session) as connection:
+            state = _working(connection, service_id, organization_id)
+            if too_long:
+                return _edit_page(request, user, state, status=422, errors=too_long)
+            patch = words_of.form_patch(state.record, fields)
+            if not patch:
+                return _edit_page(request, user, state, message=_("Nothing was changed."))
             outcome = review.propose(
                 connection,
                 organization_id=organization_id,
@@ -162,8 +160,8 @@ def edit(
                 patch=patch,
             )
     except PasserelleError as error:
-        return _failed(request, user, engine, service_id, organization_id, error)
-    state = _working(engine, service_id, organization_id)
+        return _failed(request, user, session.connection(), service_id, organization_id, error)
+    state = _working(session.connection(), service_id, organization_id)
     text = words_of.published_text(_, outcome.published, waits=outcome.change_id is not None)
     return _edit_page(request, user, state, message=text)
 
@@ -173,7 +171,7 @@ def capacity(
     request: Request,
     service_id: str,
     user: SignedInDep,
-    engine: EngineDep,
+    session: SessionDep,
     beds_available: Annotated[str, Form()] = "",
     csrf_token: CsrfField = None,
 ) -> HTMLResponse:
@@ -185,7 +183,7 @@ def capacity(
             raise InvalidInput(
                 f"free beds {BEDS_PROBLEM}", [FieldError("form", "beds_available", BEDS_PROBLEM)]
             )
-        with engine.begin() as connection:
+        with undone_if_refused(session) as connection:
             review.publish_at_once(
                 connection,
                 organization_id=organization_id,
@@ -193,8 +191,8 @@ def capacity(
                 edit=review.with_beds(beds),
             )
     except PasserelleError as error:
-        return _failed(request, user, engine, service_id, organization_id, error)
-    state = _working(engine, service_id, organization_id)
+        return _failed(request, user, session.connection(), service_id, organization_id, error)
+    state = _working(session.connection(), service_id, organization_id)
     _ = words(request)
     published = _.ngettext("Published: {n} free bed.", "Published: {n} free beds.", beds)
     return _edit_page(request, user, state, message=published)
@@ -203,13 +201,13 @@ def capacity(
 def _failed(
     request: Request,
     user: SignedIn,
-    engine: EngineDep,
+    connection: Connection,
     service_id: str,
     organization_id: str,
     error: PasserelleError,
 ) -> HTMLResponse:
     try:
-        state = _working(engine, service_id, organization_id)
+        state = _working(connection, service_id, organization_id)
     except PasserelleError as missing:
         return _not_found(request, user, missing)
     errors = words_of.error_texts(words(request), error)
@@ -221,13 +219,13 @@ def confirm(
     request: Request,
     service_id: str,
     user: SignedInDep,
-    engine: EngineDep,
+    session: SessionDep,
     csrf_token: CsrfField = None,
 ) -> HTMLResponse:
     check_csrf(request, user, csrf_token)
     organization_id = partner_only(user)
     try:
-        with engine.begin() as connection:
+        with undone_if_refused(session) as connection:
             review.publish_at_once(
                 connection,
                 organization_id=organization_id,
@@ -235,7 +233,7 @@ def confirm(
                 edit=review.confirmed(datetime.now(UTC).date()),
             )
     except PasserelleError as error:
-        return _failed(request, user, engine, service_id, organization_id, error)
-    state = _working(engine, service_id, organization_id)
+        return _failed(request, user, session.connection(), service_id, organization_id, error)
+    state = _working(session.connection(), service_id, organization_id)
     _ = words(request)
     return _edit_page(request, user, state, message=_("Thank you: confirmed as accurate today."))

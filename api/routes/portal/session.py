@@ -6,7 +6,7 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api import portal_security as security
-from api.deps import EngineDep
+from api.deps import SessionDep
 from api.ratelimit import rate_limited
 from api.routes.portal import (
     CsrfField,
@@ -46,7 +46,7 @@ def _login_page(request: Request, **context: Any) -> HTMLResponse:
 @router.post("/login", dependencies=[Depends(rate_limited("login", page=True))])
 def login(
     request: Request,
-    engine: EngineDep,
+    session: SessionDep,
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=1024)],
     csrf_token: CsrfField = None,
@@ -67,19 +67,18 @@ def login(
         security.secret_key(request), email=email, client=security.client_address(request)
     )
     try:
-        with engine.begin() as connection:
-            login_throttle.claim_attempt(connection, keys=keys)
+        login_throttle.claim_attempt(session.connection(), keys=keys)
     except login_throttle.TooSoon as wait:
+        session.rollback()
         return _too_soon(request, wait.seconds, chosen)
-    with engine.connect() as connection:
-        principal = accounts.check_password(connection, email=email, password=password)
+    session.commit()  # the attempt counts before the password is checked: parallel tries wait
+    principal = accounts.check_password(session.connection(), email=email, password=password)
     if principal is None:
         return _login_page(
             request, status=401, lang=chosen, email=email, errors=[_("Wrong e-mail or password.")]
         )
-    with engine.begin() as connection:
-        login_throttle.forget_failures(connection, keys=keys)
-        session_id = accounts.open_session(connection, user_id=principal.subject_id)
+    login_throttle.forget_failures(session.connection(), keys=keys)
+    session_id = accounts.open_session(session.connection(), user_id=principal.subject_id)
     response = see_other("/portal/")
     security.set_session_cookie(request, response, session_id, chosen)
     security.clear_login_cookie(request, response)
@@ -107,12 +106,11 @@ def _too_soon(request: Request, wait: int, lang: str) -> HTMLResponse:
 
 @router.post("/logout")
 def logout(
-    request: Request, user: SignedInDep, engine: EngineDep, csrf_token: CsrfField = None
+    request: Request, user: SignedInDep, session: SessionDep, csrf_token: CsrfField = None
 ) -> Response:
     check_csrf(request, user, csrf_token)
     lang = portal_language(request)
-    with engine.begin() as connection:
-        accounts.close_session(connection, session_id=user.session_id)
+    accounts.close_session(session.connection(), session_id=user.session_id)
     response = see_other(f"/portal/login?lang={lang}")
     security.clear_session_cookie(request, response)
     return response

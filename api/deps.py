@@ -1,17 +1,20 @@
-"""FastAPI dependencies: the settings, the engine and the request's unit of work, as `Annotated`
-aliases; the language of the request (`api.language`)."""
+"""FastAPI dependencies, as `Annotated` aliases: the settings, the engine, the request's unit of
+work (`SessionDep`), and the language of the request with its words (`LangDep`, `WordsDep`,
+`PortalWordsDep`), negotiated once per request."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from api import portal_security as security
 from api.settings import Settings
 from directory.errors import PasserelleError
+from web.i18n import Translator, negotiate, supported, translator
 
 
 def get_settings_from_app(request: Request) -> Settings:
@@ -65,3 +68,56 @@ def undone_if_refused(session: Session) -> Iterator[Connection]:
     except PasserelleError:
         session.rollback()
         raise
+
+
+LANG_KEY = "passerelle.lang"
+PORTAL_PATH = "/portal"
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+LangQuery = Annotated[str | None, Query(max_length=35)]
+
+
+def request_language(request: Request, chosen: str | None = None) -> str:
+    """The language of this request, negotiated once and kept on it (an error page answering it
+    speaks it too): `chosen` (a form's `lang`), else `lang` in the query, else, on the portal,
+    the language remembered in its session cookie, else Accept-Language."""
+    known: str | None = request.scope.get(LANG_KEY)
+    if known:
+        return known
+    remembered = (
+        security.session_language(request) if request.url.path.startswith(PORTAL_PATH) else None
+    )
+    explicit = next(
+        (tag for tag in (chosen, request.query_params.get("lang"), remembered) if supported(tag)),
+        None,
+    )
+    lang = negotiate(explicit, request.headers.get("accept-language"))
+    request.scope[LANG_KEY] = lang
+    return lang
+
+
+async def negotiated_language(request: Request, lang: LangQuery = None) -> str:
+    """`request_language`, with the `lang` field of a form sent by POST (`lang` in the query:
+    at most 35 characters, as every page says)."""
+    chosen = None
+    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if request.method == "POST" and kind in FORMS:
+        sent = (await request.form()).get("lang")
+        chosen = sent[:35] if isinstance(sent, str) else None
+    return request_language(request, chosen)
+
+
+LangDep = Annotated[str, Depends(negotiated_language)]
+
+
+def public_words(lang: LangDep) -> Translator:
+    """The public site's words (the `messages` catalog) in the request's language."""
+    return translator(lang)
+
+
+def portal_words(lang: LangDep) -> Translator:
+    """The portal's words (the `portal` catalog) in the request's language."""
+    return translator(lang, "portal")
+
+
+WordsDep = Annotated[Translator, Depends(public_words)]
+PortalWordsDep = Annotated[Translator, Depends(portal_words)]

@@ -136,9 +136,8 @@ def summary_view(service: Summary, lang: str) -> ServiceView:
     return service_view(record, lang)
 
 
-def message_errors(message: str, lang: str) -> dict[str, str]:
-    """What is wrong with a correction, by field, in `lang`; each text names its field."""
-    _ = translator(lang)
+def message_errors(_: Translator, message: str) -> dict[str, str]:
+    """What is wrong with a correction, by field, in `_`'s language; each text names its field."""
     field = _("What should be corrected?")
     if not message.strip():
         empty = _("{field}: please write what is wrong or out of date.", field=field)

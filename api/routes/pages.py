@@ -8,15 +8,15 @@ log holds what a person asked. Nothing from a form is logged or stored.
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
-from api.deps import SettingsDep
+from api.deps import LangDep, LangQuery, SettingsDep, request_language
 from api.match_models import MatchRequest, MatchResponse
 from api.matching import MatchService
 from api.ratelimit import rate_limited
@@ -26,7 +26,7 @@ from directory.errors import InvalidInput, NotFound
 from directory.faults import UNAVAILABLE, code
 from directory.taxonomy import Need
 from web import public, search_form
-from web.i18n import negotiate, supported, translator
+from web.i18n import supported, translator
 from web.rendering import STATIC, embedded_stylesheet, render
 from web.search_form import SearchForm
 from web.service_view import ServiceView, service_view
@@ -39,19 +39,10 @@ FORM_FIELDS = frozenset(
     {"place", "postcode", "needs", "languages", "documentation_status", "goal", "gender", "age",
      "in_danger_now", "controlled_by_someone", "anonymous_only", "free_only", "text"}
 )  # fmt: skip
-LangQuery = Annotated[str | None, Query(max_length=35)]
 
 
 def _mark_page(request: Request) -> None:
     request.scope["passerelle.page"] = True
-
-
-def chosen_language(request: Request, explicit: str | None) -> str:
-    """The page's language (`explicit` if supported, else Accept-Language), kept on the request
-    so that an error page answering it speaks the same language, even for a form sent by POST."""
-    lang = negotiate(explicit, request.headers.get("accept-language"))
-    request.scope["passerelle.lang"] = lang
-    return lang
 
 
 def page(
@@ -75,11 +66,10 @@ def page(
 
 
 @router.get("/", response_class=HTMLResponse)
-def search_page(request: Request, settings: SettingsDep, lang: LangQuery = None) -> HTMLResponse:
+def search_page(request: Request, settings: SettingsDep, lang: LangDep) -> HTMLResponse:
     _mark_page(request)
-    chosen = chosen_language(request, lang)
     return page(
-        request, settings, "search.html", lang=chosen, **public.form_context(SearchForm(), chosen)
+        request, settings, "search.html", lang=lang, **public.form_context(SearchForm(), lang)
     )
 
 
@@ -136,11 +126,10 @@ def back_to_the_form(lang: LangQuery = None) -> RedirectResponse:
 @router.post(
     "/search", response_class=HTMLResponse, dependencies=[Depends(rate_limited("match", page=True))]
 )
-async def search(request: Request, settings: SettingsDep) -> HTMLResponse:
+async def search(request: Request, settings: SettingsDep, lang: LangDep) -> HTMLResponse:
     _mark_page(request)
     sent = await request.form()
     items = [(name, value) for name, value in sent.multi_items() if isinstance(value, str)]
-    lang = chosen_language(request, next((value for name, value in items if name == "lang"), None))
     form = search_form.read_form(items)
     answer = None if form.errors else await _match(request, form, lang)
     if answer is None:
@@ -196,15 +185,14 @@ def service_page(
     request: Request,
     service_id: str,
     settings: SettingsDep,
-    lang: LangQuery = None,
+    lang: LangDep,
 ) -> HTMLResponse:
     _mark_page(request)
-    chosen = chosen_language(request, lang)
-    views = _views(request, [service_id[:64]], chosen)
+    views = _views(request, [service_id[:64]], lang)
     if not views:
         raise NotFound(f"No service {service_id!r}")
     return page(
-        request, settings, "service.html", lang=chosen, view=views[0],
+        request, settings, "service.html", lang=lang, view=views[0],
         switch_path=f"/services/{views[0].id}",
     )  # fmt: skip
 
@@ -222,10 +210,9 @@ def _qr_url(view: ServiceView, settings: Settings) -> str | None:
     response_class=HTMLResponse,
     dependencies=[Depends(rate_limited("forms", page=True))],
 )
-async def referral(request: Request, settings: SettingsDep) -> HTMLResponse:
+async def referral(request: Request, settings: SettingsDep, lang: LangDep) -> HTMLResponse:
     _mark_page(request)
     sent = await request.form()
-    lang = chosen_language(request, str(sent.get("lang") or "") or None)
     ids = [str(value)[:64] for value in sent.getlist("service") if isinstance(value, str)]
     views = _views(request, ids[:MAX_SHEET], lang)
     context: dict[str, Any] = {
@@ -247,22 +234,20 @@ async def referral(request: Request, settings: SettingsDep) -> HTMLResponse:
 
 
 @router.get("/safety", response_class=HTMLResponse)
-def safety_page(request: Request, settings: SettingsDep, lang: LangQuery = None) -> HTMLResponse:
+def safety_page(request: Request, settings: SettingsDep, lang: LangDep) -> HTMLResponse:
     _mark_page(request)
-    chosen = chosen_language(request, lang)
-    return page(request, settings, "safety.html", lang=chosen, switch_path="/safety")
+    return page(request, settings, "safety.html", lang=lang, switch_path="/safety")
 
 
 @router.get("/about", response_class=HTMLResponse)
-def about_page(request: Request, settings: SettingsDep, lang: LangQuery = None) -> HTMLResponse:
+def about_page(request: Request, settings: SettingsDep, lang: LangDep) -> HTMLResponse:
     _mark_page(request)
-    chosen = chosen_language(request, lang)
     answer: MatchResponse = request.app.state.matching.match(
-        MatchRequest(needs=[Need.crisis_line], limit=20), chosen
+        MatchRequest(needs=[Need.crisis_line], limit=20), lang
     )
     ids = [result.service.id for result in answer.results if "crisis_line" in result.matched_needs]
-    lines = [view for view in _views(request, ids, chosen) if view.phones]
-    return page(request, settings, "about.html", lang=chosen, switch_path="/about", helplines=lines)
+    lines = [view for view in _views(request, ids, lang) if view.phones]
+    return page(request, settings, "about.html", lang=lang, switch_path="/about", helplines=lines)
 
 
 @router.get("/favicon.ico", include_in_schema=False)
@@ -273,9 +258,7 @@ def favicon() -> Response:
 def error_page(request: Request, status: int, message: str) -> Response:
     """People's pages show errors as a page in their language, never as JSON."""
     settings: Settings = request.app.state.settings
-    lang = request.scope.get("passerelle.lang") or chosen_language(
-        request, request.query_params.get("lang")
-    )
+    lang = request_language(request)
     title, text = public.error_words(translator(lang), status)
     return page(
         request, settings, "message.html", lang=lang, status_code=status, title=title,

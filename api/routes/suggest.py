@@ -10,18 +10,18 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection
 
 from api import portal_security as security
-from api.deps import SessionDep, SettingsDep
+from api.deps import LangDep, SessionDep, SettingsDep, WordsDep
 from api.ratelimit import rate_limited
-from api.routes.pages import LangQuery, chosen_language, page
+from api.routes.pages import page
 from directory import changes
 from directory.repository import service_records
 from web import public
-from web.i18n import supported, translator
+from web.i18n import translator
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,12 +33,6 @@ def _mark_page(request: Request) -> None:
 def _public_name(connection: Connection, service_id: str) -> str | None:
     found = service_records(connection, [service_id[:64]], include_confidential=False)
     return str(found[0]["name"]) if found else None
-
-
-def _lang(request: Request, *chosen: str | None) -> str:
-    """The first supported explicit choice (form, then query), else Accept-Language."""
-    explicit = next((value for value in chosen if supported(value)), None)
-    return chosen_language(request, explicit)
 
 
 def _form_page(
@@ -74,14 +68,13 @@ def suggest_form(
     service_id: str,
     settings: SettingsDep,
     session: SessionDep,
-    lang: LangQuery = None,
+    lang: LangDep,
 ) -> HTMLResponse:
     _mark_page(request)
-    chosen = _lang(request, lang)
     name = _public_name(session.connection(), service_id)
     if name is None:
-        return _no_such_service(request, settings, chosen)
-    return _form_page(request, settings, lang=chosen, service_id=service_id, name=name, done=False)
+        return _no_such_service(request, settings, lang)
+    return _form_page(request, settings, lang=lang, service_id=service_id, name=name, done=False)
 
 
 @router.post(
@@ -94,26 +87,25 @@ def suggest(
     service_id: str,
     settings: SettingsDep,
     session: SessionDep,
+    lang: LangDep,
+    _: WordsDep,
     message: Annotated[str, Form()] = "",
     token: Annotated[str, Form()] = "",
-    lang: Annotated[str, Form()] = "",
-    query_lang: Annotated[str | None, Query(alias="lang", max_length=35)] = None,
 ) -> HTMLResponse:
     _mark_page(request)
-    chosen = _lang(request, lang[:35], query_lang)
     connection = session.connection()
     name = _public_name(connection, service_id)
     if name is None:
-        return _no_such_service(request, settings, chosen)
-    errors = public.message_errors(message, chosen)
+        return _no_such_service(request, settings, lang)
+    errors = public.message_errors(_, message)
     if not security.form_token_ok(request, "suggest", token[:500], service_id):
-        errors = {"form": translator(chosen)(public.FORM_EXPIRED), **errors}
+        errors = {"form": _(public.FORM_EXPIRED), **errors}
         status = 403
     else:
         status = 422
     if errors:
         return _form_page(
-            request, settings, lang=chosen, service_id=service_id, name=name,
+            request, settings, lang=lang, service_id=service_id, name=name,
             status_code=status, done=False, errors=errors, message=message[:public.MAX_MESSAGE],
         )  # fmt: skip
     changes.add_suggestion(
@@ -123,4 +115,4 @@ def suggest(
         message=message.strip(),
         now=datetime.now(UTC),
     )
-    return _form_page(request, settings, lang=chosen, service_id=service_id, name=name, done=True)
+    return _form_page(request, settings, lang=lang, service_id=service_id, name=name, done=True)

@@ -97,3 +97,40 @@ def test_a_commit_that_fails_is_answered_as_unavailable_never_as_done(
     with engine.connect() as connection:
         kept = connection.execute(text("SELECT count(*) FROM service WHERE name = 'Kept'"))
         assert kept.scalar_one() == 0
+
+
+# --- the language of the request (LangDep): negotiated once, from the form, the query, the
+# portal's remembered choice, then Accept-Language ------------------------------------------------
+
+LONG = "x" * 36
+
+
+def test_a_search_sent_by_post_speaks_the_forms_language_then_the_querys(
+    client: TestClient,
+) -> None:
+    english = {"Accept-Language": "en"}
+    from_form = client.post("/search?lang=nl", data={"lang": "fr", "needs": "x"}, headers=english)
+    from_query = client.post("/search?lang=nl", data={"needs": "x"}, headers=english)
+    negotiated = client.post("/search", data={"needs": "x"}, headers={"Accept-Language": "de"})
+    assert '<html lang="fr">' in from_form.text
+    assert '<html lang="nl">' in from_query.text
+    assert '<html lang="de">' in negotiated.text
+
+
+@pytest.mark.parametrize("path", ["/", "/about", "/portal/login"])
+def test_a_language_too_long_to_be_one_is_refused_with_a_page(
+    client: TestClient, path: str
+) -> None:
+    answer = client.get(f"{path}?lang={LONG}", headers={"Accept-Language": "nl"})
+    assert answer.status_code == 422
+    assert answer.headers["content-type"].startswith("text/html")
+    assert '<html lang="nl">' in answer.text
+
+
+def test_a_form_language_that_is_none_of_ours_gives_way_to_accept_language(
+    client: TestClient,
+) -> None:
+    answer = client.post(
+        "/search", data={"lang": LONG, "needs": "x"}, headers={"Accept-Language": "de"}
+    )
+    assert '<html lang="de">' in answer.text

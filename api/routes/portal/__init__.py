@@ -19,13 +19,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from api import portal_security as security
-from api.deps import SessionDep
+from api.deps import SessionDep, negotiated_language, request_language
 from api.portal_security import SignedIn
 from directory import accounts
 from directory.accounts import Principal
 from web import portal as words_of
-from web.i18n import N_, Translator, negotiate, supported, translator
-from web.portal_pages import render
+from web.i18n import N_, supported, translator
+from web.rendering import render_portal
 
 
 def _pages(request: Request) -> None:
@@ -33,23 +33,12 @@ def _pages(request: Request) -> None:
     request.scope["passerelle.page"] = True
 
 
-router = APIRouter(prefix="/portal", include_in_schema=False, dependencies=[Depends(_pages)])
-
-
-def portal_language(request: Request, chosen: str | None = None) -> str:
-    """`chosen` (a form's `lang`), else `lang` in the query, else the language remembered in the
-    session cookie, else Accept-Language."""
-    remembered = security.session_language(request)
-    explicit = next(
-        (tag for tag in (chosen, request.query_params.get("lang"), remembered) if supported(tag)),
-        None,
-    )
-    return negotiate(explicit, request.headers.get("accept-language"))
-
-
-def words(request: Request, chosen: str | None = None) -> Translator:
-    """The portal's words in the language of this request."""
-    return translator(portal_language(request, chosen), "portal")
+router = APIRouter(
+    prefix="/portal",
+    include_in_schema=False,
+    dependencies=[Depends(_pages), Depends(negotiated_language)],
+)
+"""Every portal route negotiates its language once, before it runs (`api.deps.LangDep`)."""
 
 
 def remember_language(request: Request, response: Response, session_id: str) -> None:
@@ -66,17 +55,17 @@ def page(
     status: int = 200,
     signed_in: SignedIn | None = None,
     headers: dict[str, str] | None = None,
-    lang: str | None = None,
     switch_path: str | None = None,
     **context: Any,
 ) -> HTMLResponse:
-    """A portal page; `switch_path`: where the language links lead (this page, when it is a GET)."""
-    chosen = portal_language(request, lang)
+    """A portal page in the request's language (`api.deps.request_language`); `switch_path`:
+    where the language links lead (this page, when it is a GET)."""
+    chosen = request_language(request)
     context.setdefault("message", None)
     context.setdefault("errors", [])
     if switch_path is None:
         switch_path = request.url.path if request.method == "GET" else "/portal/"
-    html = render(
+    html = render_portal(
         template,
         lang=chosen,
         principal=signed_in.principal if signed_in else None,
@@ -123,7 +112,8 @@ def error_page(request: Request, status: int, message: str) -> Response | None:
     message from elsewhere is replaced by a plain sentence for its status."""
     if status < 400:
         return None
-    heading, text = words_of.page_error(words(request), status, message)
+    _ = translator(request_language(request), "portal")
+    heading, text = words_of.page_error(_, status, message)
     return message_page(request, status, heading, text, back="/portal/")
 
 

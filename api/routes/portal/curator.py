@@ -10,7 +10,7 @@ from fastapi import Form, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection, select
 
-from api.deps import SessionDep, undone_if_refused
+from api.deps import PortalWordsDep, SessionDep, undone_if_refused
 from api.portal_security import SignedIn
 from api.routes.portal import (
     CsrfField,
@@ -20,7 +20,6 @@ from api.routes.portal import (
     message_page,
     page,
     router,
-    words,
 )
 from directory import changes, review
 from directory.audit import audit_page
@@ -30,7 +29,7 @@ from directory.research_notes import notes_by_service
 from directory.stale import stale_services
 from directory.suspensions import SUSPENSION
 from web import portal as words_of
-from web.i18n import N_
+from web.i18n import N_, Translator
 
 AUDIT_PAGE = 50
 
@@ -119,6 +118,7 @@ def _curator_action(
     request: Request,
     user: SignedIn,
     session: SessionDep,
+    _: Translator,
     csrf_token: str | None,
     action: Action,
     done: str,
@@ -126,7 +126,6 @@ def _curator_action(
     """Do `action`, then show the queue saying `done` (a msgid) or what went wrong."""
     check_csrf(request, user, csrf_token)
     curator_only(user)
-    _ = words(request)
     try:
         with undone_if_refused(session) as connection:
             action(connection)
@@ -143,12 +142,14 @@ def approve(
     change_id: str,
     user: SignedInDep,
     session: SessionDep,
+    _: PortalWordsDep,
     csrf_token: CsrfField = None,
 ) -> HTMLResponse:
     return _curator_action(
         request,
         user,
         session,
+        _,
         csrf_token,
         lambda connection: review.approve(connection, change_id=change_id),
         N_("Approved and published."),
@@ -161,6 +162,7 @@ def reject(
     change_id: str,
     user: SignedInDep,
     session: SessionDep,
+    _: PortalWordsDep,
     reason: Annotated[str, Form(max_length=2000)] = "",
     csrf_token: CsrfField = None,
 ) -> HTMLResponse:
@@ -168,6 +170,7 @@ def reject(
         request,
         user,
         session,
+        _,
         csrf_token,
         lambda connection: review.reject(connection, change_id=change_id, reason=reason),
         N_("Rejected."),
@@ -180,12 +183,14 @@ def close_suggestion(
     suggestion_id: str,
     user: SignedInDep,
     session: SessionDep,
+    _: PortalWordsDep,
     csrf_token: CsrfField = None,
 ) -> HTMLResponse:
     return _curator_action(
         request,
         user,
         session,
+        _,
         csrf_token,
         lambda connection: changes.close_suggestion(
             connection, suggestion_id=suggestion_id, now=datetime.now(UTC)
@@ -199,6 +204,7 @@ def suspend(
     request: Request,
     user: SignedInDep,
     session: SessionDep,
+    _: PortalWordsDep,
     service_id: Annotated[str, Form(max_length=64)] = "",
     reason: Annotated[str, Form(max_length=2000)] = "",
     csrf_token: CsrfField = None,
@@ -207,6 +213,7 @@ def suspend(
         request,
         user,
         session,
+        _,
         csrf_token,
         lambda connection: review.suspend(connection, service_id=service_id.strip(), reason=reason),
         N_("Suspended: the service is no longer public."),
@@ -219,12 +226,14 @@ def unsuspend(
     service_id: str,
     user: SignedInDep,
     session: SessionDep,
+    _: PortalWordsDep,
     csrf_token: CsrfField = None,
 ) -> HTMLResponse:
     return _curator_action(
         request,
         user,
         session,
+        _,
         csrf_token,
         lambda connection: review.unsuspend(connection, service_id=service_id),
         N_("The service is public again."),
@@ -266,7 +275,7 @@ def stale(
 
 @router.get("/notes/{service_id}")
 def research_notes(
-    request: Request, service_id: str, user: SignedInDep, session: SessionDep
+    request: Request, service_id: str, user: SignedInDep, session: SessionDep, _: PortalWordsDep
 ) -> HTMLResponse:
     """A service's research notes with their sources: for curators, never public."""
     curator_only(user)
@@ -274,7 +283,6 @@ def research_notes(
     name = _names(connection, "service", {service_id}).get(service_id)
     notes = notes_by_service(connection, service_ids=[service_id]).get(service_id, [])
     if name is None:
-        _ = words(request)
         missing = _("No such service.")
         return message_page(request, 404, _("Not found"), missing, signed_in=user, back="/portal/")
     context: dict[str, Any] = {"service_id": service_id, "name": name, "notes": notes}

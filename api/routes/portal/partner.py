@@ -7,7 +7,7 @@ from fastapi import Form, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection, select
 
-from api.deps import SessionDep, undone_if_refused
+from api.deps import PortalWordsDep, SessionDep, undone_if_refused
 from api.portal_security import SignedIn
 from api.routes.portal import (
     CsrfField,
@@ -17,13 +17,13 @@ from api.routes.portal import (
     page,
     partner_only,
     router,
-    words,
 )
 from directory import changes, review
 from directory.errors import FieldError, InvalidInput, PasserelleError
 from directory.hsds_tree import TABLES
 from directory.limits import BEDS_PROBLEM, beds_from_text
 from web import portal as words_of
+from web.i18n import Translator
 
 
 def _organization_services(connection: Connection, organization_id: str) -> list[dict[str, Any]]:
@@ -94,18 +94,19 @@ def _working(connection: Connection, service_id: str, organization_id: str) -> r
 
 @router.get("/services/{service_id}")
 def edit_form(
-    request: Request, service_id: str, user: SignedInDep, session: SessionDep
+    request: Request, service_id: str, user: SignedInDep, session: SessionDep, _: PortalWordsDep
 ) -> HTMLResponse:
     organization_id = partner_only(user)
     try:
         state = _working(session.connection(), service_id, organization_id)
     except PasserelleError as error:
-        return _not_found(request, user, error)
+        return _not_found(request, user, _, error)
     return _edit_page(request, user, state)
 
 
-def _not_found(request: Request, user: SignedIn, error: PasserelleError) -> HTMLResponse:
-    _ = words(request)
+def _not_found(
+    request: Request, user: SignedIn, _: Translator, error: PasserelleError
+) -> HTMLResponse:
     return message_page(
         request,
         error.status_code,
@@ -123,6 +124,7 @@ def edit(
     service_id: str,
     user: SignedInDep,
     session: SessionDep,
+    _: PortalWordsDep,
     name: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
     url: Annotated[str, Form()] = "",
@@ -134,7 +136,6 @@ def edit(
 ) -> HTMLResponse:
     check_csrf(request, user, csrf_token)
     organization_id = partner_only(user)
-    _ = words(request)
     fields = {
         "name": name,
         "description": description,
@@ -160,7 +161,7 @@ def edit(
                 patch=patch,
             )
     except PasserelleError as error:
-        return _failed(request, user, session.connection(), service_id, organization_id, error)
+        return _failed(request, user, _, session.connection(), service_id, organization_id, error)
     state = _working(session.connection(), service_id, organization_id)
     text = words_of.published_text(_, outcome.published, waits=outcome.change_id is not None)
     return _edit_page(request, user, state, message=text)
@@ -172,6 +173,7 @@ def capacity(
     service_id: str,
     user: SignedInDep,
     session: SessionDep,
+    _: PortalWordsDep,
     beds_available: Annotated[str, Form()] = "",
     csrf_token: CsrfField = None,
 ) -> HTMLResponse:
@@ -191,9 +193,8 @@ def capacity(
                 edit=review.with_beds(beds),
             )
     except PasserelleError as error:
-        return _failed(request, user, session.connection(), service_id, organization_id, error)
+        return _failed(request, user, _, session.connection(), service_id, organization_id, error)
     state = _working(session.connection(), service_id, organization_id)
-    _ = words(request)
     published = _.ngettext("Published: {n} free bed.", "Published: {n} free beds.", beds)
     return _edit_page(request, user, state, message=published)
 
@@ -201,6 +202,7 @@ def capacity(
 def _failed(
     request: Request,
     user: SignedIn,
+    _: Translator,
     connection: Connection,
     service_id: str,
     organization_id: str,
@@ -209,8 +211,8 @@ def _failed(
     try:
         state = _working(connection, service_id, organization_id)
     except PasserelleError as missing:
-        return _not_found(request, user, missing)
-    errors = words_of.error_texts(words(request), error)
+        return _not_found(request, user, _, missing)
+    errors = words_of.error_texts(_, error)
     return _edit_page(request, user, state, status=error.status_code, errors=errors)
 
 
@@ -220,6 +222,7 @@ def confirm(
     service_id: str,
     user: SignedInDep,
     session: SessionDep,
+    _: PortalWordsDep,
     csrf_token: CsrfField = None,
 ) -> HTMLResponse:
     check_csrf(request, user, csrf_token)
@@ -233,7 +236,6 @@ def confirm(
                 edit=review.confirmed(datetime.now(UTC).date()),
             )
     except PasserelleError as error:
-        return _failed(request, user, session.connection(), service_id, organization_id, error)
+        return _failed(request, user, _, session.connection(), service_id, organization_id, error)
     state = _working(session.connection(), service_id, organization_id)
-    _ = words(request)
     return _edit_page(request, user, state, message=_("Thank you: confirmed as accurate today."))

@@ -6,7 +6,7 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api import portal_security as security
-from api.deps import SessionDep
+from api.deps import LangDep, PortalWordsDep, SessionDep
 from api.ratelimit import rate_limited
 from api.routes.portal import (
     CsrfField,
@@ -14,13 +14,12 @@ from api.routes.portal import (
     check_csrf,
     message_page,
     page,
-    portal_language,
     remember_language,
     router,
     see_other,
-    words,
 )
 from directory import accounts, login_throttle
+from web.i18n import Translator
 
 
 @router.get("/login")
@@ -47,20 +46,19 @@ def _login_page(request: Request, **context: Any) -> HTMLResponse:
 def login(
     request: Request,
     session: SessionDep,
+    lang: LangDep,
+    _: PortalWordsDep,
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=1024)],
     csrf_token: CsrfField = None,
-    lang: Annotated[str, Form(max_length=35)] = "",
 ) -> Response:
-    chosen = portal_language(request, lang)
-    _ = words(request, chosen)
     if not security.login_form_ok(request, csrf_token):
         return message_page(
             request,
             403,
             _("Not allowed"),
             _("This form has expired: open the sign-in page again."),
-            back=f"/portal/login?lang={chosen}",
+            back=f"/portal/login?lang={lang}",
             switch_path="/portal/login",
         )
     keys = login_throttle.throttle_keys(
@@ -70,28 +68,26 @@ def login(
         login_throttle.claim_attempt(session.connection(), keys=keys)
     except login_throttle.TooSoon as wait:
         session.rollback()
-        return _too_soon(request, wait.seconds, chosen)
+        return _too_soon(request, _, wait.seconds, lang)
     session.commit()  # the attempt counts before the password is checked: parallel tries wait
     principal = accounts.check_password(session.connection(), email=email, password=password)
     if principal is None:
         return _login_page(
-            request, status=401, lang=chosen, email=email, errors=[_("Wrong e-mail or password.")]
+            request, status=401, email=email, errors=[_("Wrong e-mail or password.")]
         )
     login_throttle.forget_failures(session.connection(), keys=keys)
     session_id = accounts.open_session(session.connection(), user_id=principal.subject_id)
     response = see_other("/portal/")
-    security.set_session_cookie(request, response, session_id, chosen)
+    security.set_session_cookie(request, response, session_id, lang)
     security.clear_login_cookie(request, response)
     return response
 
 
-def _too_soon(request: Request, wait: int, lang: str) -> HTMLResponse:
-    _ = words(request, lang)
+def _too_soon(request: Request, _: Translator, wait: int, lang: str) -> HTMLResponse:
     return page(
         request,
         "message.html",
         status=429,
-        lang=lang,
         switch_path="/portal/login",
         headers={"Retry-After": str(wait)},
         heading=_("Please wait"),
@@ -106,10 +102,13 @@ def _too_soon(request: Request, wait: int, lang: str) -> HTMLResponse:
 
 @router.post("/logout")
 def logout(
-    request: Request, user: SignedInDep, session: SessionDep, csrf_token: CsrfField = None
+    request: Request,
+    user: SignedInDep,
+    session: SessionDep,
+    lang: LangDep,
+    csrf_token: CsrfField = None,
 ) -> Response:
     check_csrf(request, user, csrf_token)
-    lang = portal_language(request)
     accounts.close_session(session.connection(), session_id=user.session_id)
     response = see_other(f"/portal/login?lang={lang}")
     security.clear_session_cookie(request, response)

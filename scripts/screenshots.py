@@ -3,7 +3,8 @@
 Starts the real server on a temporary SQLite database (which loads the bundled Belgian directory),
 drives /usr/bin/chromium with Playwright, and saves the search page, a results page and a referral
 sheet in English and French, at a phone size (390x844) and a desktop size (1280x900, whole page),
-and the sheet as printed (print stylesheet).
+and the sheet as printed (print stylesheet); then the curators' coverage report of the bundled
+directory (`coverage-en-desktop.png`), signed in as a curator made for the run.
 """
 
 import argparse
@@ -16,7 +17,11 @@ from playwright.sync_api import Page, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from directory.accounts.service import Role, create_user  # noqa: E402
+from directory.database import make_engine, upgrade_schema  # noqa: E402
 from tests.browser import launch_options, live_server  # noqa: E402
+
+CURATOR = ("curator@shots.example", "screenshots-only-" + "x" * 16)
 
 VIEWPORTS = {"mobile": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 LANGS = ("en", "fr")
@@ -69,8 +74,27 @@ def main() -> int:
                     take(page, out / f"referral-{lang}-print.png", whole=True)
                     page.emulate_media(media="screen")
             context.close()
+        coverage(browser.new_page(viewport={"width": 1280, "height": 900}), base, database, out)
         browser.close()
     return 0
+
+
+def coverage(page: Page, base: str, database: Path, out: Path) -> None:
+    """The coverage report, as a curator sees it (the bundled directory is loaded by now)."""
+    engine = make_engine(f"sqlite:///{database}")
+    upgrade_schema(engine)
+    with engine.begin() as connection:
+        email, password = CURATOR
+        create_user(
+            connection, email=email, password=password, role=Role.curator, organization_id=None
+        )
+    engine.dispose()
+    page.goto(f"{base}/portal/login?lang=en")
+    page.fill("input[name=email]", CURATOR[0])
+    page.fill("input[name=password]", CURATOR[1])
+    page.locator("main form button[type=submit]").click()
+    page.goto(f"{base}/portal/coverage")
+    take(page, out / "coverage-en-desktop.png", whole=True)
 
 
 if __name__ == "__main__":

@@ -287,3 +287,19 @@ def suspended_row(service_id: str, reason: str, since: datetime, name: str) -> d
         "reason": reason,
         "since": since.strftime("%Y-%m-%d"),
     }
+
+
+PROVINCE_NAMES: dict[str, str] = {
+    "BE-BRU": N_("Brussels"),
+    "BE-VAN": N_("Antwerp"),
+    "BE-VBR": N_("Flemish Brabant"),
+    "BE-VLI": N_("Limburg"),
+    "BE-VOV": N_("East Flanders"),
+    "BE-VWV": N_("West Flanders"),
+    "BE-WBR": N_("Walloon Brabant"),
+    "BE-WHT": N_("Hainaut"),
+    "BE-WLG": N_("Liège"),
+    "BE-WLX": N_("Luxembourg"),
+    "BE-WNA": N_("Namur"),
+}
+"""The coverage report's columns: the provinces and the Brussels-Capital Region, to translate."""

@@ -156,6 +156,15 @@ def see_other(location: str) -> RedirectResponse:
     return RedirectResponse(location, status_code=303)
 
 
-from api.routes.portal import curator, partner, session  # noqa: E402  (their routes join `router`)
+from api.routes.portal import curator, partner, reports, session  # noqa: E402  (routes join `router`)
 
-__all__ = ["curator", "error_page", "message_page", "page", "partner", "router", "session"]
+__all__ = [
+    "curator",
+    "error_page",
+    "message_page",
+    "page",
+    "partner",
+    "reports",
+    "router",
+    "session",
+]

@@ -211,7 +211,8 @@ def test_residents_only_services_rank_below_their_peers_elsewhere(searcher: Test
         if result["service"]["id"] not in residents:
             continue
         (caution,) = [c for c in result["caution_codes"] if c["code"] == "residence_in_area"]
-        assert f"Only for people who live in {caution['params']['area']}" in result["cautions"]
+        named = {"Wallonie": "Wallonia", "Bruxelles": "Brussels"}[caution["params"]["area"]]
+        assert f"Only for people who live in {named}" in result["cautions"]  # the reader's words
         lowered = {"residence_in_area", "unreachable", "unreachable_outreach"}
         later = [r for r in results[n + 1 :] if not lowered & set(_codes(r, "caution_codes"))]
         assert not later, (result["service"]["name"], [r["service"]["name"] for r in later])

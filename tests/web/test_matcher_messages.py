@@ -99,3 +99,10 @@ def test_no_notice_promises_help_whatever_the_papers() -> None:
             text = render(message(code, **params), lang).casefold()
             assert "papers" not in text.split("money or papers")[-1]
             assert "quels que soient" not in text and "ongeacht" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "name"), [("nl", "Wallonië"), ("en", "Wallonia"), ("de", "Wallonien")]
+)
+def test_an_area_is_named_in_the_readers_language(lang: str, name: str) -> None:
+    assert name in render(message("residence_in_area", area="Wallonie"), lang)

@@ -1,7 +1,6 @@
 """One class per ranking criterion: the vectorised score (0..1) and the reasons for one result
 come from the same class, so that an explanation always says what the score used."""
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -9,7 +8,7 @@ import numpy as np
 from matcher.index import NEED_BIT, Bools, Floats, Index, days_since_epoch
 from matcher.listing import Listing, region_of_areas
 from matcher.messages import Message, message
-from matcher.person import Person
+from matcher.query import Explained, Query
 
 REMOTE_SCORE = 0.9
 """A remote service ranks like one a short walk away (about 1.5 km)."""
@@ -22,32 +21,6 @@ UNVERIFIED_MONTHS = 12.0
 STALE_MONTHS = 24.0
 STALE_FACTOR = 0.75
 """Records older than `STALE_MONTHS` rank well below fresh ones: their total is multiplied."""
-
-
-@dataclass
-class Query:
-    index: Index
-    person: Person
-    now: datetime
-    needs: tuple[str, ...]
-    distance: Floats
-    """Per row, km (NaN: unknown)."""
-    open_now: np.ndarray = field(default_factory=lambda: np.zeros(0, np.bool_))
-    area_ok: Bools = field(default_factory=lambda: np.ones(1, np.bool_))
-    """Per service-area set, whether it covers the person's place, and a last True for rows
-    with no area (`Index.row_area_set` is -1 for those)."""
-    text_rows: frozenset[int] = frozenset()
-    """Rows whose name or description matches the person's words."""
-
-    @property
-    def wanted_bits(self) -> int:
-        return sum(NEED_BIT[need] for need in self.needs)
-
-
-@dataclass(frozen=True, slots=True)
-class Explained:
-    reasons: list[Message]
-    cautions: list[Message]
 
 
 class Criterion:
@@ -91,7 +64,7 @@ class Distance(Criterion):
             return Explained([], [])
         site = listing.sites[site_number]
         cautions = [message("address_confidential")] if site.confidential else []
-        if not site.located:
+        if query.index.regional_row[row]:
             # a confidential site with no point: its region at most, never a town or a distance
             where = site.region or region_of_areas(listing.service_areas)
             region = [message("in_region", region=where)] if where else []
@@ -112,18 +85,31 @@ class Language(Criterion):
         return 1.5 if query.person.languages else 0.0
 
     def score(self, query: Query) -> Floats:
-        index = query.index
-        speaks = index.speaks(query.person.languages)
-        score: Floats = np.where(speaks, np.float32(1.0), index.interpretation_score)
+        score: Floats = np.where(_speaks(query), np.float32(1.0), query.index.interpretation_score)
         return score
 
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
-        for code in query.person.languages:
-            if code in listing.languages:
-                return Explained([message("speaks", language=code)], [])
-        if query.person.languages and listing.interpretation:
+        index, languages = query.index, query.person.languages
+        if _speaks(query)[service]:
+            code = next(code for code in languages if _speaks_at(index, service, code))
+            return Explained([message("speaks", language=code)], [])
+        if languages and index.flags["interpretation"][service]:
             return Explained([message("interpretation")], [])
         return Explained([], [])
+
+
+def _speaks(query: Query) -> Bools:
+    """Per service: speaks one of the person's languages."""
+    return query.once("speaks", lambda: query.index.speaks(query.person.languages))
+
+
+def _speaks_at(index: Index, service: int, code: str) -> bool:
+    """Whether one service speaks one language, read in the index's language columns."""
+    bit = index.language_bit.get(code)
+    if bit is not None:
+        return bool(index.languages[service] & np.uint64(bit))
+    rare = index.rare_languages.get(code)
+    return rare is not None and bool(rare[service])
 
 
 class Needs(Criterion):
@@ -141,7 +127,8 @@ class Needs(Criterion):
         return met / np.float32(len(query.needs))
 
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
-        met = [need for need in query.needs if need in listing.needs]
+        needs = int(query.index.needs[service])
+        met = [need for need in query.needs if needs & NEED_BIT[need]]
         return Explained([message("meets_need", need=need) for need in met], [])
 
 
@@ -192,18 +179,19 @@ class Freshness(Criterion):
         return query.index.daily("freshness", days_since_epoch(query.now), compute)
 
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
-        if listing.assured_date is None:
+        """A record never confirmed is to check; one confirmed `UNVERIFIED_MONTHS` ago or more
+        says how long ago (so does every record the stale factor scales down)."""
+        if np.isnan(query.index.assured_day[service]):
             return Explained([], [message("to_check", items="listing")])
-        days = days_since_epoch(query.now) - float(query.index.assured_day[service])
-        months = int(days / 30.44)
+        months = int(months_old(query.index, query.now)[service])
         if months >= UNVERIFIED_MONTHS:
             return Explained([], [message("verified_months_ago", months=months)])
         return Explained([], [])
 
 
-def fresh_beds(index: Index, now: datetime) -> np.ndarray:
+def fresh_beds(index: Index, now: datetime) -> Bools:
     age = np.float64(now.timestamp()) - index.beds_time
-    fresh: np.ndarray = (age <= FRESH_BEDS_SECONDS) & ~np.isnan(index.beds)
+    fresh: Bools = (age <= FRESH_BEDS_SECONDS) & ~np.isnan(index.beds)
     return fresh
 
 
@@ -212,17 +200,21 @@ class Capacity(Criterion):
         return 0.5 if {"emergency_shelter", "housing"} & set(query.needs) else 0.0
 
     def score(self, query: Query) -> Floats:
-        fresh = fresh_beds(query.index, query.now)
+        fresh = _fresh_beds(query)
         free_beds = query.index.beds > 0  # False for NaN (unknown)
         return np.where(fresh, np.where(free_beds, 1.0, 0.0), 0.5).astype(np.float32)
 
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
-        age = query.now.timestamp() - float(query.index.beds_time[service])
-        if listing.beds is None or not age <= FRESH_BEDS_SECONDS:  # NaN time: never fresh
+        if not _fresh_beds(query)[service]:
             return Explained([], [])
-        if listing.beds > 0:
-            return Explained([message("beds_available", beds=listing.beds)], [])
+        beds = int(query.index.beds[service])
+        if beds > 0:
+            return Explained([message("beds_available", beds=beds)], [])
         return Explained([], [message("no_beds")])
+
+
+def _fresh_beds(query: Query) -> Bools:
+    return query.once("fresh_beds", lambda: fresh_beds(query.index, query.now))
 
 
 class OpenNow(Criterion):

@@ -16,10 +16,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from matcher.criteria import Query
 from matcher.index import NEED_BIT, Bools, Floats, Index
 from matcher.listing import Listing
 from matcher.messages import Message, message
+from matcher.query import Query
 
 AUTHORITY_FACTOR = 0.6
 LOWERED_FACTOR = 0.7

@@ -7,7 +7,7 @@ import numpy as np
 
 from matcher.index import NEED_BIT, Bools, Floats, Index, days_since_epoch
 from matcher.listing import Listing, region_of_areas
-from matcher.messages import Message, message
+from matcher.messages import CautionCode, Message, ReasonCode, message
 from matcher.query import Explained, Query
 
 REMOTE_SCORE = 0.9
@@ -59,25 +59,27 @@ class Distance(Criterion):
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
         site_number = int(query.index.row_site[row])
         if query.index.remote_row[row]:
-            return Explained([message("remote")], [])
+            return Explained([message(ReasonCode.REMOTE)], [])
         if site_number < 0:
             return Explained([], [])
         site = listing.sites[site_number]
-        cautions = [message("address_confidential")] if site.confidential else []
+        cautions = [message(CautionCode.ADDRESS_CONFIDENTIAL)] if site.confidential else []
         if query.index.regional_row[row]:
             # a confidential site with no point: its region at most, never a town or a distance
             where = site.region or region_of_areas(listing.service_areas)
-            region = [message("in_region", region=where)] if where else []
+            region = [message(ReasonCode.IN_REGION, region=where)] if where else []
             return Explained(region, cautions)
         distance = float(query.distance[row])
         if site.approximate:
             # a centroid: "in Liège" when the town is known, never a precise-looking distance
-            place = [message("in_place", place=site.municipality)] if site.municipality else []
+            place = (
+                [message(ReasonCode.IN_PLACE, place=site.municipality)] if site.municipality else []
+            )
             return Explained(place, cautions)
         if np.isnan(distance):
             return Explained([], cautions)
         km = float(round(distance)) if site.confidential else round(distance, 1)
-        return Explained([message("distance", km=km)], cautions)
+        return Explained([message(ReasonCode.DISTANCE, km=km)], cautions)
 
 
 class Language(Criterion):
@@ -92,9 +94,9 @@ class Language(Criterion):
         index, languages = query.index, query.person.languages
         if _speaks(query)[service]:
             code = next(code for code in languages if _speaks_at(index, service, code))
-            return Explained([message("speaks", language=code)], [])
+            return Explained([message(ReasonCode.SPEAKS, language=code)], [])
         if languages and index.flags["interpretation"][service]:
-            return Explained([message("interpretation")], [])
+            return Explained([message(ReasonCode.INTERPRETATION)], [])
         return Explained([], [])
 
 
@@ -129,7 +131,7 @@ class Needs(Criterion):
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
         needs = int(query.index.needs[service])
         met = [need for need in query.needs if needs & NEED_BIT[need]]
-        return Explained([message("meets_need", need=need) for need in met], [])
+        return Explained([message(ReasonCode.MEETS_NEED, need=need) for need in met], [])
 
 
 class Goal(Criterion):
@@ -148,11 +150,11 @@ class Goal(Criterion):
         reasons: list[Message] = []
         cautions: list[Message] = []
         if "exit_focused" in approach and query.person.goal in ("stay_safer", "undecided"):
-            cautions.append(message("stance_exit_focused"))
+            cautions.append(message(CautionCode.STANCE_EXIT_FOCUSED))
         elif "exit_focused" in approach or "exit_programme" in listing.needs:
-            reasons.append(message("stance_exit"))
+            reasons.append(message(ReasonCode.STANCE_EXIT))
         if "rights_based" in approach and "sex_workers" in listing.words("audience"):
-            reasons.append(message("stance_rights_based"))
+            reasons.append(message(ReasonCode.STANCE_RIGHTS_BASED))
         return Explained(reasons, cautions)
 
 
@@ -182,10 +184,10 @@ class Freshness(Criterion):
         """A record never confirmed is to check; one confirmed `UNVERIFIED_MONTHS` ago or more
         says how long ago (so does every record the stale factor scales down)."""
         if np.isnan(query.index.assured_day[service]):
-            return Explained([], [message("to_check", items="listing")])
+            return Explained([], [message(CautionCode.TO_CHECK, items="listing")])
         months = int(months_old(query.index, query.now)[service])
         if months >= UNVERIFIED_MONTHS:
-            return Explained([], [message("verified_months_ago", months=months)])
+            return Explained([], [message(CautionCode.VERIFIED_MONTHS_AGO, months=months)])
         return Explained([], [])
 
 
@@ -209,8 +211,8 @@ class Capacity(Criterion):
             return Explained([], [])
         beds = int(query.index.beds[service])
         if beds > 0:
-            return Explained([message("beds_available", beds=beds)], [])
-        return Explained([], [message("no_beds")])
+            return Explained([message(ReasonCode.BEDS_AVAILABLE, beds=beds)], [])
+        return Explained([], [message(CautionCode.NO_BEDS)])
 
 
 def _fresh_beds(query: Query) -> Bools:
@@ -231,9 +233,9 @@ class OpenNow(Criterion):
         if not query.person.in_danger_now:
             return Explained([], [])
         if query.index.flags["open_24_7"][service]:
-            return Explained([message("open_24_7")], [])
+            return Explained([message(ReasonCode.OPEN_24_7)], [])
         if query.open_now[service]:
-            return Explained([message("open_now")], [])
+            return Explained([message(ReasonCode.OPEN_NOW)], [])
         return Explained([], [])
 
 
@@ -246,7 +248,7 @@ class Minors(Criterion):
 
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
         if self.weight(query) and query.index.flags["minors"][service]:
-            return Explained([message("for_minors")], [])
+            return Explained([message(ReasonCode.FOR_MINORS)], [])
         return Explained([], [])
 
 

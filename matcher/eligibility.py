@@ -14,11 +14,27 @@ import numpy as np
 
 from matcher.index import GENDER_BIT, STATUS_BIT, Bools, Index
 from matcher.listing import Listing
-from matcher.messages import Message, message
+from matcher.messages import CautionCode, Message, ReasonCode, message
 from matcher.person import GENDERS, Person
 from matcher.query import Explained, Query
 
-REQUIREMENTS = ("id_document", "health_insurance", "appointment", "professional_referral")
+REQUIREMENTS = {
+    "id_document": CautionCode.REQUIRES_ID_DOCUMENT,
+    "health_insurance": CautionCode.REQUIRES_HEALTH_INSURANCE,
+    "appointment": CautionCode.REQUIRES_APPOINTMENT,
+    "professional_referral": CautionCode.REQUIRES_PROFESSIONAL_REFERRAL,
+}
+"""`requires.` words that are cautions, in the order given."""
+CONDITIONS = {
+    "justice_cooperation_for_status": CautionCode.JUSTICE_COOPERATION_FOR_STATUS,
+    "police_complaint_required": CautionCode.POLICE_COMPLAINT_REQUIRED,
+}
+"""`condition.` words that are cautions (a commitment to leave is the goal filter's)."""
+ASYLUM_CAUTION = {
+    False: CautionCode.ASYLUM_APPLICATION,
+    True: CautionCode.ASYLUM_APPLICATION_UNDOCUMENTED,
+}
+"""For a service only for people applying for asylum: whether the person is undocumented."""
 WITHOUT_PERMIT = ("undocumented", "asylum_seeker")
 """Statuses a service requiring a residence permit is closed to."""
 NOTHING = Explained([], [])
@@ -53,9 +69,9 @@ class Papers(Rule):
         welcome = listing.words("welcome")
         status = query.person.known_status
         if not welcome:
-            return Explained([], [message("to_check", items="eligibility")])
+            return Explained([], [message(CautionCode.TO_CHECK, items="eligibility")])
         if status and status in welcome:
-            return Explained([message("welcomes_status", status=status)], [])
+            return Explained([message(ReasonCode.WELCOMES_STATUS, status=status)], [])
         return NOTHING
 
 
@@ -72,7 +88,7 @@ class Permit(Rule):
 
     def explain(self, query: Query, listing: Listing) -> Explained:
         if "residence_permit" in listing.words("requires") and not query.person.known_status:
-            return Explained([], [message("residence_permit_may_be_needed")])
+            return Explained([], [message(CautionCode.RESIDENCE_PERMIT_MAY_BE_NEEDED)])
         return NOTHING
 
 
@@ -88,7 +104,7 @@ class Goal(Rule):
 
     def explain(self, query: Query, listing: Listing) -> Explained:
         if "exit_commitment_required" in listing.words("condition"):
-            return Explained([], [message("exit_commitment_required")])
+            return Explained([], [message(CautionCode.EXIT_COMMITMENT_REQUIRED)])
         return NOTHING
 
 
@@ -120,14 +136,17 @@ class Gender(Rule):
     def explain(self, query: Query, listing: Listing) -> Explained:
         groups = sorted(listing.words("audience") & set(GENDERS.values()))
         if groups and not GENDERS.get(query.person.gender or ""):
-            return Explained([], [message("audience_restricted", groups=",".join(groups))])
+            return Explained(
+                [], [message(CautionCode.AUDIENCE_RESTRICTED, groups=",".join(groups))]
+            )
         return NOTHING
 
 
 class Offer(Rule):
     """An `offers.` code the person may ask for (`free_only`, `anonymous_only`)."""
 
-    word = ""
+    word: str
+    reason: ReasonCode
 
     def wanted(self, person: Person) -> bool:
         raise NotImplementedError
@@ -140,12 +159,13 @@ class Offer(Rule):
 
     def explain(self, query: Query, listing: Listing) -> Explained:
         if self.word in listing.words("offers"):
-            return Explained([message(self.word)], [])
+            return Explained([message(self.reason)], [])
         return NOTHING
 
 
 class Free(Offer):
     word = "free"
+    reason = ReasonCode.FREE
 
     def wanted(self, person: Person) -> bool:
         return person.free_only
@@ -153,6 +173,7 @@ class Free(Offer):
 
 class Anonymous(Offer):
     word = "anonymous"
+    reason = ReasonCode.ANONYMOUS
 
     def wanted(self, person: Person) -> bool:
         return person.anonymous_only
@@ -167,8 +188,8 @@ class Requirements(Rule):
         cautions: list[Message] = []
         if "asylum_application" in requires:
             undocumented = query.person.known_status == "undocumented"
-            cautions.append(message(f"asylum_application{'_undocumented' if undocumented else ''}"))
-        cautions += [message(f"requires_{word}") for word in REQUIREMENTS if word in requires]
+            cautions.append(message(ASYLUM_CAUTION[undocumented]))
+        cautions += [message(code) for word, code in REQUIREMENTS.items() if word in requires]
         return Explained([], cautions)
 
 
@@ -176,11 +197,11 @@ class Conditions(Rule):
     """Conditions a person may not know of before going (cooperation with justice for a
     residence status, a police complaint): cautions, never a filter."""
 
-    CONDITIONS = ("justice_cooperation_for_status", "police_complaint_required")
-
     def explain(self, query: Query, listing: Listing) -> Explained:
         conditions = listing.words("condition")
-        return Explained([], [message(word) for word in self.CONDITIONS if word in conditions])
+        return Explained(
+            [], [message(code) for word, code in CONDITIONS.items() if word in conditions]
+        )
 
 
 class Authorities(Rule):
@@ -189,7 +210,7 @@ class Authorities(Rule):
 
     def explain(self, query: Query, listing: Listing) -> Explained:
         if "may_share_with_authorities" in listing.words("privacy"):
-            return Explained([], [message("may_share_with_authorities")])
+            return Explained([], [message(CautionCode.MAY_SHARE_WITH_AUTHORITIES)])
         return NOTHING
 
 
@@ -202,7 +223,7 @@ class VictimsOnly(Rule):
     def explain(self, query: Query, listing: Listing) -> Explained:
         victims = "trafficking_victims" in listing.words("audience")
         if victims and "housing" in listing.needs and not query.person.controlled_by_someone:
-            return Explained([], [message("for_trafficking_victims")])
+            return Explained([], [message(CautionCode.FOR_TRAFFICKING_VICTIMS)])
         return NOTHING
 
 

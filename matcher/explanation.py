@@ -10,12 +10,12 @@ from matcher.criteria import CRITERIA
 from matcher.eligibility import explain_eligibility
 from matcher.listing import Listing, Phone, Site
 from matcher.lowering import lowering_cautions
-from matcher.messages import CAUTIONS, TO_CHECK, Message, message
+from matcher.messages import CAUTIONS, TO_CHECK, CautionCode, Message, ReasonCode, message
 from matcher.query import Query
 
 AUTHORITY_FIRST = frozenset({None, "unknown", "undocumented", "asylum_seeker"})
 """Statuses for whom authority sharing is the first caution (none stated counts as unknown)."""
-CAUTION_ORDER = {code: n for n, code in enumerate(CAUTIONS)}
+CAUTION_ORDER: dict[str, int] = {code.value: n for n, code in enumerate(CAUTIONS)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,15 +42,15 @@ def result(
     reasons: list[Message] = [promoted] if promoted else []
     cautions: list[Message] = []
     if index.flags["recognised"][service] and query.person.controlled_by_someone:
-        reasons.append(message("recognised_trafficking_centre"))
+        reasons.append(message(ReasonCode.RECOGNISED_TRAFFICKING_CENTRE))
     for criterion in CRITERIA:
         explained = criterion.explain(query, listing, service, row)
         reasons += explained.reasons
         cautions += explained.cautions
     if row in query.text_rows:
-        reasons.append(message("matches_text"))
+        reasons.append(message(ReasonCode.MATCHES_TEXT))
     if papers:
-        reasons.append(message("welcomes_status", status="undocumented"))
+        reasons.append(message(ReasonCode.WELCOMES_STATUS, status="undocumented"))
     eligibility = explain_eligibility(query, listing)
     reasons += eligibility.reasons
     cautions += eligibility.cautions
@@ -58,7 +58,7 @@ def result(
     site = listing.sites[site_number] if site_number >= 0 else None
     phones = listing.phones_at(site)
     if phones and not any(phone.confirmed for phone in phones):
-        cautions.append(message("to_check", items="phone"))
+        cautions.append(message(CautionCode.TO_CHECK, items="phone"))
     distance = float(query.distance[row])
     return Result(
         listing=listing,
@@ -77,16 +77,18 @@ def result(
 def in_order(cautions: list[Message], status: str | None) -> tuple[Message, ...]:
     """Cautions ranked by what they mean (`CAUTIONS` order), authority sharing first for the
     statuses it matters most to; the generic "still to check" items merged into one, last."""
-    items = {str(c.params["items"]) for c in cautions if c.code == "to_check"}
-    kept = [c for c in cautions if c.code != "to_check"]
+    items = {str(c.params["items"]) for c in cautions if c.code == CautionCode.TO_CHECK}
+    kept = [c for c in cautions if c.code != CautionCode.TO_CHECK]
     authority_first = status in AUTHORITY_FIRST
 
     def rank_of(caution: Message) -> int:
-        if caution.code == "may_share_with_authorities" and not authority_first:
-            return CAUTION_ORDER["stance_exit_focused"]
+        if caution.code == CautionCode.MAY_SHARE_WITH_AUTHORITIES and not authority_first:
+            return CAUTION_ORDER[CautionCode.STANCE_EXIT_FOCUSED]
         return CAUTION_ORDER[caution.code]
 
     kept.sort(key=rank_of)
     if items:
-        kept.append(message("to_check", items=",".join(i for i in TO_CHECK if i in items)))
+        kept.append(
+            message(CautionCode.TO_CHECK, items=",".join(i for i in TO_CHECK if i in items))
+        )
     return tuple(kept)

@@ -12,7 +12,7 @@ from matcher.eligibility import usable_rows
 from matcher.explanation import Result, result
 from matcher.index import NEED_BIT, Bools, Floats, Index
 from matcher.lowering import below_peers, lower, lowered_rows
-from matcher.messages import Message, Notice, message
+from matcher.messages import Message, Notice, ReasonCode, message
 from matcher.person import Person
 from matcher.query import Query, best_rows, new_query, one_per_service
 from matcher.safety import safety_notices
@@ -118,12 +118,12 @@ def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
     if person.controlled_by_someone:
         added = safety_rows(index, usable, scores, lowered, SAFETY_SLOTS)
     chosen = place_safety_rows(ranked, added, person.limit)
-    why = {row: message("first_for_need", need=need) for row, need in firsts.items()}
-    why |= {row: message("safety_moved_up") for row in added}
+    why = {row: message(ReasonCode.FIRST_FOR_NEED, need=need) for row, need in firsts.items()}
+    why |= {row: message(ReasonCode.SAFETY_MOVED_UP) for row in added}
     promoted = _promotions(chosen, adjusted, lowered, why)
     for row in added:
         if not meets[row]:  # outside the person's needs: always says so
-            promoted[row] = message("safety_added")
+            promoted[row] = message(ReasonCode.SAFETY_ADDED)
     results = tuple(
         result(query, row, float(adjusted[row]), promoted=promoted.get(row), papers=row in papers)
         for row in chosen

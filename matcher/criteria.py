@@ -92,10 +92,12 @@ class Language(Criterion):
 
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
         index, languages = query.index, query.person.languages
+        if not languages:
+            return Explained([], [])
         if _speaks(query)[service]:
             code = next(code for code in languages if _speaks_at(index, service, code))
             return Explained([message(ReasonCode.SPEAKS, language=code)], [])
-        if languages and index.flags["interpretation"][service]:
+        if index.flags["interpretation"][service]:
             return Explained([message(ReasonCode.INTERPRETATION)], [])
         return Explained([], [])
 

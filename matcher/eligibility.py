@@ -37,7 +37,7 @@ ASYLUM_CAUTION = {
 """For a service only for people applying for asylum: whether the person is undocumented."""
 WITHOUT_PERMIT = ("undocumented", "asylum_seeker")
 """Statuses a service requiring a residence permit is closed to."""
-NOTHING = Explained([], [])
+NOTHING = Explained((), ())
 
 
 class Rule:

@@ -49,8 +49,8 @@ class Query:
 class Explained:
     """The reasons and cautions one criterion or filter gives for one result."""
 
-    reasons: list[Message]
-    cautions: list[Message]
+    reasons: Sequence[Message]
+    cautions: Sequence[Message]
 
 
 def new_query(index: Index, person: Person, now: datetime, needs: tuple[str, ...]) -> Query:

@@ -46,7 +46,7 @@ def by_service(criterion: Criterion, query: Query) -> list[tuple[str, float, lis
             (
                 listing.name,
                 round(score, 3),
-                [m.code for m in explained.reasons + explained.cautions],
+                [m.code for m in (*explained.reasons, *explained.cautions)],
             )
         )
     return found

@@ -285,8 +285,8 @@ class Reach:
 REACH = Reach()
 
 
-def usable_rows(query: Query) -> Bools:
-    """Per row: its service passes every hard filter, and the row is in reach."""
-    eligible = eligible_services(query.index, query.person)[query.index.row_service]
-    usable: Bools = eligible & REACH.mask(query)
+def usable_rows(query: Query, eligible: Bools) -> Bools:
+    """Per row: its service passes every hard filter (`eligible`, per service: from
+    `eligible_services`), and the row is in reach."""
+    usable: Bools = eligible[query.index.row_service] & REACH.mask(query)
     return usable

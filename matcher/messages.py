@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Literal
 
 Param = str | int | float
-NoticeKind = Literal["emergency", "trafficking", "minor"]
+NoticeKind = Literal["emergency", "helpline", "trafficking", "minor"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,22 +147,38 @@ class NoticeCode(StrEnum):
     EMERGENCY_NUMBER = "emergency_number"
     POLICE_NUMBER = "police_number"
     CRISIS_LINE = "crisis_line"
-    TRAFFICKING = "trafficking"
-    TRAFFICKING_LINE = "trafficking_line"
     MINOR = "minor"
+    MINOR_LINE = "minor_line"
+    TRAFFICKING = "trafficking"
+    TRAFFICKING_CENTRE = "trafficking_centre"
+    TRAFFICKING_CENTRES = "trafficking_centres"
+    TRAFFICKING_CENTRE_LISTED = "trafficking_centre_listed"
+    TRAFFICKING_LINE = "trafficking_line"
+    TRAFFICKING_REPORT_LINE = "trafficking_report_line"
     LINE_NOT_CONFIRMED = "line_not_confirmed"
 
+
+LINE = ("name", "schedule", "hours", "languages", "areas")
+"""What a notice says of a line: its name, its structured hours (`24/7`, or `days@opens-closes`
+items joined by `;`, days 0 = Monday, minutes since midnight) or else its own words about its
+hours (`hours`, may be empty), its languages (codes) and its areas (names), comma-separated."""
 
 NOTICES: dict[NoticeCode, tuple[str, ...]] = {
     NoticeCode.EMERGENCY_NUMBER: ("phone",),
     NoticeCode.POLICE_NUMBER: ("phone",),
-    NoticeCode.CRISIS_LINE: ("name", "hours"),
-    NoticeCode.TRAFFICKING: (),
-    NoticeCode.TRAFFICKING_LINE: ("name",),
+    NoticeCode.CRISIS_LINE: LINE,
     NoticeCode.MINOR: (),
+    NoticeCode.MINOR_LINE: LINE,
+    NoticeCode.TRAFFICKING: (),
+    NoticeCode.TRAFFICKING_CENTRE: ("place", *LINE),
+    NoticeCode.TRAFFICKING_CENTRES: (),
+    NoticeCode.TRAFFICKING_CENTRE_LISTED: ("place", "name"),
+    NoticeCode.TRAFFICKING_LINE: LINE,
+    NoticeCode.TRAFFICKING_REPORT_LINE: LINE,
     NoticeCode.LINE_NOT_CONFIRMED: ("phone",),
 }
-"""Notice codes and their parameters (`hours` may be empty: the line's own words, if any)."""
+"""Notice codes and their parameters (`place`: the municipality of a centre's public address,
+may be empty)."""
 
 ALL_CODES: dict[str, tuple[str, ...]] = {
     code.value: params for code, params in (*REASONS.items(), *CAUTIONS.items(), *NOTICES.items())

@@ -8,7 +8,7 @@ from datetime import datetime
 import numpy as np
 
 from matcher.criteria import total_scores
-from matcher.eligibility import usable_rows
+from matcher.eligibility import eligible_services, usable_rows
 from matcher.explanation import Result, result
 from matcher.index import NEED_BIT, Bools, Floats, Index
 from matcher.lowering import below_peers, lower, lowered_rows
@@ -83,13 +83,22 @@ def _shortlist(query: Query, usable: Bools, scores: Floats, meets: Bools) -> lis
     return candidates
 
 
-def _notices(query: Query, usable: Bools) -> tuple[Notice, ...]:
+def _notices(query: Query, usable: Bools, eligible: Bools) -> tuple[Notice, ...]:
+    """The safety notices (`matcher.safety`) of a person in danger, controlled or a minor."""
     person, index = query.person, query.index
     if not (person.in_danger_now or person.controlled_by_someone or person.minor):
         return ()
     usable_services = np.zeros(index.size, dtype=np.bool_)
     usable_services[index.row_service[usable]] = True
-    return tuple(safety_notices(index, person, usable_services))
+    notices = safety_notices(
+        index,
+        person,
+        usable_services,
+        eligible=eligible,
+        distance=query.distance,
+        opened=query.open_now,
+    )
+    return tuple(notices)
 
 
 def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
@@ -97,7 +106,8 @@ def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
     understood = understand(person.text)
     needs = tuple(dict.fromkeys((*person.needs, *understood.needs)))
     query = new_query(index, person, now, needs)
-    usable = usable_rows(query)
+    eligible = eligible_services(index, person)
+    usable = usable_rows(query, eligible)
     scores = total_scores(query)
     lowered = lowered_rows(query)
     lower(query, scores, lowered)
@@ -131,4 +141,4 @@ def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
     covered = int(np.bitwise_or.reduce(index.row_needs[usable])) if needs else 0
     unmet = tuple(need for need in needs if not covered & NEED_BIT[need])
     total = matching_services(index, usable & meets, chosen)
-    return Ranking(results, _notices(query, usable), unmet, total)
+    return Ranking(results, _notices(query, usable, eligible), unmet, total)

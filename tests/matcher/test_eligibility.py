@@ -220,7 +220,7 @@ def test_a_residents_only_service_is_not_excluded_outside_its_area() -> None:
     person = in_brussels(needs=("housing",))
     outside = Person(latitude=LIEGE[0], longitude=LIEGE[1], in_area=lambda area: area != "Wallonie")
     for somebody in (person, outside):
-        usable = usable_rows(query_of(somebody))
+        usable = usable_rows(query_of(somebody), eligible_services(INDEX, somebody))
         rows = np.flatnonzero(usable)
         assert NAMES.index("Residents") in {int(INDEX.row_service[r]) for r in rows}
 

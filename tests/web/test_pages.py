@@ -448,7 +448,9 @@ def test_a_form_value_the_server_refuses_is_a_page_not_json(site: TestClient) ->
 def test_a_notice_line_dials_and_says_when_its_number_is_unconfirmed(
     phone: str, confirmed: bool, href: str
 ) -> None:
-    notice = Notice(kind="trafficking", text="…", phone=phone, phone_confirmed=confirmed)
+    notice = Notice(
+        kind="trafficking", text="…", summary="…", phone=phone, phone_confirmed=confirmed
+    )
     _ = translator("fr")
     html = environment().get_template("_notices.html").render(notices=[notice], _=_)
     assert f'href="{href}"' in html  # digits only: "/" and spaces are not dialable

@@ -1,5 +1,7 @@
 """One class per ranking criterion: the vectorised score (0..1) and the reasons for one result
-come from the same class, so that an explanation always says what the score used."""
+come from the same class, so that an explanation always says what the score used; `explain`
+reads the index arrays `score` read (shared per query through `Query.once`). The goal is the
+one exception by rule: it may weigh needs in the score, never in the words (DESIGN)."""
 
 from datetime import datetime
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 
 from babel.dates import get_day_names
 
-from directory.local_names import place_name
+from directory.places.local_names import place_name
 from matcher.messages import Param
 
 DETAILS: dict[str, str] = {

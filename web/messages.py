@@ -13,7 +13,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import format_decimal
 
-from directory.local_names import place_name
+from directory.places.local_names import place_name
 from matcher.messages import Message, Param
 from web.i18n import DEFAULT_LANGUAGE, supported, translator
 from web.line_details import AREA_NAMES, DETAILS, area_names, details

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from directory import bundled
-from directory.importer import import_records
+from directory.hsds.importer import import_records
 from directory.state import bump_version
 from web.messages import REGION_TEXTS
 

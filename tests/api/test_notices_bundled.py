@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from directory import bundled
-from directory.importer import import_records
+from directory.hsds.importer import import_records
 from directory.state import bump_version
 
 PAYOKE, PAG_ASA, SURYA = "03 201 16 90", "02/511 64 64", "04 232 40 30"

@@ -3,7 +3,7 @@
 from datetime import timedelta
 from typing import Any
 
-from directory.coarse_points import COARSE
+from directory.hsds.coarse_points import COARSE
 from matcher.person import Person
 from tests.builders import attribute
 from tests.matcher.persons import (

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from api.app import create_app
 from api.settings import Settings
 from directory import bundled
-from directory.importer import import_records
+from directory.hsds.importer import import_records
 from directory.state import bump_version
 
 B6: dict[str, object] = {

@@ -1,0 +1,219 @@
+"""`passerelle import`: check every record first, then write all of them or nothing.
+
+A problem is reported with the record (its position in the file and its id) and the field,
+and every problem in the file is reported at once, the way ohana-api's importers say "Line N:".
+"""
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from directory.errors import FieldError, ImportFailed
+from directory.hsds.coarse_points import refresh_coarse_points
+from directory.hsds.repository import ensure_taxonomy, existing_ids, write_flat
+from directory.hsds.research_notes import notes_field_problems, notes_in_records, replace_notes
+from directory.hsds.tree import SERVICE, TABLES, Flat, Issue, Record, flatten
+from directory.hsds.validation import record_issues
+from directory.state import bump_version
+from directory.taxonomy import KNOWN, LINK_TYPE, term_record
+
+Progress = Callable[[int], None]
+"""Called with the number of records just dealt with."""
+
+SHARED_TABLES = frozenset({"organization", "location", "program", "taxonomy", "taxonomy_term"})
+"""Objects that several records may carry; any other id belongs to exactly one record."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    created: int
+    updated: int
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated
+
+
+def _where(index: int, record: Any) -> str:
+    record_id = record.get("id") if isinstance(record, dict) else None
+    return f"record {index} (id {record_id})" if record_id else f"record {index}"
+
+
+def _canonical_attributes(node: Any) -> Any:
+    """`node` with every attribute below it (the service's, its locations'...) pointing at our own
+    term for a code we define: a term is recognised by its code alone, whatever its ids."""
+    if isinstance(node, list):
+        return [_canonical_attributes(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    normal = {key: _canonical_attributes(value) for key, value in node.items()}
+    attributes = normal.get("attributes")
+    if isinstance(attributes, list):
+        normal["attributes"] = [_canonical_attribute(item) for item in attributes]
+    return normal
+
+
+def _canonical_attribute(attribute: Any) -> Any:
+    term = attribute.get("taxonomy_term") if isinstance(attribute, dict) else None
+    code = term.get("code") if isinstance(term, dict) else None
+    if code not in KNOWN:
+        return attribute
+    ours = term_record(code)
+    return {
+        **attribute,
+        "taxonomy_term_id": ours["id"],
+        "taxonomy_term": ours,
+        "link_type": attribute.get("link_type", LINK_TYPE),
+    }
+
+
+def _canonical(record: Record, now: datetime) -> Record:
+    """The record as it will be stored: every array present, our own taxonomy terms in place of
+    whatever ids the file gave them."""
+    normal: Record = _canonical_attributes(record)
+    for child in SERVICE.all_children:
+        normal.setdefault(child.key, [])
+    normal["last_modified"] = now.isoformat()
+    return normal
+
+
+def _issues_to_errors(where: str, issues: Sequence[Issue]) -> list[FieldError]:
+    return [FieldError(where, issue.path, issue.message) for issue in issues]
+
+
+def _reference_errors(
+    connection: Connection, flats: list[tuple[str, Flat]], merged: Flat
+) -> list[FieldError]:
+    """Every foreign key must name a row of this file or of the database."""
+    wanted: dict[str, set[str]] = {}
+    for _, flat in flats:
+        for table_name, rows in flat.rows.items():
+            for foreign_key in TABLES[table_name].foreign_keys:
+                target = foreign_key.column.table.name
+                for row in rows.values():
+                    value = row.get(foreign_key.parent.name)
+                    if value is not None and value not in merged.rows.get(target, {}):
+                        wanted.setdefault(target, set()).add(value)
+    known = {target: existing_ids(connection, target, ids) for target, ids in wanted.items()}
+    errors = []
+    for where, flat in flats:
+        for table_name, rows in flat.rows.items():
+            for foreign_key in TABLES[table_name].foreign_keys:
+                column, target = foreign_key.parent.name, foreign_key.column.table.name
+                for row_id, row in rows.items():
+                    value = row.get(column)
+                    if value in wanted.get(target, ()) and value not in known.get(target, ()):
+                        path = flat.paths.get((table_name, row_id), "")
+                        field = f"{path}.{column}" if path else column
+                        errors.append(FieldError(where, field, f"no {target} with id {value}"))
+    return errors
+
+
+def _in_shared_object(path: str) -> bool:
+    """Whether a row sits inside a location (`service_at_locations[0].location.addresses[0]`)."""
+    return ".location." in f".{path}"
+
+
+def _duplicate_errors(flats: list[tuple[str, Flat]]) -> list[FieldError]:
+    """Ids used by two records. The children of a location that several services share (its
+    addresses, phones...) appear in each of their records: the same row twice is no duplicate."""
+    owner: dict[tuple[str, str], tuple[str, Flat]] = {}
+    errors = []
+    for where, flat in flats:
+        for table_name, rows in flat.rows.items():
+            if table_name in SHARED_TABLES:
+                continue
+            for row_id, row in rows.items():
+                first, first_flat = owner.setdefault((table_name, row_id), (where, flat))
+                path = flat.paths.get((table_name, row_id), "")
+                if first != where and not (
+                    _in_shared_object(path)
+                    and _in_shared_object(first_flat.paths.get((table_name, row_id), ""))
+                    and first_flat.rows[table_name][row_id] == row
+                ):
+                    errors.append(
+                        FieldError(
+                            where,
+                            f"{path}.id" if path else "id",
+                            f"{row_id} is already used by {first}",
+                        )
+                    )
+    return errors
+
+
+def prepare(
+    connection: Connection, records: Sequence[Any], *, progress: Progress | None = None
+) -> tuple[Flat, list[str]]:
+    """Check `records` and flatten them into rows; raise ImportFailed naming every problem."""
+    now = datetime.now(UTC)
+    errors: list[FieldError] = []
+    flats: list[tuple[str, Flat]] = []
+    merged = Flat()
+    for index, record in enumerate(records):
+        where = _where(index, record)
+        issues = record_issues(record)
+        errors.extend(
+            FieldError(where, field, text) for field, text in notes_field_problems(record)
+        )
+        if issues:
+            errors.extend(_issues_to_errors(where, issues))
+        else:
+            flat = flatten(_canonical(record, now), SERVICE)
+            errors.extend(_issues_to_errors(where, flat.issues))
+            flats.append((where, flat))
+            merged.merge(flat)
+        if progress:
+            progress(1)
+    errors.extend(_duplicate_errors(flats))
+    errors.extend(_reference_errors(connection, flats, merged))
+    if not records:
+        errors.append(FieldError("(file)", "(records)", "no service records"))
+    if errors:
+        raise ImportFailed(f"{len(errors)} problem(s): nothing was imported", errors)
+    service_ids = [record["id"] for record in records]
+    return merged, service_ids
+
+
+def audit_rows(
+    service_ids: Sequence[str], existing: set[str], *, who: str, now: datetime
+) -> list[dict[str, Any]]:
+    """One HSDS metadata row per service: created or updated, by whom, when."""
+    return [
+        {
+            "id": str(uuid.uuid4()),
+            "resource_id": service_id,
+            "resource_type": "service",
+            "last_action_date": now,
+            "last_action_type": "update" if service_id in existing else "create",
+            "field_name": "*",
+            "previous_value": "earlier version" if service_id in existing else "none",
+            "replacement_value": "imported record",
+            "updated_by": who,
+        }
+        for service_id in service_ids
+    ]
+
+
+def import_records(
+    connection: Connection,
+    records: Sequence[Any],
+    *,
+    who: str = "import",
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Check and write `records` in the caller's transaction: all, or raise and write none."""
+    ensure_taxonomy(connection)
+    flat, service_ids = prepare(connection, records, progress=progress)
+    existing = existing_ids(connection, "service", service_ids)
+    for row in audit_rows(service_ids, existing, who=who, now=datetime.now(UTC)):
+        flat.rows["metadata"][row["id"]] = row
+    write_flat(connection, flat)
+    refresh_coarse_points(connection)
+    noted, notes = notes_in_records(records)
+    replace_notes(connection, service_ids=noted, notes=notes)
+    bump_version(connection)
+    return ImportSummary(created=len(set(service_ids) - existing), updated=len(existing))

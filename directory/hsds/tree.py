@@ -1,0 +1,380 @@
+"""How HSDS 3.0 objects nest, and the two directions between nested records and flat rows.
+
+A `Shape` says which HSDS object a JSON object is, which arrays of owned children it carries
+(a service's phones: rows whose `service_id` is the service's id) and which shared objects it
+refers to (a service's organization: the row named by its `organization_id`). Every object also
+carries its `attributes` (rows whose `link_id` is its id) and `metadata` (rows whose
+`resource_id` is its id).
+
+`assemble` turns rows into nested records with one fetch per table and level, whatever the number
+of records; `flatten` turns a nested record into rows, converting and checking every value, and
+says which collections the record replaces.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Table
+
+from directory.db_types import UTCDateTime
+from directory.hsds.models import HSDS_TABLES
+from directory.limits import number_problem
+
+TABLES: dict[str, Table] = {
+    str(model.__tablename__): model.__table__  # type: ignore[attr-defined]
+    for model in HSDS_TABLES
+}
+
+Row = dict[str, Any]
+"""A row: column name -> Python value (str, float, date, datetime or None)."""
+
+Record = dict[str, Any]
+"""A nested HSDS JSON object."""
+
+
+@dataclass(frozen=True)
+class Child:
+    key: str
+    fk: str
+    shape: "Shape"
+
+
+@dataclass(frozen=True)
+class Ref:
+    key: str
+    column: str
+    shape: "Shape"
+
+
+@dataclass(frozen=True)
+class Shape:
+    table: str
+    children: tuple[Child, ...] = ()
+    refs: tuple[Ref, ...] = ()
+    annotated: bool = True
+    """Carries `attributes` and `metadata`."""
+
+    @property
+    def all_children(self) -> tuple[Child, ...]:
+        if not self.annotated:
+            return self.children
+        return (
+            *self.children,
+            Child("attributes", "link_id", ATTRIBUTE),
+            Child("metadata", "resource_id", METADATA),
+        )
+
+
+METADATA = Shape("metadata", annotated=False)
+TAXONOMY = Shape(
+    "taxonomy", children=(Child("metadata", "resource_id", METADATA),), annotated=False
+)
+TAXONOMY_TERM = Shape(
+    "taxonomy_term",
+    children=(Child("metadata", "resource_id", METADATA),),
+    refs=(Ref("taxonomy_detail", "taxonomy_id", TAXONOMY),),
+    annotated=False,
+)
+ATTRIBUTE = Shape(
+    "attribute",
+    children=(Child("metadata", "resource_id", METADATA),),
+    refs=(Ref("taxonomy_term", "taxonomy_term_id", TAXONOMY_TERM),),
+    annotated=False,
+)
+LANGUAGE = Shape("language")
+PHONE = Shape("phone", children=(Child("languages", "phone_id", LANGUAGE),))
+CONTACT = Shape("contact", children=(Child("phones", "contact_id", PHONE),))
+SCHEDULE = Shape("schedule")
+ADDRESS = Shape("address")
+ACCESSIBILITY = Shape("accessibility")
+LOCATION = Shape(
+    "location",
+    children=(
+        Child("languages", "location_id", LANGUAGE),
+        Child("addresses", "location_id", ADDRESS),
+        Child("contacts", "location_id", CONTACT),
+        Child("accessibility", "location_id", ACCESSIBILITY),
+        Child("phones", "location_id", PHONE),
+        Child("schedules", "location_id", SCHEDULE),
+    ),
+)
+LOCATION_BRIEF = Shape("location", annotated=False)
+PROGRAM = Shape("program")
+ORGANIZATION_BRIEF = Shape("organization")
+SERVICE_AT_LOCATION = Shape(
+    "service_at_location",
+    children=(
+        Child("contacts", "service_at_location_id", CONTACT),
+        Child("phones", "service_at_location_id", PHONE),
+        Child("schedules", "service_at_location_id", SCHEDULE),
+    ),
+    refs=(Ref("location", "location_id", LOCATION),),
+)
+_SERVICE_CHILDREN = (
+    Child("phones", "service_id", PHONE),
+    Child("schedules", "service_id", SCHEDULE),
+    Child("service_areas", "service_id", Shape("service_area")),
+    Child("service_at_locations", "service_id", SERVICE_AT_LOCATION),
+    Child("languages", "service_id", LANGUAGE),
+    Child("funding", "service_id", Shape("funding")),
+    Child("cost_options", "service_id", Shape("cost_option")),
+    Child("required_documents", "service_id", Shape("required_document")),
+    Child("contacts", "service_id", CONTACT),
+)
+_SERVICE_REFS = (
+    Ref("organization", "organization_id", ORGANIZATION_BRIEF),
+    Ref("program", "program_id", PROGRAM),
+)
+SERVICE = Shape("service", children=_SERVICE_CHILDREN, refs=_SERVICE_REFS)
+"""A full service record: `GET /services/{id}`, the unit of import and export."""
+
+SERVICE_BRIEF = Shape(
+    "service",
+    refs=(
+        Ref("organization", "organization_id", Shape("organization", annotated=False)),
+        Ref("program", "program_id", Shape("program", annotated=False)),
+    ),
+    annotated=False,
+)
+"""A service in a list page: one-to-one fields only."""
+
+SERVICE_IN_SAL = Shape(
+    "service",
+    children=tuple(c for c in _SERVICE_CHILDREN if c.key != "service_at_locations"),
+    refs=_SERVICE_REFS,
+)
+ORGANIZATION = Shape(
+    "organization",
+    children=(
+        Child("funding", "organization_id", Shape("funding")),
+        Child("contacts", "organization_id", CONTACT),
+        Child("phones", "organization_id", PHONE),
+        Child("locations", "organization_id", LOCATION),
+        Child("programs", "organization_id", PROGRAM),
+        Child("organization_identifiers", "organization_id", Shape("organization_identifier")),
+        Child("services", "organization_id", SERVICE),
+    ),
+)
+ORGANIZATION_LIST = Shape("organization", annotated=False)
+SERVICE_AT_LOCATION_FULL = Shape(
+    "service_at_location",
+    children=SERVICE_AT_LOCATION.children,
+    refs=(Ref("location", "location_id", LOCATION), Ref("service", "service_id", SERVICE_IN_SAL)),
+)
+SERVICE_AT_LOCATION_LIST = Shape(
+    "service_at_location",
+    refs=(
+        Ref("location", "location_id", LOCATION_BRIEF),
+        Ref("service", "service_id", SERVICE_BRIEF),
+    ),
+    annotated=False,
+)
+
+
+# --- rows -> records -------------------------------------------------------------------------
+
+Fetch = Callable[[str, str, Sequence[Any]], list[Row]]
+"""`fetch(table, column, values)`: the rows of `table` whose `column` is one of `values`."""
+
+
+def json_value(value: Any) -> Any:
+    """A column value as HSDS JSON: dates in ISO 8601, timestamps in UTC, whole numbers as ints."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def record_of(row: Row) -> Record:
+    """The JSON object of one row, null fields left out (HSDS types are never nullable)."""
+    return {key: json_value(value) for key, value in row.items() if value is not None}
+
+
+def assemble(fetch: Fetch, shape: Shape, rows: list[Row]) -> list[Record]:
+    """Nest `rows` of `shape.table` into full records, fetching each table once per level."""
+    records = [record_of(row) for row in rows]
+    if not rows:
+        return records
+    ids = [row["id"] for row in rows]
+    for child in shape.all_children:
+        found = sorted(fetch(child.shape.table, child.fk, ids), key=lambda r: r["id"])
+        nested = assemble(fetch, child.shape, found)
+        by_parent: dict[Any, list[Record]] = defaultdict(list)
+        for child_row, child_record in zip(found, nested, strict=True):
+            by_parent[child_row[child.fk]].append(child_record)
+        for record in records:
+            record[child.key] = by_parent.get(record["id"], [])
+    for ref in shape.refs:
+        wanted = sorted({row[ref.column] for row in rows if row.get(ref.column) is not None})
+        found = fetch(ref.shape.table, "id", wanted) if wanted else []
+        by_id = dict(zip((r["id"] for r in found), assemble(fetch, ref.shape, found), strict=True))
+        for row, record in zip(rows, records, strict=True):
+            target = by_id.get(row.get(ref.column))
+            if target is not None:
+                record[ref.key] = target
+    return records
+
+
+def memory_fetch(tables: Mapping[str, Iterable[Row]]) -> Fetch:
+    """A `Fetch` over rows held in memory (a CSV data package being read)."""
+    indexes: dict[tuple[str, str], dict[Any, list[Row]]] = {}
+
+    def fetch(table: str, column: str, values: Sequence[Any]) -> list[Row]:
+        index = indexes.get((table, column))
+        if index is None:
+            index = defaultdict(list)
+            for row in tables.get(table, ()):
+                index[row.get(column)].append(row)
+            indexes[(table, column)] = index
+        return [row for value in dict.fromkeys(values) for row in index.get(value, ())]
+
+    return fetch
+
+
+# --- records -> rows -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """Something wrong with one field of a record: `path` like `phones[0].number`."""
+
+    path: str
+    message: str
+
+
+@dataclass
+class Flat:
+    """The rows of one or more records, and the collections they replace."""
+
+    rows: dict[str, dict[str, Row]] = field(default_factory=lambda: defaultdict(dict))
+    replaces: dict[tuple[str, Child], set[str]] = field(default_factory=lambda: defaultdict(set))
+    """(parent table, child) -> parent ids whose existing children of that kind go."""
+    issues: list[Issue] = field(default_factory=list)
+    paths: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(table, id) -> where in the record the row came from, e.g. `phones[0]`."""
+
+    def merge(self, other: "Flat") -> None:
+        for table, rows in other.rows.items():
+            for row_id, row in rows.items():
+                self.rows[table].setdefault(row_id, {}).update(row)
+        for replaced, ids in other.replaces.items():
+            self.replaces[replaced] |= ids
+        self.issues.extend(other.issues)
+        for key, where in other.paths.items():
+            self.paths.setdefault(key, where)
+
+
+def column_type(table: str, column: str) -> type:
+    """The Python type a column holds: str, float, date or datetime."""
+    kind = TABLES[table].c[column].type
+    if isinstance(kind, UTCDateTime):
+        return datetime
+    python_type: type = kind.python_type
+    return python_type
+
+
+def _python_value(table: str, column: str, value: Any) -> Any:
+    """Convert one JSON value to the column's type, or raise ValueError saying why."""
+    if value is None:
+        return None
+    python_type = column_type(table, column)
+    if python_type is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"expected a number, got {value!r}")
+        problem = number_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return float(value)
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {value!r}")
+    if python_type is datetime:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"expected a date and time (ISO 8601), got {value!r}") from None
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    if python_type is date:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"expected a date (YYYY-MM-DD), got {value!r}") from None
+    return value
+
+
+def flatten(record: Record, shape: Shape, *, path: str = "", into: Flat | None = None) -> Flat:
+    """Rows for `record` and everything nested in it, with every conversion problem as an Issue.
+
+    An array present in the record replaces the stored collection of that kind; an array left out
+    leaves it alone (the importer fills a top-level service's missing arrays with [] first).
+    """
+    flat = into if into is not None else Flat()
+    table = TABLES[shape.table]
+    row: Row = {}
+    for column in table.c.keys():
+        if column in record:
+            try:
+                row[column] = _python_value(shape.table, column, record[column])
+            except ValueError as error:
+                flat.issues.append(Issue(f"{path}{column}", str(error)))
+    row_id = record.get("id")
+    if not isinstance(row_id, str):
+        flat.issues.append(Issue(f"{path}id", "missing identifier"))
+        return flat
+    for ref in shape.refs:
+        target = record.get(ref.key)
+        if not isinstance(target, dict):
+            continue
+        named = row.get(ref.column)
+        if named is not None and named != target.get("id"):
+            flat.issues.append(Issue(f"{path}{ref.column}", f"does not match {ref.key}.id"))
+        row[ref.column] = target.get("id")
+        flatten(target, ref.shape, path=f"{path}{ref.key}.", into=flat)
+    flat.rows[shape.table].setdefault(row_id, {}).update(row)
+    flat.paths.setdefault((shape.table, row_id), path.rstrip("."))
+    for child in shape.all_children:
+        items = record.get(child.key)
+        if items is None:
+            continue
+        flat.replaces[(shape.table, child)].add(row_id)
+        for index, item in enumerate(items):
+            item_path = f"{path}{child.key}[{index}]."
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                flat.issues.append(Issue(f"{item_path}id", "missing identifier"))
+                continue
+            parent = item.get(child.fk)
+            if parent is not None and parent != row_id:
+                flat.issues.append(
+                    Issue(f"{item_path}{child.fk}", f"should be {row_id} (its parent)")
+                )
+            flatten({**item, child.fk: row_id}, child.shape, path=item_path, into=flat)
+            if child.key == "attributes":  # the holder's table, whatever the record says
+                flat.rows["attribute"][item["id"]]["link_entity"] = shape.table
+            elif child.key == "metadata":
+                flat.rows["metadata"][item["id"]].setdefault("resource_type", shape.table)
+    return flat
+
+
+def unknown_fields(record: Any, shape: Shape, *, path: str = "") -> list[str]:
+    """The paths of the keys in `record` (and the objects nested in it) that `shape` does not
+    have: `unknown_field_xyz`, `phones[0].numbr`."""
+    if not isinstance(record, dict):
+        return []
+    children = {child.key: child.shape for child in shape.all_children}
+    refs = {ref.key: ref.shape for ref in shape.refs}
+    found: list[str] = []
+    for key, value in record.items():
+        here = f"{path}{key}"
+        if key in refs:
+            found.extend(unknown_fields(value, refs[key], path=f"{here}."))
+        elif key in children and isinstance(value, list):
+            for index, item in enumerate(value):
+                found.extend(unknown_fields(item, children[key], path=f"{here}[{index}]."))
+        elif key not in children and key not in TABLES[shape.table].c:
+            found.append(here)
+    return found

@@ -1,0 +1,186 @@
+"""Checks a service record against HSDS 3.0 and against Passerelle's own rules.
+
+HSDS part: the official compiled `service.json` (vendored in `hsds_schema/`), formats included
+(uuid, uri, email, date-time). Passerelle part: ISO 639 language codes, known `passerelle` codes,
+coordinates in range, minimum age not above maximum age, capacity as a whole number, and the
+bounds of `directory.limits` (nesting, NUL characters, http(s) web addresses).
+"""
+
+import difflib
+import gzip
+import json
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import pycountry
+
+from directory.hsds.tree import Issue, Record
+from directory.limits import (
+    AGE_MAX,
+    BEDS_PROBLEM,
+    beds_from_text,
+    structure_problem,
+    web_address_problems,
+)
+from directory.taxonomy import KNOWN, is_ours
+
+SCHEMAS = Path(__file__).parent.parent / "hsds_schema"
+
+
+@cache
+def hsds_schema(name: str) -> dict[str, Any]:
+    """A vendored HSDS file, e.g. `hsds_schema("service")` for the compiled service schema."""
+    with gzip.open(SCHEMAS / f"{name}.json.gz", "rt", encoding="utf-8") as file:
+        loaded: dict[str, Any] = json.load(file)
+    return loaded
+
+
+@cache
+def _service_validator() -> Any:
+    return jsonschema_rs.validator_for(hsds_schema("service"), validate_formats=True)
+
+
+@cache
+def _iso639() -> tuple[frozenset[str], dict[str, str]]:
+    """(ISO 639-1 codes, ISO 639-3 code -> its 639-1 code) from pycountry's ISO tables."""
+    two: set[str] = set()
+    three: dict[str, str] = {}
+    for language in pycountry.languages:
+        alpha_2 = getattr(language, "alpha_2", "")
+        if alpha_2:
+            two.add(alpha_2)
+        three[language.alpha_3] = alpha_2
+    return frozenset(two), three
+
+
+def language_code_problem(code: str) -> str | None:
+    """Why `code` is not ISO 639-1 (or 639-3 where there is no 639-1), or None if it is fine."""
+    two, three = _iso639()
+    if code in two:
+        return None
+    if code in three:
+        preferred = three[code]
+        return f"use the ISO 639-1 code '{preferred}' for '{code}'" if preferred else None
+    return f"'{code}' is not an ISO 639 language code"
+
+
+def field_path(parts: list[str | int]) -> str:
+    """`['phones', 0, 'number']` -> `phones[0].number`."""
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def schema_issues(record: Any) -> list[Issue]:
+    issues = []
+    for error in _service_validator().iter_errors(record):
+        path = field_path(list(error.instance_path))
+        kind = error.kind
+        if type(kind).__name__ == "Required":
+            issues.append(Issue(_join(path, kind.property), "is required"))
+        else:
+            issues.append(Issue(path or "(record)", error.message))
+    return issues
+
+
+def _walk(node: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
+    """Every (path of the parent, key, value) pair below `node`."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield path, key, value
+            yield from _walk(value, _join(path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _walk(value, f"{path}[{index}]")
+
+
+def _term_issue(path: str, term: dict[str, Any]) -> Issue | None:
+    code = term.get("code")
+    if not isinstance(code, str) or not is_ours(code) or code in KNOWN:
+        return None
+    close = difflib.get_close_matches(code, KNOWN, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return Issue(_join(path, "code"), f"unknown passerelle code '{code}'{hint}")
+
+
+def _attribute_value_issue(path: str, attribute: dict[str, Any]) -> Issue | None:
+    term = attribute.get("taxonomy_term")
+    if not isinstance(term, dict) or term.get("code") != "capacity.beds_available":
+        return None
+    if beds_from_text(attribute.get("value")) is None:
+        return Issue(_join(path, "value"), f"free beds {BEDS_PROBLEM}")
+    return None
+
+
+def _coordinate_issues(path: str, location: dict[str, Any]) -> Iterator[Issue]:
+    for name, limit in (("latitude", 90), ("longitude", 180)):
+        value = location.get(name)
+        if isinstance(value, int | float) and not -limit <= value <= limit:
+            yield Issue(_join(path, name), f"{value} is outside -{limit}..{limit}")
+    if ("latitude" in location) != ("longitude" in location):
+        missing = "longitude" if "latitude" in location else "latitude"
+        yield Issue(_join(path, missing), "latitude and longitude go together")
+
+
+def _age_issues(record: Record) -> Iterator[Issue]:
+    low, high = record.get("minimum_age"), record.get("maximum_age")
+    for name, value in (("minimum_age", low), ("maximum_age", high)):
+        if isinstance(value, int | float) and not 0 <= value <= AGE_MAX:
+            yield Issue(name, f"{value} is not an age")
+    if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
+        yield Issue("minimum_age", f"minimum_age {low} is above maximum_age {high}")
+
+
+def passerelle_issues(record: Record) -> list[Issue]:
+    """Passerelle's own rules, checked on a record that already passed the HSDS schema."""
+    issues = list(_age_issues(record))
+    for parent, key, value in _walk(record):
+        here = _join(parent, key)
+        if key == "languages" and isinstance(value, list):
+            for index, language in enumerate(value):
+                code = language.get("code") if isinstance(language, dict) else None
+                problem = language_code_problem(code) if isinstance(code, str) else None
+                if problem:
+                    issues.append(Issue(f"{here}[{index}].code", problem))
+        elif key == "taxonomy_term" and isinstance(value, dict):
+            issue = _term_issue(here, value)
+            if issue:
+                issues.append(issue)
+        elif key == "attributes" and isinstance(value, list):
+            for index, attribute in enumerate(value):
+                issue = None
+                if isinstance(attribute, dict):
+                    issue = _attribute_value_issue(f"{here}[{index}]", attribute)
+                if issue:
+                    issues.append(issue)
+        elif key in ("location", "locations"):
+            for index, location in enumerate(value if isinstance(value, list) else [value]):
+                where = f"{here}[{index}]" if isinstance(value, list) else here
+                if isinstance(location, dict):
+                    issues.extend(_coordinate_issues(where, location))
+    return issues
+
+
+def record_issues(record: Any) -> list[Issue]:
+    """Everything wrong with one service record; an empty list means it can be imported."""
+    if not isinstance(record, dict):
+        return [Issue("(record)", "expected a JSON object (a service record)")]
+    structure = structure_problem(record)
+    if structure is not None:  # every other check walks the record: stop before they do
+        return [Issue(structure.path, structure.message)]
+    schema = schema_issues(record)
+    flagged = {issue.path for issue in schema}  # "not a URI" already says what to fix there
+    addresses = [
+        Issue(item.path, item.message)
+        for item in web_address_problems(record)
+        if item.path not in flagged
+    ]
+    return schema + passerelle_issues(record) + addresses

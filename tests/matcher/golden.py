@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from directory.bundled import RECOGNISED_TRAFFICKING_CENTRES
-from directory.places import gazetteer
+from directory.places.gazetteer import gazetteer
 from matcher.index import Index, build_index
 from matcher.listing import listing_from_record
 from matcher.messages import Message

@@ -241,9 +241,55 @@ def answer(ranking: Ranking) -> dict[str, Any]:
     }
 
 
+def _beds(record: dict[str, Any], beds: int) -> dict[str, Any]:
+    record["attributes"].append(
+        {
+            **record["attributes"][0],
+            "id": f"{record['id']}-capacity",
+            "taxonomy_term": {"code": "capacity.beds_available"},
+            "value": str(beds),
+            "metadata": [{"last_action_date": NOW.isoformat()}],
+        }
+    )
+    return record
+
+
+def rare_index() -> Index:
+    """Fictional services only, for the words the bundled directory never gives (an asylum
+    application asked of an undocumented person, no beds, an old record, no way to reach)."""
+    records = [
+        service_record("Rare reception", id="rare-asylum", codes=("need.housing",
+            "requires.asylum_application")),
+        _beds(service_record("Rare full shelter", id="rare-full",
+            codes=("need.emergency_shelter",)), 0),
+        service_record("Rare old record", id="rare-old", codes=("need.housing",),
+            assured_date="2023-06-01"),
+        service_record("Rare outreach", id="rare-outreach", codes=("need.health_sexual",
+            "offers.outreach"), phones=(), at=None),
+        service_record("Rare referral", id="rare-referral", codes=("need.housing",
+            "requires.professional_referral"), phones=(), at=None),
+        service_record("Rare unreachable", id="rare-none", phones=(), at=None),
+        service_record("Rare house", id="rare-house", assured_date="2026-10-01"),
+    ]  # fmt: skip
+    return build_index([listing_from_record(record) for record in records])
+
+
+RARE_PERSONS: dict[str, Any] = {
+    "rare_undocumented_in_brussels": lambda: _at(
+        "Bruxelles", status="undocumented", needs=("housing", "emergency_shelter")
+    ),
+    "rare_no_status_no_place": lambda: Person(
+        needs=("housing", "emergency_shelter", "health_sexual"), limit=20
+    ),
+    "rare_asylum_seeker": lambda: _at("Bruxelles", status="asylum_seeker", needs=("housing",)),
+}
+
+
 def answers() -> dict[str, Any]:
-    index = golden_index()
-    return {name: answer(rank(index, make(), now=NOW)) for name, make in PERSONS.items()}
+    index, rare = golden_index(), rare_index()
+    found = {name: answer(rank(index, make(), now=NOW)) for name, make in PERSONS.items()}
+    found |= {name: answer(rank(rare, make(), now=NOW)) for name, make in RARE_PERSONS.items()}
+    return found
 
 
 if __name__ == "__main__":

@@ -1,15 +1,16 @@
 """One class per ranking criterion: the vectorised score (0..1) and the reasons for one result
-come from the same class, so that an explanation always says what the score used."""
+come from the same class, so that an explanation always says what the score used; `explain`
+reads the index arrays `score` read (shared per query through `Query.once`). The goal is the
+one exception by rule: it may weigh needs in the score, never in the words (DESIGN)."""
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
 
 from matcher.index import NEED_BIT, Bools, Floats, Index, days_since_epoch
 from matcher.listing import Listing, region_of_areas
-from matcher.messages import Message, message
-from matcher.person import Person
+from matcher.messages import CautionCode, Message, ReasonCode, message
+from matcher.query import Explained, Query
 
 REMOTE_SCORE = 0.9
 """A remote service ranks like one a short walk away (about 1.5 km)."""
@@ -22,32 +23,6 @@ UNVERIFIED_MONTHS = 12.0
 STALE_MONTHS = 24.0
 STALE_FACTOR = 0.75
 """Records older than `STALE_MONTHS` rank well below fresh ones: their total is multiplied."""
-
-
-@dataclass
-class Query:
-    index: Index
-    person: Person
-    now: datetime
-    needs: tuple[str, ...]
-    distance: Floats
-    """Per row, km (NaN: unknown)."""
-    open_now: np.ndarray = field(default_factory=lambda: np.zeros(0, np.bool_))
-    area_ok: Bools = field(default_factory=lambda: np.ones(1, np.bool_))
-    """Per service-area set, whether it covers the person's place, and a last True for rows
-    with no area (`Index.row_area_set` is -1 for those)."""
-    text_rows: frozenset[int] = frozenset()
-    """Rows whose name or description matches the person's words."""
-
-    @property
-    def wanted_bits(self) -> int:
-        return sum(NEED_BIT[need] for need in self.needs)
-
-
-@dataclass(frozen=True, slots=True)
-class Explained:
-    reasons: list[Message]
-    cautions: list[Message]
 
 
 class Criterion:
@@ -86,25 +61,27 @@ class Distance(Criterion):
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
         site_number = int(query.index.row_site[row])
         if query.index.remote_row[row]:
-            return Explained([message("remote")], [])
+            return Explained([message(ReasonCode.REMOTE)], [])
         if site_number < 0:
             return Explained([], [])
         site = listing.sites[site_number]
-        cautions = [message("address_confidential")] if site.confidential else []
-        if not site.located:
+        cautions = [message(CautionCode.ADDRESS_CONFIDENTIAL)] if site.confidential else []
+        if query.index.regional_row[row]:
             # a confidential site with no point: its region at most, never a town or a distance
             where = site.region or region_of_areas(listing.service_areas)
-            region = [message("in_region", region=where)] if where else []
+            region = [message(ReasonCode.IN_REGION, region=where)] if where else []
             return Explained(region, cautions)
         distance = float(query.distance[row])
         if site.approximate:
             # a centroid: "in Liège" when the town is known, never a precise-looking distance
-            place = [message("in_place", place=site.municipality)] if site.municipality else []
+            place = (
+                [message(ReasonCode.IN_PLACE, place=site.municipality)] if site.municipality else []
+            )
             return Explained(place, cautions)
         if np.isnan(distance):
             return Explained([], cautions)
         km = float(round(distance)) if site.confidential else round(distance, 1)
-        return Explained([message("distance", km=km)], cautions)
+        return Explained([message(ReasonCode.DISTANCE, km=km)], cautions)
 
 
 class Language(Criterion):
@@ -112,18 +89,33 @@ class Language(Criterion):
         return 1.5 if query.person.languages else 0.0
 
     def score(self, query: Query) -> Floats:
-        index = query.index
-        speaks = index.speaks(query.person.languages)
-        score: Floats = np.where(speaks, np.float32(1.0), index.interpretation_score)
+        score: Floats = np.where(_speaks(query), np.float32(1.0), query.index.interpretation_score)
         return score
 
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
-        for code in query.person.languages:
-            if code in listing.languages:
-                return Explained([message("speaks", language=code)], [])
-        if query.person.languages and listing.interpretation:
-            return Explained([message("interpretation")], [])
+        index, languages = query.index, query.person.languages
+        if not languages:
+            return Explained([], [])
+        if _speaks(query)[service]:
+            code = next(code for code in languages if _speaks_at(index, service, code))
+            return Explained([message(ReasonCode.SPEAKS, language=code)], [])
+        if index.flags["interpretation"][service]:
+            return Explained([message(ReasonCode.INTERPRETATION)], [])
         return Explained([], [])
+
+
+def _speaks(query: Query) -> Bools:
+    """Per service: speaks one of the person's languages."""
+    return query.once("speaks", lambda: query.index.speaks(query.person.languages))
+
+
+def _speaks_at(index: Index, service: int, code: str) -> bool:
+    """Whether one service speaks one language, read in the index's language columns."""
+    bit = index.language_bit.get(code)
+    if bit is not None:
+        return bool(index.languages[service] & np.uint64(bit))
+    rare = index.rare_languages.get(code)
+    return rare is not None and bool(rare[service])
 
 
 class Needs(Criterion):
@@ -141,8 +133,9 @@ class Needs(Criterion):
         return met / np.float32(len(query.needs))
 
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
-        met = [need for need in query.needs if need in listing.needs]
-        return Explained([message("meets_need", need=need) for need in met], [])
+        needs = int(query.index.needs[service])
+        met = [need for need in query.needs if needs & NEED_BIT[need]]
+        return Explained([message(ReasonCode.MEETS_NEED, need=need) for need in met], [])
 
 
 class Goal(Criterion):
@@ -161,11 +154,11 @@ class Goal(Criterion):
         reasons: list[Message] = []
         cautions: list[Message] = []
         if "exit_focused" in approach and query.person.goal in ("stay_safer", "undecided"):
-            cautions.append(message("stance_exit_focused"))
+            cautions.append(message(CautionCode.STANCE_EXIT_FOCUSED))
         elif "exit_focused" in approach or "exit_programme" in listing.needs:
-            reasons.append(message("stance_exit"))
+            reasons.append(message(ReasonCode.STANCE_EXIT))
         if "rights_based" in approach and "sex_workers" in listing.words("audience"):
-            reasons.append(message("stance_rights_based"))
+            reasons.append(message(ReasonCode.STANCE_RIGHTS_BASED))
         return Explained(reasons, cautions)
 
 
@@ -192,18 +185,19 @@ class Freshness(Criterion):
         return query.index.daily("freshness", days_since_epoch(query.now), compute)
 
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
-        if listing.assured_date is None:
-            return Explained([], [message("to_check", items="listing")])
-        days = days_since_epoch(query.now) - float(query.index.assured_day[service])
-        months = int(days / 30.44)
+        """A record never confirmed is to check; one confirmed `UNVERIFIED_MONTHS` ago or more
+        says how long ago (so does every record the stale factor scales down)."""
+        if np.isnan(query.index.assured_day[service]):
+            return Explained([], [message(CautionCode.TO_CHECK, items="listing")])
+        months = int(months_old(query.index, query.now)[service])
         if months >= UNVERIFIED_MONTHS:
-            return Explained([], [message("verified_months_ago", months=months)])
+            return Explained([], [message(CautionCode.VERIFIED_MONTHS_AGO, months=months)])
         return Explained([], [])
 
 
-def fresh_beds(index: Index, now: datetime) -> np.ndarray:
+def fresh_beds(index: Index, now: datetime) -> Bools:
     age = np.float64(now.timestamp()) - index.beds_time
-    fresh: np.ndarray = (age <= FRESH_BEDS_SECONDS) & ~np.isnan(index.beds)
+    fresh: Bools = (age <= FRESH_BEDS_SECONDS) & ~np.isnan(index.beds)
     return fresh
 
 
@@ -212,17 +206,21 @@ class Capacity(Criterion):
         return 0.5 if {"emergency_shelter", "housing"} & set(query.needs) else 0.0
 
     def score(self, query: Query) -> Floats:
-        fresh = fresh_beds(query.index, query.now)
+        fresh = _fresh_beds(query)
         free_beds = query.index.beds > 0  # False for NaN (unknown)
         return np.where(fresh, np.where(free_beds, 1.0, 0.0), 0.5).astype(np.float32)
 
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
-        age = query.now.timestamp() - float(query.index.beds_time[service])
-        if listing.beds is None or not age <= FRESH_BEDS_SECONDS:  # NaN time: never fresh
+        if not _fresh_beds(query)[service]:
             return Explained([], [])
-        if listing.beds > 0:
-            return Explained([message("beds_available", beds=listing.beds)], [])
-        return Explained([], [message("no_beds")])
+        beds = int(query.index.beds[service])
+        if beds > 0:
+            return Explained([message(ReasonCode.BEDS_AVAILABLE, beds=beds)], [])
+        return Explained([], [message(CautionCode.NO_BEDS)])
+
+
+def _fresh_beds(query: Query) -> Bools:
+    return query.once("fresh_beds", lambda: fresh_beds(query.index, query.now))
 
 
 class OpenNow(Criterion):
@@ -239,9 +237,9 @@ class OpenNow(Criterion):
         if not query.person.in_danger_now:
             return Explained([], [])
         if query.index.flags["open_24_7"][service]:
-            return Explained([message("open_24_7")], [])
+            return Explained([message(ReasonCode.OPEN_24_7)], [])
         if query.open_now[service]:
-            return Explained([message("open_now")], [])
+            return Explained([message(ReasonCode.OPEN_NOW)], [])
         return Explained([], [])
 
 
@@ -254,7 +252,7 @@ class Minors(Criterion):
 
     def explain(self, query: Query, listing: Listing, service: int, row: int) -> Explained:
         if self.weight(query) and query.index.flags["minors"][service]:
-            return Explained([message("for_minors")], [])
+            return Explained([message(ReasonCode.FOR_MINORS)], [])
         return Explained([], [])
 
 

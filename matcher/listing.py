@@ -1,6 +1,5 @@
 """A `Listing`: what the matcher needs to know about one service, read from its HSDS record."""
 
-import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -8,33 +7,26 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
-from directory.emergency_numbers import EMERGENCY_NUMBERS
 from directory.limits import beds_from_text, web_address
 from directory.taxonomy import COARSE
+from matcher.phones import Phone, phone_confirmed, phone_label, phones_of
+
+__all__ = [
+    "Listing",
+    "Opening",
+    "Phone",
+    "Site",
+    "listing_from_record",
+    "phone_confirmed",
+    "phone_label",
+    "region_of_areas",
+]
 
 APPROXIMATE = "geo.approximate"
 """Location attribute (taxonomy "passerelle-geo"): coordinates are a postcode or town centroid."""
 CONFIDENTIAL = "privacy.confidential_address"
 NOTHING: frozenset[str] = frozenset()
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-NOT_CONFIRMED = re.compile(r"not (yet )?(confirmed|verified)", re.IGNORECASE)
-
-
-def phone_confirmed(number: str, description: str | None) -> bool:
-    """The one rule for whether a phone is confirmed: 112 and 101 are facts of law; any other
-    number is unconfirmed when its description says "not (yet) confirmed" or "not verified"."""
-    if number.strip() in EMERGENCY_NUMBERS:
-        return True
-    return not (description and NOT_CONFIRMED.search(description))
-
-
-@dataclass(frozen=True, slots=True)
-class Phone:
-    number: str
-    confirmed: bool
-    label: str | None = None
-    """What the number is for this service, from its description: `central` (the organisation's
-    central number) or `through` (the line a site is reached through); None: the service's own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,7 +264,7 @@ def _confidential_site(location: Mapping[str, Any]) -> Site:
         longitude=float(longitude or 0) if located else None,
         approximate=False,
         confidential=True,
-        phones=_phones(location.get("phones") or []),
+        phones=phones_of(location.get("phones") or []),
         region=None if located else coarse.get("region"),
     )
 
@@ -299,32 +291,8 @@ def _site(location: Mapping[str, Any], service_confidential: bool) -> Site | Non
         longitude=float(longitude),
         approximate=approximate,
         confidential=False,
-        phones=_phones(location.get("phones") or []),
+        phones=phones_of(location.get("phones") or []),
     )
-
-
-CENTRAL = "central number"
-THROUGH = "reached through"
-
-
-def phone_label(description: str) -> str | None:
-    """`central` or `through` when the description's first part says so (the bundled
-    directory's convention: "central number; ...", "the shelter is reached through ...; ...")."""
-    first = description.split(";", 1)[0].lower()
-    if first.startswith(CENTRAL):
-        return "central"
-    return "through" if THROUGH in first else None
-
-
-def _phones(rows: Iterable[Mapping[str, Any]]) -> tuple[Phone, ...]:
-    found: list[Phone] = []
-    for row in rows:
-        if not row.get("number"):
-            continue
-        description = str(row.get("description") or "")
-        number = str(row["number"])
-        found.append(Phone(number, phone_confirmed(number, description), phone_label(description)))
-    return tuple(found)
 
 
 def _sources(record: Mapping[str, Any]) -> tuple[str, ...]:
@@ -392,7 +360,7 @@ def listing_from_record(record: Mapping[str, Any]) -> Listing:
             for area in record.get("service_areas") or []
             if area.get("name") or area.get("extent")
         ),
-        phones=_phones(record.get("phones") or []),
+        phones=phones_of(record.get("phones") or []),
         sources=_sources(record),
         sites=sites,
         openings=tuple(o for s in schedules if (o := _opening(s)) is not None),
@@ -400,5 +368,5 @@ def listing_from_record(record: Mapping[str, Any]) -> Listing:
         beds_updated=beds_updated,
         hours=next((str(s["description"]) for s in schedules if s.get("description")), None),
         email=record.get("email") or None,
-        organization_phones=_phones(organization.get("phones") or []),
+        organization_phones=phones_of(organization.get("phones") or []),
     )

@@ -16,10 +16,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from matcher.criteria import Query
 from matcher.index import NEED_BIT, Bools, Floats, Index
 from matcher.listing import Listing
-from matcher.messages import Message, message
+from matcher.messages import CautionCode, Message, message
+from matcher.query import Query
 
 AUTHORITY_FACTOR = 0.6
 LOWERED_FACTOR = 0.7
@@ -90,7 +90,9 @@ def lowering_cautions(query: Query, listing: Listing, row: int) -> list[Message]
     the eligibility cautions: it is shown whether or not it lowers the rank)."""
     cautions: list[Message] = []
     if "residence_in_area" in listing.words("requires") and listing.service_areas:
-        cautions.append(message("residence_in_area", area=", ".join(listing.service_areas)))
+        cautions.append(
+            message(CautionCode.RESIDENCE_IN_AREA, area=", ".join(listing.service_areas))
+        )
     if not listing.reachable:
         cautions.append(_unreachable(listing))
     return cautions
@@ -99,7 +101,7 @@ def lowering_cautions(query: Query, listing: Listing, row: int) -> list[Message]
 def _unreachable(listing: Listing) -> Message:
     """How else to reach a service with no contact details, when the data says so."""
     if "outreach" in listing.words("offers"):
-        return message("unreachable_outreach")
+        return message(CautionCode.UNREACHABLE_OUTREACH)
     if "professional_referral" in listing.words("requires"):
-        return message("unreachable_referral")
-    return message("unreachable")
+        return message(CautionCode.UNREACHABLE_REFERRAL)
+    return message(CautionCode.UNREACHABLE)

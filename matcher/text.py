@@ -17,6 +17,8 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from matcher.index import Index
+from matcher.person import Person
 from matcher.phrases import SITUATIONS
 
 # fmt: off
@@ -328,3 +330,48 @@ def description_share(text: str, descriptions: list[str]) -> list[float]:
         return [0.0] * len(descriptions)
     close = _close_words(content, frozenset().union(*described))
     return [sum(bool(c & words) for c in close) / len(content) for words in described]
+
+
+NAME_BONUS = 0.25
+"""For a service whose name the person typed: enough to come first among services alike."""
+TEXT_BONUS = 0.05
+"""For a service whose description holds the person's words: a tie-breaker."""
+PAPERS_BONUS = 0.05
+"""For a service open to people without papers when the person's words say they may have none
+(and no status was given): a preference, never a filter."""
+MATCH_CUTOFF = 0.8
+
+
+def text_bonuses(index: Index, text: str | None, rows: list[int]) -> dict[int, float]:
+    """Rows of the shortlist whose name or description matches the person's words, with the
+    bonus each earns."""
+    if not text:
+        return {}
+    listings = [index.listings[int(index.row_service[r])] for r in rows]
+    by_name = name_similarity(text, [item.name for item in listings])
+    by_organization = name_similarity(text, [item.organization_name for item in listings])
+    by_words = description_share(text, [item.description for item in listings])
+    bonus: dict[int, float] = {}
+    for row, name, organization, words in zip(
+        rows, by_name, by_organization, by_words, strict=True
+    ):
+        if max(name, organization) >= MATCH_CUTOFF:
+            bonus[row] = NAME_BONUS
+        elif words >= MATCH_CUTOFF:
+            bonus[row] = TEXT_BONUS
+    return bonus
+
+
+def prefer_open(person: Person, understood: Understanding) -> bool:
+    """The person's words say they may have no papers, and they gave no status (a stated one
+    decides; the words never set it)."""
+    return understood.without_papers and not person.known_status
+
+
+def open_without_papers(index: Index, rows: list[int]) -> set[int]:
+    """Rows of the shortlist whose service says it is open to people without papers."""
+    return {
+        r
+        for r in rows
+        if "undocumented" in index.listings[int(index.row_service[r])].words("welcome")
+    }

@@ -2,7 +2,7 @@
 
 from directory import state
 from directory.accounts import service as accounts
-from directory.changes import repository as changes
+from directory.changes import models as changes
 from directory.hsds import coarse_points, models, research_notes, suspensions
 
 __all__ = [

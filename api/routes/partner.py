@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from api.auth import PartnerDep
 from api.deps import EngineDep
 from api.responses import JSONBytes
-from directory.changes import review
+from directory.changes import propose, working
 from directory.errors import FieldError, InvalidInput, NotFound, PreconditionRequired
 from directory.limits import BEDS_MAX, structure_problem
 
@@ -77,7 +77,7 @@ def parse_json(request: Request, body: bytes) -> Any:
 
 def _own_service(connection: Connection, service_id: str, organization_id: str) -> None:
     """NotFound unless the service (published, or new and waiting) is this organisation's."""
-    if review.owner_of(connection, service_id) != organization_id:
+    if working.owner_of(connection, service_id) != organization_id:
         raise NotFound(f"no service with id {service_id}")
 
 
@@ -85,7 +85,7 @@ def _own_service(connection: Connection, service_id: str, organization_id: str) 
 def get_service(service_id: str, principal: PartnerDep, engine: EngineDep) -> JSONBytes:
     """The partner's working version of its service (published, plus the change waiting)."""
     with engine.connect() as connection:
-        state = review.working(
+        state = working.working(
             connection, service_id=service_id, organization_id=principal.organization_id
         )
     return JSONBytes(state.record, headers={"ETag": state.etag})
@@ -104,7 +104,7 @@ def patch_service(
         raise PreconditionRequired("send If-Match with the ETag you read")
     patch = parse_json(request, body)
     with engine.begin() as connection:
-        outcome = review.propose(
+        outcome = propose.propose(
             connection,
             organization_id=principal.organization_id,
             service_id=service_id,
@@ -124,11 +124,11 @@ def put_capacity(
 ) -> JSONBytes:
     """Free beds now: published at once, audited (the update time is the audit row's)."""
     with engine.begin() as connection:
-        outcome = review.publish_at_once(
+        outcome = propose.publish_at_once(
             connection,
             organization_id=principal.organization_id,
             service_id=service_id,
-            edit=review.with_beds(capacity.beds_available),
+            edit=propose.with_beds(capacity.beds_available),
         )
     return JSONBytes(
         {"beds_available": capacity.beds_available, "updated_at": datetime.now(UTC)},
@@ -141,11 +141,11 @@ def confirm(service_id: str, principal: PartnerDep, engine: EngineDep) -> JSONBy
     """ "Still accurate": sets the service's `assured_date` to today, published at once."""
     today = datetime.now(UTC).date()
     with engine.begin() as connection:
-        outcome = review.publish_at_once(
+        outcome = propose.publish_at_once(
             connection,
             organization_id=principal.organization_id,
             service_id=service_id,
-            edit=review.confirmed(today),
+            edit=propose.confirmed(today),
         )
     return JSONBytes({"assured_date": today.isoformat()}, headers={"ETag": outcome.etag})
 
@@ -158,7 +158,7 @@ def propose_service(
     assert principal.organization_id
     record = parse_json(request, body)
     with engine.begin() as connection:
-        change_id = review.propose_new(
+        change_id = propose.propose_new(
             connection, organization_id=principal.organization_id, record=record
         )
     return JSONBytes({"change_id": change_id, "published": []}, status_code=202)

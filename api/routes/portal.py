@@ -28,8 +28,8 @@ from api.ratelimit import rate_limited
 from directory.accounts import login_throttle
 from directory.accounts import service as accounts
 from directory.accounts.service import Principal
+from directory.changes import decide, propose, working
 from directory.changes import repository as changes
-from directory.changes import review
 from directory.errors import (
     Conflict,
     FieldError,
@@ -40,12 +40,13 @@ from directory.errors import (
     PreconditionFailed,
     Unavailable,
 )
-from directory.hsds.audit import audit_page
+from directory.hsds.audit import audit_page, field_changes
 from directory.hsds.research_notes import notes_by_service
 from directory.hsds.stale import stale_services
 from directory.hsds.suspensions import SUSPENSION
 from directory.hsds.tree import TABLES, Record
 from directory.limits import BEDS_PROBLEM, WEB_PROBLEM, beds_from_text, text_limit
+from directory.taxonomy import CAPACITY_BEDS_AVAILABLE
 from web.i18n import N_, Translator, negotiate, supported, translator
 from web.portal_pages import render
 
@@ -464,7 +465,7 @@ def my_services(request: Request, user: SignedInDep, engine: EngineDep) -> HTMLR
 
 def _beds(record: Record) -> str:
     for attribute in record.get("attributes", []):
-        if (attribute.get("taxonomy_term") or {}).get("code") == review.BEDS:
+        if (attribute.get("taxonomy_term") or {}).get("code") == CAPACITY_BEDS_AVAILABLE:
             return str(attribute.get("value", ""))
     return ""
 
@@ -472,7 +473,7 @@ def _beds(record: Record) -> str:
 def _edit_page(
     request: Request,
     user: SignedIn,
-    state: review.Working,
+    state: working.Working,
     *,
     status: int = 200,
     message: str | None = None,
@@ -480,7 +481,7 @@ def _edit_page(
 ) -> HTMLResponse:
     record = state.record
     waiting = (
-        review.field_changes(state.service_id, state.published, state.change.record)
+        field_changes(state.service_id, state.published, state.change.record)
         if state.change
         else []
     )
@@ -502,9 +503,9 @@ def _edit_page(
     )
 
 
-def _working(engine: EngineDep, service_id: str, organization_id: str) -> review.Working:
+def _working(engine: EngineDep, service_id: str, organization_id: str) -> working.Working:
     with engine.connect() as connection:
-        return review.working(connection, service_id=service_id, organization_id=organization_id)
+        return working.working(connection, service_id=service_id, organization_id=organization_id)
 
 
 @router.get("/services/{service_id}")
@@ -594,7 +595,7 @@ def edit(
         if not patch:
             return _edit_page(request, user, state, message=_("Nothing was changed."))
         with engine.begin() as connection:
-            outcome = review.propose(
+            outcome = propose.propose(
                 connection,
                 organization_id=organization_id,
                 service_id=service_id,
@@ -633,11 +634,11 @@ def capacity(
                 f"free beds {BEDS_PROBLEM}", [FieldError("form", "beds_available", BEDS_PROBLEM)]
             )
         with engine.begin() as connection:
-            review.publish_at_once(
+            propose.publish_at_once(
                 connection,
                 organization_id=organization_id,
                 service_id=service_id,
-                edit=review.with_beds(beds),
+                edit=propose.with_beds(beds),
             )
     except PasserelleError as error:
         return _failed(request, user, engine, service_id, organization_id, error)
@@ -675,11 +676,11 @@ def confirm(
     organization_id = partner_only(user)
     try:
         with engine.begin() as connection:
-            review.publish_at_once(
+            propose.publish_at_once(
                 connection,
                 organization_id=organization_id,
                 service_id=service_id,
-                edit=review.confirmed(datetime.now(UTC).date()),
+                edit=propose.confirmed(datetime.now(UTC).date()),
             )
     except PasserelleError as error:
         return _failed(request, user, engine, service_id, organization_id, error)
@@ -722,8 +723,8 @@ def _queue(connection: Connection) -> dict[str, Any]:
                 "service_id": change.service_id,
                 "organization_id": change.organization_id,
                 "organization": organizations.get(change.organization_id, change.organization_id),
-                "diff": review.diff(connection, change),
-                "touches": review.touches(connection, change),
+                "diff": decide.diff(connection, change),
+                "touches": decide.touches(connection, change),
                 "notes": noted.get(change.service_id, []),
             }
             for change in waiting
@@ -814,7 +815,7 @@ def approve(
         user,
         engine,
         csrf_token,
-        lambda connection: review.approve(connection, change_id=change_id),
+        lambda connection: decide.approve(connection, change_id=change_id),
         N_("Approved and published."),
     )
 
@@ -833,7 +834,7 @@ def reject(
         user,
         engine,
         csrf_token,
-        lambda connection: review.reject(connection, change_id=change_id, reason=reason),
+        lambda connection: decide.reject(connection, change_id=change_id, reason=reason),
         N_("Rejected."),
     )
 
@@ -872,7 +873,7 @@ def suspend(
         user,
         engine,
         csrf_token,
-        lambda connection: review.suspend(connection, service_id=service_id.strip(), reason=reason),
+        lambda connection: decide.suspend(connection, service_id=service_id.strip(), reason=reason),
         N_("Suspended: the service is no longer public."),
     )
 
@@ -890,7 +891,7 @@ def unsuspend(
         user,
         engine,
         csrf_token,
-        lambda connection: review.unsuspend(connection, service_id=service_id),
+        lambda connection: decide.unsuspend(connection, service_id=service_id),
         N_("The service is public again."),
     )
 

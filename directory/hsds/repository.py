@@ -26,7 +26,7 @@ from directory.hsds.tree import (
     Shape,
     assemble,
 )
-from directory.taxonomy import KNOWN, TAXONOMIES, term_id, term_record
+from directory.taxonomy import KNOWN, PRIVACY_CONFIDENTIAL_ADDRESS, TAXONOMIES, term_id, term_record
 
 CHUNK = 500
 """Values per IN (...) list and rows per INSERT batch."""
@@ -135,7 +135,7 @@ def confidential_location_ids(connection: Connection) -> set[str]:
     attribute = TABLES["attribute"]
     sal = TABLES["service_at_location"]
     marked = select(attribute.c.link_id, attribute.c.link_entity).where(
-        attribute.c.taxonomy_term_id == term_id("privacy.confidential_address")
+        attribute.c.taxonomy_term_id == term_id(PRIVACY_CONFIDENTIAL_ADDRESS)
     )
     locations: set[str] = set()
     services: list[str] = []

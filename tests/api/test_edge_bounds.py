@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from directory.changes.review import published_record
+from directory.changes.working import published_record
 from directory.limits import BEDS_MAX, DEPTH_MAX
 from tests.api.test_partner import patch, read
 from tests.api.test_portal import PARTNER, hidden, sign_in

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from directory.accounts.login_throttle import PER_ACCOUNT, PER_ADDRESS
 from directory.accounts.service import LoginThrottle, Role, create_user
-from directory.changes import review
+from directory.changes import propose
 from directory.hsds.research_notes import Note, add_notes
 from tests.browser import live_server
 from tests.builders import new_id
@@ -316,7 +316,7 @@ def test_a_new_service_waiting_for_review_is_editable_without_publish_at_once_fo
     service_id = new_id()
     with engine.begin() as connection:
         record = {"id": service_id, "name": "Alpha new", "status": "active"}
-        review.propose_new(connection, organization_id=world.org_a, record=record)
+        propose.propose_new(connection, organization_id=world.org_a, record=record)
     sign_in(client, PARTNER)
     page = client.get(f"/portal/services/{service_id}")
     assert page.status_code == 200 and "Alpha new" in page.text

@@ -1,17 +1,20 @@
 """The "passerelle" taxonomy: the public contract of codes for what HSDS has no field for.
 
 Each code is an HSDS `taxonomy_term` of the taxonomy "passerelle", attached to services (and
-locations) through HSDS `attributes`. The English name and description below are the source
-strings; `web/locale` carries them in every interface language.
+locations) through HSDS `attributes`. The English name and description of each, in
+`taxonomy_terms.toml`, are the source strings; `web/locale` carries them in every interface
+language. Code spells a code through the constants below, never as a string literal.
 
 A second, small taxonomy "passerelle-geo" (`geo.` codes) describes data rather than services:
 `geo.approximate` marks a location placed at its postcode's or municipality's centre.
 """
 
+import tomllib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 NAMESPACE = uuid.UUID("ad8f258c-6aa8-5f9e-b164-30d3bb7bd80c")  # uuid5(URL, project URL)
@@ -143,180 +146,13 @@ def term_id(code: str) -> str:
     return known.id if known else derived_id("taxonomy_term", TAXONOMY_NAME, code)
 
 
-TERMS: tuple[Term, ...] = (
-    # what the service helps with
-    Term(NEED_EMERGENCY_SHELTER, "Emergency shelter", "A bed for tonight or the next days."),
-    Term(NEED_HOUSING, "Housing", "Help to find or keep a place to live."),
-    Term(
-        NEED_HEALTH_SEXUAL,
-        "Sexual health",
-        "STI and HIV tests, PrEP, contraception, vaccination.",
-    ),
-    Term(NEED_HEALTH_GENERAL, "Health care", "A doctor, a nurse or help to get medical care."),
-    Term(NEED_HEALTH_MENTAL, "Mental health", "Someone to talk to: psychologists, counselling."),
-    Term(NEED_HARM_REDUCTION, "Harm reduction", "Safer-use and safer-work material and advice."),
-    Term(NEED_LEGAL_MIGRATION, "Papers and residence", "Advice on residence, asylum and papers."),
-    Term(NEED_LEGAL_LABOUR, "Work rights", "Advice on contracts, labour and sex workers' rights."),
-    Term(NEED_LEGAL_GENERAL, "Legal advice", "A lawyer or legal advice on other questions."),
-    Term(
-        NEED_TRAFFICKING_SUPPORT,
-        "Help for victims of trafficking",
-        "Protection, shelter and support for people exploited or controlled by others.",
-    ),
-    Term(NEED_VIOLENCE_SUPPORT, "Help after violence", "Support after violence or sexual assault."),
-    Term(NEED_TRAINING, "Training", "Courses and vocational training."),
-    Term(NEED_EMPLOYMENT, "Finding work", "Help to find a job."),
-    Term(NEED_LANGUAGE_COURSE, "Language courses", "Courses to learn a language."),
-    Term(NEED_FINANCIAL, "Money and benefits", "Help with money, debts, benefits and allowances."),
-    Term(NEED_ADMINISTRATION, "Paperwork", "Help with forms, registration and administration."),
-    Term(
-        NEED_PEER_SUPPORT,
-        "Peer support",
-        "Meet and get support from people with the same experience.",
-    ),
-    Term(NEED_CHILDCARE_FAMILY, "Children and family", "Help for parents, children and families."),
-    Term(NEED_BASIC_NEEDS, "Food, showers, clothes", "Meals, showers, laundry and clothes."),
-    Term(NEED_CRISIS_LINE, "Helpline", "A phone line to call for help or to talk."),
-    Term(
-        NEED_EXIT_PROGRAMME,
-        "Leaving sex work",
-        "Programmes for people who want to stop sex work.",
-    ),
-    # the service's stance
-    Term(APPROACH_EXIT_FOCUSED, "Exit-focused", "Works towards leaving sex work."),
-    Term(
-        APPROACH_RIGHTS_BASED,
-        "Rights-based",
-        "Supports sex workers' rights, whatever their choice.",
-    ),
-    Term(APPROACH_NEUTRAL, "Neutral", "Helps with the need, without a stance on sex work."),
-    # what the service demands
-    Term(
-        CONDITION_EXIT_COMMITMENT_REQUIRED,
-        "Requires a commitment to leave sex work",
-        "Only helps people who commit to stopping sex work.",
-    ),
-    Term(
-        CONDITION_POLICE_COMPLAINT_REQUIRED,
-        "Requires a police complaint",
-        "Only helps people who file a complaint with the police.",
-    ),
-    Term(
-        CONDITION_JUSTICE_COOPERATION_FOR_STATUS,
-        "Lasting status needs cooperation with justice",
-        "Help starts without it, but the lasting status for victims of trafficking needs "
-        "statements to the police or a complaint.",
-    ),
-    # residence statuses served
-    Term(
-        WELCOME_UNDOCUMENTED,
-        "Open to people without papers",
-        "Serves people without a residence permit.",
-    ),
-    Term(
-        WELCOME_ASYLUM_SEEKER,
-        "Open to asylum seekers",
-        "Serves people who have asked for asylum.",
-    ),
-    Term(
-        WELCOME_NON_EU_PERMIT,
-        "Open to non-EU residents",
-        "Serves people from outside the EU with a residence permit.",
-    ),
-    Term(WELCOME_EU_CITIZEN, "Open to EU citizens", "Serves citizens of other EU countries."),
-    Term(WELCOME_CITIZEN, "Open to citizens", "Serves citizens of the country."),
-    # requirements
-    Term(
-        REQUIRES_RESIDENCE_PERMIT,
-        "Residence permit needed",
-        "Only for people with a residence permit.",
-    ),
-    Term(REQUIRES_ID_DOCUMENT, "ID document needed", "Asks for an identity document."),
-    Term(REQUIRES_HEALTH_INSURANCE, "Health insurance needed", "Asks for health insurance."),
-    Term(REQUIRES_APPOINTMENT, "Appointment needed", "Make an appointment first."),
-    Term(
-        REQUIRES_PROFESSIONAL_REFERRAL,
-        "Referral needed",
-        "Takes people referred by a social worker or doctor.",
-    ),
-    Term(
-        REQUIRES_RESIDENCE_IN_AREA,
-        "Only for people who live in its area",
-        "Only for people who live in the area it serves.",
-    ),
-    Term(
-        REQUIRES_ASYLUM_APPLICATION,
-        "Only for people asking for asylum",
-        "Only for people who apply for international protection (asylum).",
-    ),
-    # offers
-    Term(OFFERS_FREE, "Free", "Costs nothing."),
-    Term(OFFERS_ANONYMOUS, "Anonymous", "You do not have to give your name."),
-    Term(OFFERS_INTERPRETATION, "Interpreters", "Can bring in an interpreter."),
-    Term(
-        OFFERS_REMOTE,
-        "By phone or online",
-        "Reachable by phone or online from anywhere in its area.",
-    ),
-    Term(OFFERS_OUTREACH, "Outreach", "Comes to where people live or work."),
-    Term(OFFERS_OPEN_24_7, "Open day and night", "Reachable 24 hours a day, 7 days a week."),
-    # accessibility of a location (HSDS accessibility)
-    Term(
-        ACCESS_STEP_FREE,
-        "Step-free access",
-        "Can be entered without steps.",
-    ),
-    Term(
-        ACCESS_ACCESSIBLE_TOILET,
-        "Accessible toilet",
-        "Has a toilet that a wheelchair user can use.",
-    ),
-    Term(
-        ACCESS_SIGN_LANGUAGE,
-        "Sign language",
-        "Can communicate in sign language.",
-    ),
-    Term(
-        ACCESS_QUIET_ROOM,
-        "Quiet room",
-        "Has a quiet room to wait or talk.",
-    ),
-    Term(
-        ACCESS_PUBLIC_TRANSPORT,
-        "Public transport nearby",
-        "Can be reached by public transport.",
-    ),
-    # audience
-    Term(AUDIENCE_WOMEN, "Women", "For women."),
-    Term(AUDIENCE_MEN, "Men", "For men."),
-    Term(AUDIENCE_TRANS, "Trans people", "For trans people."),
-    Term(AUDIENCE_NONBINARY, "Non-binary people", "For non-binary people."),
-    Term(AUDIENCE_MINORS, "Under 18", "Serves people under 18."),
-    Term(AUDIENCE_SEX_WORKERS, "Sex workers", "Works with sex workers."),
-    Term(AUDIENCE_MIGRANTS, "Migrants", "Works with migrants."),
-    Term(
-        AUDIENCE_TRAFFICKING_VICTIMS,
-        "Victims of trafficking",
-        "Works with victims of trafficking.",
-    ),
-    # privacy
-    Term(
-        PRIVACY_CONFIDENTIAL_ADDRESS,
-        "Confidential address",
-        "The address is never shown; reach them by phone.",
-    ),
-    Term(
-        PRIVACY_MAY_SHARE_WITH_AUTHORITIES,
-        "May share information with authorities",
-        "Information you give may be passed to the authorities.",
-    ),
-    # capacity
-    Term(
-        CAPACITY_BEDS_AVAILABLE,
-        "Free beds",
-        "Number of free beds now, with the time of the update.",
-    ),
+TERMS_PATH = Path(__file__).parent / "taxonomy_terms.toml"
+"""Every term's code, English name and description (the source strings of `web/locale`)."""
+_ALL_TERMS: tuple[Term, ...] = tuple(
+    Term(**item) for item in tomllib.loads(TERMS_PATH.read_text(encoding="utf-8"))["term"]
 )
+TERMS: tuple[Term, ...] = tuple(term for term in _ALL_TERMS if term.taxonomy == TAXONOMY_NAME)
+"""The terms of the taxonomy "passerelle": what services are, do and ask."""
 
 BY_CODE: dict[str, Term] = {term.code: term for term in TERMS}
 PREFIXES: frozenset[str] = frozenset(term.prefix for term in TERMS)
@@ -334,15 +170,7 @@ class Taxonomy:
 
 
 GEO_TAXONOMY_NAME = "passerelle-geo"
-GEO_TERMS: tuple[Term, ...] = (
-    Term(
-        GEO_APPROXIMATE,
-        "Approximate position",
-        "Placed at the centre of its postcode or municipality, not at its street address: "
-        "show it as 'in <place>', never as an exact distance.",
-        GEO_TAXONOMY_NAME,
-    ),
-)
+GEO_TERMS: tuple[Term, ...] = tuple(t for t in _ALL_TERMS if t.taxonomy == GEO_TAXONOMY_NAME)
 """Terms about a location's data rather than a service: attributes linked to a location."""
 
 TAXONOMIES: tuple[Taxonomy, ...] = (
@@ -463,6 +291,10 @@ def canonical_attribute(attribute: Any, *, known: Mapping[str, Term] | None = No
     }
 
 
+def _is_code(value: object) -> bool:
+    return isinstance(value, str) and "." in value and value.split(".", 1)[0] in RESERVED_PREFIXES
+
+
 def is_ours(code: str) -> bool:
     """True for a code that claims our namespace (`need.…`, `offers.…`), known or not."""
     return "." in code and code.split(".", 1)[0] in RESERVED_PREFIXES
@@ -477,3 +309,6 @@ assert {f"need.{need.value}" for need in Need} == set(codes_with_prefix("need"))
 assert {status.value for status in WELCOME_STATUSES} | {"unknown"} == set(DocumentationStatus), (
     "DocumentationStatus drifted"
 )
+assert {term.code for term in _ALL_TERMS} == {
+    value for name, value in list(globals().items()) if name.isupper() and _is_code(value)
+}, "a code of taxonomy_terms.toml has no constant here, or a constant no term"

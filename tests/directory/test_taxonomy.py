@@ -48,9 +48,15 @@ def test_no_production_module_spells_a_taxonomy_code() -> None:
     assert not found, "use the constants of directory/taxonomy.py:\n" + "\n".join(found)
 
 
-def test_every_code_has_its_constant() -> None:
+def test_every_code_has_its_constant_and_every_constant_a_term() -> None:
     for code in KNOWN:
         assert getattr(taxonomy, code.replace(".", "_").upper()) == code
+    constants = {
+        value
+        for name, value in vars(taxonomy).items()
+        if name.isupper() and isinstance(value, str) and taxonomy.is_ours(value)
+    }
+    assert constants == set(KNOWN)
 
 
 def test_the_residence_statuses_are_the_welcome_codes_plus_unknown() -> None:

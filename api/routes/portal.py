@@ -27,7 +27,7 @@ from api.portal_security import SignedIn
 from api.ratelimit import rate_limited
 from directory.accounts import login_throttle
 from directory.accounts import service as accounts
-from directory.accounts.service import Principal
+from directory.accounts.models import Principal
 from directory.changes import decide, propose, working
 from directory.changes import repository as changes
 from directory.errors import (

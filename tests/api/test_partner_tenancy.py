@@ -17,7 +17,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from directory.accounts.service import Role, create_user
+from directory.accounts.models import Role
+from directory.accounts.service import create_user
 from directory.changes import repository as store
 from directory.changes import tenancy, working
 from directory.changes.models import ChangeKind, ChangeStatus

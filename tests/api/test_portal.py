@@ -15,7 +15,8 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
 from directory.accounts.login_throttle import PER_ACCOUNT, PER_ADDRESS
-from directory.accounts.service import LoginThrottle, Role, create_user
+from directory.accounts.models import LoginThrottle, Role
+from directory.accounts.service import create_user
 from directory.changes import propose
 from directory.hsds.research_notes import Note, add_notes
 from tests.browser import live_server

@@ -330,12 +330,16 @@ def _explanation(item: Message) -> Explanation:
 
 
 def _notice(notice: SafetyNotice, lang: str) -> Notice:
-    text = render(notice.message, lang)
+    summary = text = render(notice.message, lang)
     if not notice.phone_confirmed:
         caution = message("line_not_confirmed", phone=EMERGENCY_NUMBER)
         text = f"{text} {render(caution, lang)}"
     return Notice(
-        kind=notice.kind, text=text, phone=notice.phone, phone_confirmed=notice.phone_confirmed
+        kind=notice.kind,
+        text=text,
+        summary=summary,
+        phone=notice.phone,
+        phone_confirmed=notice.phone_confirmed,
     )
 
 

@@ -27,13 +27,15 @@ SOURCES: dict[str, list[tuple[str, list[tuple[str, str]]]]] = {
                 ("templates/portal/**", "ignore"),
                 ("templates/**.html", "jinja2"),
                 ("search_form.py", "python"),
+                ("public.py", "python"),
             ],
         ),
         ("api/routes", [("pages.py", "python"), ("suggest.py", "python")]),
     ],
     "portal": [
         ("web/templates/portal", [("**.html", "jinja2")]),
-        ("api/routes", [("portal.py", "python")]),
+        ("api/routes/portal", [("**.py", "python")]),
+        ("web", [("portal.py", "python")]),
     ],
 }
 """Per domain: folders, and the files in them that hold its words (other domains stay out)."""

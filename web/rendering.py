@@ -1,7 +1,12 @@
-"""Server-side pages: one Jinja2 environment, every string through the `messages` catalog.
+"""Server-side pages: ONE Jinja2 environment for the public site and the portal.
 
-Templates call `_("English text", name=value)`; the page's language decides the catalog. Nothing
-here reads a request: `api/routes/pages.py` passes what a page needs.
+Templates call `_("English text", name=value)`; the page's language decides the catalog: the
+public pages' words are in the `messages` catalog, the portal's (templates under `portal/`) in
+the `portal` catalog. The emergency numbers are globals (`emergency_number`, `police_number`):
+no template writes them. Nothing here reads a request: the routes pass what a page needs.
+
+The portal's pages are plain server-rendered HTML too: every page works without JavaScript and
+loads nothing but the self-hosted stylesheet `static/portal.css`.
 """
 
 import base64
@@ -34,7 +39,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(
-        languages=LANGUAGES,
+        interface_languages=LANGUAGES,
         native_names=NATIVE_NAMES,
         awaiting_review=AWAITING_REVIEW,
         qr_svg=qr_svg,
@@ -50,6 +55,11 @@ def qr_svg(url: str, title: str) -> Markup:
     code = segno.make(url, error="m")
     svg = code.svg_inline(scale=4, border=2, omitsize=True, title=title, svgclass="qr-code")
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+
+
+def render_portal(template: str, /, *, lang: str, **context: Any) -> str:
+    """The portal's page `portal/<template>` in `lang`, in the words of the `portal` catalog."""
+    return render(f"portal/{template}", lang=lang, domain="portal", **context)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +84,10 @@ def embedded_stylesheet() -> EmbeddedStylesheet:
     return EmbeddedStylesheet(Markup(css), policy)
 
 
-def render(name: str, *, lang: str, **context: Any) -> str:
-    """The page `name` in `lang`, with `_`, `need_label` and `term_description` in that language."""
-    messages = translator(lang)
+def render(name: str, /, *, lang: str, domain: str = "messages", **context: Any) -> str:
+    """The page `name` in `lang`, with `_` (from the `domain` catalog), `need_label` and
+    `term_description` in that language."""
+    messages = translator(lang, domain)
     return (
         environment()
         .get_template(name)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.auth import CuratorDep
-from api.deps import EngineDep
+from api.deps import SessionDep
 from api.responses import JSONBytes
 from directory.changes import decide
 from directory.changes import repository as changes
@@ -66,83 +66,76 @@ class Queue(BaseModel):
 
 
 @router.get("/changes", response_model=Queue)
-def waiting(principal: CuratorDep, engine: EngineDep) -> Queue:
+def waiting(principal: CuratorDep, session: SessionDep) -> Queue:
     """Every waiting change, oldest first, field by field; and the public's suggestions."""
-    with engine.connect() as connection:
-        found = [
-            ChangeOut(
-                id=change.id,
-                service_id=change.service_id,
-                organization_id=change.organization_id,
-                kind=change.kind.value,
-                created_at=change.created_at,
-                updated_at=change.updated_at,
-                diff=[
-                    FieldDiff(field=item.path, old=item.old, new=item.new)
-                    for item in decide.diff(connection, change)
-                ],
-                touches=[
-                    Touched(
-                        resource_type=item.resource_type,
-                        id=item.id,
-                        name=item.name,
-                        organization_id=item.organization_id,
-                        organization_name=item.organization_name,
-                    )
-                    for item in decide.touches(connection, change)
-                ],
-            )
-            for change in changes.waiting_changes(connection)
-        ]
-        suggestions = [
-            SuggestionOut(
-                id=s.id, service_id=s.service_id, message=s.message, created_at=s.created_at
-            )
-            for s in changes.open_suggestions(connection)
-        ]
+    connection = session.connection()
+    found = [
+        ChangeOut(
+            id=change.id,
+            service_id=change.service_id,
+            organization_id=change.organization_id,
+            kind=change.kind.value,
+            created_at=change.created_at,
+            updated_at=change.updated_at,
+            diff=[
+                FieldDiff(field=item.path, old=item.old, new=item.new)
+                for item in decide.diff(connection, change)
+            ],
+            touches=[
+                Touched(
+                    resource_type=item.resource_type,
+                    id=item.id,
+                    name=item.name,
+                    organization_id=item.organization_id,
+                    organization_name=item.organization_name,
+                )
+                for item in decide.touches(connection, change)
+            ],
+        )
+        for change in changes.waiting_changes(connection)
+    ]
+    suggestions = [
+        SuggestionOut(id=s.id, service_id=s.service_id, message=s.message, created_at=s.created_at)
+        for s in changes.open_suggestions(connection)
+    ]
     return Queue(changes=found, suggestions=suggestions)
 
 
 @router.post("/changes/{change_id}/approve", response_model=Decision)
-def approve(change_id: str, principal: CuratorDep, engine: EngineDep) -> Decision:
+def approve(change_id: str, principal: CuratorDep, session: SessionDep) -> Decision:
     """Publish the change (409 if the published service changed since it was proposed)."""
-    with engine.begin() as connection:
-        decide.approve(connection, change_id=change_id)
+    decide.approve(session.connection(), change_id=change_id)
     return Decision(change_id=change_id, status="approved")
 
 
 @router.post("/changes/{change_id}/reject", response_model=Decision)
-def reject(change_id: str, body: Reason, principal: CuratorDep, engine: EngineDep) -> Decision:
-    with engine.begin() as connection:
-        decide.reject(connection, change_id=change_id, reason=body.reason)
+def reject(change_id: str, body: Reason, principal: CuratorDep, session: SessionDep) -> Decision:
+    decide.reject(session.connection(), change_id=change_id, reason=body.reason)
     return Decision(change_id=change_id, status="rejected")
 
 
 @router.post("/services/{service_id}/suspend", response_model=dict[str, str])
-def suspend(service_id: str, body: Reason, principal: CuratorDep, engine: EngineDep) -> JSONBytes:
+def suspend(service_id: str, body: Reason, principal: CuratorDep, session: SessionDep) -> JSONBytes:
     """Take the service out of public view, matching and public exports (audited)."""
-    with engine.begin() as connection:
-        decide.suspend(connection, service_id=service_id, reason=body.reason)
+    decide.suspend(session.connection(), service_id=service_id, reason=body.reason)
     return JSONBytes({"service_id": service_id, "status": "suspended"})
 
 
 @router.post("/services/{service_id}/unsuspend", response_model=dict[str, str])
-def unsuspend(service_id: str, principal: CuratorDep, engine: EngineDep) -> JSONBytes:
-    with engine.begin() as connection:
-        decide.unsuspend(connection, service_id=service_id)
+def unsuspend(service_id: str, principal: CuratorDep, session: SessionDep) -> JSONBytes:
+    decide.unsuspend(session.connection(), service_id=service_id)
     return JSONBytes({"service_id": service_id, "status": "public"})
 
 
 @router.get("/audit", response_model=dict[str, Any])
 def audit(
     principal: CuratorDep,
-    engine: EngineDep,
+    session: SessionDep,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> JSONBytes:
     """The audit log (HSDS metadata rows), newest first."""
-    with engine.connect() as connection:
-        total, entries = audit_page(connection, page=page, per_page=per_page)
+    total, entries = audit_page(session.connection(), page=page, per_page=per_page)
     return JSONBytes(
         {
             "total_items": total,

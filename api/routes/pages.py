@@ -8,16 +8,16 @@ log holds what a person asked. Nothing from a form is logged or stored.
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
-from api.deps import SettingsDep
-from api.match_models import MatchRequest, MatchResponse, ServiceSummary
+from api.deps import LangDep, LangQuery, SettingsDep, request_language
+from api.match_models import MatchRequest, MatchResponse
 from api.matching import MatchService
 from api.ratelimit import rate_limited
 from api.settings import Settings
@@ -25,11 +25,11 @@ from directory.errors import InvalidInput, NotFound
 from directory.faults import UNAVAILABLE, code
 from directory.hsds import repository
 from directory.taxonomy import Need
-from web import search_form
-from web.i18n import negotiate, supported, translator
+from web import public, search_form
+from web.i18n import supported, translator
 from web.rendering import STATIC, embedded_stylesheet, render
 from web.search_form import SearchForm
-from web.service_view import ServiceView, language_name, service_view
+from web.service_view import ServiceView, service_view
 
 log = logging.getLogger("passerelle")
 router = APIRouter(include_in_schema=False)
@@ -39,27 +39,10 @@ FORM_FIELDS = frozenset(
     {"place", "postcode", "needs", "languages", "documentation_status", "goal", "gender", "age",
      "in_danger_now", "controlled_by_someone", "anonymous_only", "free_only", "text"}
 )  # fmt: skip
-LangQuery = Annotated[str | None, Query(max_length=35)]
-FIELD_IDS = {
-    "needs": "needs-field",
-    "languages": "languages-field",
-    "documentation_status": "status-field",
-    "goal": "goal-field",
-    "gender": "gender-field",
-}
-"""Where an error's link in the summary leads, for fields that are groups of choices."""
 
 
 def _mark_page(request: Request) -> None:
     request.scope["passerelle.page"] = True
-
-
-def chosen_language(request: Request, explicit: str | None) -> str:
-    """The page's language (`explicit` if supported, else Accept-Language), kept on the request
-    so that an error page answering it speaks the same language, even for a form sent by POST."""
-    lang = negotiate(explicit, request.headers.get("accept-language"))
-    request.scope["passerelle.lang"] = lang
-    return lang
 
 
 def page(
@@ -82,31 +65,11 @@ def page(
     return HTMLResponse(html, status_code=status_code)
 
 
-def _form_context(form: SearchForm, lang: str) -> dict[str, Any]:
-    messages = translator(lang)
-    return {
-        "form": form,
-        "errors": {name: messages(text) for name, text in form.errors.items()},
-        "field_ids": FIELD_IDS,
-        "needs": search_form.NEEDS,
-        "statuses": search_form.STATUSES,
-        "goals": search_form.GOALS,
-        "genders": search_form.GENDERS,
-        "common_languages": search_form.COMMON_LANGUAGES,
-        "other_languages": sorted(
-            ((code, language_name(code, lang)) for code in search_form.OTHER_LANGUAGES),
-            key=lambda pair: pair[1].casefold(),
-        ),
-        "language_name": lambda code: language_name(code, lang),
-    }
-
-
 @router.get("/", response_class=HTMLResponse)
-def search_page(request: Request, settings: SettingsDep, lang: LangQuery = None) -> HTMLResponse:
+def search_page(request: Request, settings: SettingsDep, lang: LangDep) -> HTMLResponse:
     _mark_page(request)
-    chosen = chosen_language(request, lang)
     return page(
-        request, settings, "search.html", lang=chosen, **_form_context(SearchForm(), chosen)
+        request, settings, "search.html", lang=lang, **public.form_context(SearchForm(), lang)
     )
 
 
@@ -118,23 +81,9 @@ def _field_of(location: Sequence[Any]) -> str:
     return "form"
 
 
-FIELD_MESSAGES: dict[str, str] = {
-    "place": search_form.N_(
-        "We do not know this place. Please check the spelling, or give a postcode."
-    ),
-    "postcode": search_form.N_("We do not know this postcode. Please check it, or give a town."),
-    "languages": search_form.N_("Please pick from the list."),
-    "needs": search_form.N_("Please pick from the list."),
-    "age": search_form.N_("Please write your age as a number, for example 24."),
-    "text": search_form.N_("Please write a shorter text (at most 1000 characters)."),
-    "form": search_form.N_("Something in the form could not be used. Please check your answers."),
-}
-
-
 def _add_errors(form: SearchForm, locations: Iterable[Sequence[Any]]) -> None:
     for location in locations:
-        name = _field_of(location)
-        form.errors.setdefault(name, FIELD_MESSAGES.get(name, FIELD_MESSAGES["form"]))
+        public.add_field_error(form, _field_of(location))
 
 
 async def _match(request: Request, form: SearchForm, lang: str) -> MatchResponse | None:
@@ -152,7 +101,7 @@ async def _match(request: Request, form: SearchForm, lang: str) -> MatchResponse
             form, ((*item.where.split("."), *item.field.split(".")) for item in error.errors)
         )
         if not error.errors:
-            form.errors.setdefault("form", FIELD_MESSAGES["form"])
+            public.add_field_error(form, "form")
         if "place" in form.errors and form.place:
             form.suggestions = _suggestions(request, form.place)
         return None
@@ -177,23 +126,22 @@ def back_to_the_form(lang: LangQuery = None) -> RedirectResponse:
 @router.post(
     "/search", response_class=HTMLResponse, dependencies=[Depends(rate_limited("match", page=True))]
 )
-async def search(request: Request, settings: SettingsDep) -> HTMLResponse:
+async def search(request: Request, settings: SettingsDep, lang: LangDep) -> HTMLResponse:
     _mark_page(request)
     sent = await request.form()
     items = [(name, value) for name, value in sent.multi_items() if isinstance(value, str)]
-    lang = chosen_language(request, next((value for name, value in items if name == "lang"), None))
     form = search_form.read_form(items)
     answer = None if form.errors else await _match(request, form, lang)
     if answer is None:
         return page(
             request, settings, "search.html", lang=lang, status_code=422,
-            **_form_context(form, lang),
+            **public.form_context(form, lang),
         )  # fmt: skip
     ids = [result.service.id for result in answer.results]
     views = {view.id: view for view in _views(request, ids, lang)}
     results = [
         {
-            "view": views.get(result.service.id) or _summary_view(result.service, lang),
+            "view": views.get(result.service.id) or public.summary_view(result.service, lang),
             "reasons": result.reasons,
             "cautions": result.cautions,
             "phones": result.phones,
@@ -205,22 +153,8 @@ async def search(request: Request, settings: SettingsDep) -> HTMLResponse:
         request, settings, "results.html", lang=lang,
         results=results, notices=answer.notices, unmet=answer.unmet_needs,
         total=max(answer.total, len(results)), more=form.more(answer.total), place=answer.place,
-        **_form_context(form, lang),
+        **public.form_context(form, lang),
     )  # fmt: skip
-
-
-def _summary_view(service: ServiceSummary, lang: str) -> ServiceView:
-    """What the matcher says of a service: for one the directory no longer holds (changed since
-    the index was built), or for every service while the database cannot be reached."""
-    record = {
-        "id": service.id,
-        "name": service.name,
-        "organization": {"name": service.organization.name},
-        "languages": [{"code": code} for code in service.languages],
-        "phones": [{"number": number} for number in service.phones],
-        "url": service.url,
-    }
-    return service_view(record, lang)
 
 
 def _stored_views(engine: Engine, ids: Sequence[str], lang: str) -> list[ServiceView]:
@@ -243,7 +177,7 @@ def _views(request: Request, ids: Sequence[str], lang: str) -> list[ServiceView]
         if not summaries:
             raise
         log.warning("pages from the match index: %s", code(error))
-        return [_summary_view(summary, lang) for summary in summaries]
+        return [public.summary_view(summary, lang) for summary in summaries]
 
 
 @router.get("/services/{service_id}", response_class=HTMLResponse)
@@ -251,15 +185,14 @@ def service_page(
     request: Request,
     service_id: str,
     settings: SettingsDep,
-    lang: LangQuery = None,
+    lang: LangDep,
 ) -> HTMLResponse:
     _mark_page(request)
-    chosen = chosen_language(request, lang)
-    views = _views(request, [service_id[:64]], chosen)
+    views = _views(request, [service_id[:64]], lang)
     if not views:
         raise NotFound(f"No service {service_id!r}")
     return page(
-        request, settings, "service.html", lang=chosen, view=views[0],
+        request, settings, "service.html", lang=lang, view=views[0],
         switch_path=f"/services/{views[0].id}",
     )  # fmt: skip
 
@@ -277,10 +210,9 @@ def _qr_url(view: ServiceView, settings: Settings) -> str | None:
     response_class=HTMLResponse,
     dependencies=[Depends(rate_limited("forms", page=True))],
 )
-async def referral(request: Request, settings: SettingsDep) -> HTMLResponse:
+async def referral(request: Request, settings: SettingsDep, lang: LangDep) -> HTMLResponse:
     _mark_page(request)
     sent = await request.form()
-    lang = chosen_language(request, str(sent.get("lang") or "") or None)
     ids = [str(value)[:64] for value in sent.getlist("service") if isinstance(value, str)]
     views = _views(request, ids[:MAX_SHEET], lang)
     context: dict[str, Any] = {
@@ -302,22 +234,20 @@ async def referral(request: Request, settings: SettingsDep) -> HTMLResponse:
 
 
 @router.get("/safety", response_class=HTMLResponse)
-def safety_page(request: Request, settings: SettingsDep, lang: LangQuery = None) -> HTMLResponse:
+def safety_page(request: Request, settings: SettingsDep, lang: LangDep) -> HTMLResponse:
     _mark_page(request)
-    chosen = chosen_language(request, lang)
-    return page(request, settings, "safety.html", lang=chosen, switch_path="/safety")
+    return page(request, settings, "safety.html", lang=lang, switch_path="/safety")
 
 
 @router.get("/about", response_class=HTMLResponse)
-def about_page(request: Request, settings: SettingsDep, lang: LangQuery = None) -> HTMLResponse:
+def about_page(request: Request, settings: SettingsDep, lang: LangDep) -> HTMLResponse:
     _mark_page(request)
-    chosen = chosen_language(request, lang)
     answer: MatchResponse = request.app.state.matching.match(
-        MatchRequest(needs=[Need.crisis_line], limit=20), chosen
+        MatchRequest(needs=[Need.crisis_line], limit=20), lang
     )
     ids = [result.service.id for result in answer.results if "crisis_line" in result.matched_needs]
-    lines = [view for view in _views(request, ids, chosen) if view.phones]
-    return page(request, settings, "about.html", lang=chosen, switch_path="/about", helplines=lines)
+    lines = [view for view in _views(request, ids, lang) if view.phones]
+    return page(request, settings, "about.html", lang=lang, switch_path="/about", helplines=lines)
 
 
 @router.get("/favicon.ico", include_in_schema=False)
@@ -328,31 +258,8 @@ def favicon() -> Response:
 def error_page(request: Request, status: int, message: str) -> Response:
     """People's pages show errors as a page in their language, never as JSON."""
     settings: Settings = request.app.state.settings
-    lang = request.scope.get("passerelle.lang") or chosen_language(
-        request, request.query_params.get("lang")
-    )
-    _ = translator(lang)
-    if status == 404:
-        title = _("This page does not exist")
-        text = _("The page or service you asked for is not in the directory (any more).")
-    elif status == 422:
-        title = _("Please check what you entered")
-        text = _(
-            "Something in the form could not be used (too long, or not one of the choices). "
-            "Please go back and check it. Nothing you entered was kept."
-        )
-    elif status == 429:
-        title = _("Please wait a moment")
-        text = _("Too many requests came from here in a short time. Please try again in a minute.")
-    elif status == 503:
-        title = _("The directory cannot be reached right now")
-        text = _(
-            "Please try again in a few minutes. Nothing you entered was kept. "
-            "In an emergency, phone one of these numbers:"
-        )
-    else:
-        title = _("Sorry, something went wrong")
-        text = _("Please try again in a moment. Nothing you entered was kept.")
+    lang = request_language(request)
+    title, text = public.error_words(translator(lang), status)
     return page(
         request, settings, "message.html", lang=lang, status_code=status, title=title,
         message=text, emergency=status == 503,

@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from starlette.exceptions import HTTPException
 
 from api.auth import PartnerDep
-from api.deps import EngineDep
+from api.deps import SessionDep
 from api.responses import JSONBytes
 from directory.changes import propose, working
 from directory.errors import FieldError, InvalidInput, NotFound, PreconditionRequired
@@ -82,35 +82,33 @@ def _own_service(connection: Connection, service_id: str, organization_id: str) 
 
 
 @router.get("/services/{service_id}", response_model=dict[str, Any])
-def get_service(service_id: str, principal: PartnerDep, engine: EngineDep) -> JSONBytes:
+def get_service(service_id: str, principal: PartnerDep, session: SessionDep) -> JSONBytes:
     """The partner's working version of its service (published, plus the change waiting)."""
-    with engine.connect() as connection:
-        state = working.working(
-            connection, service_id=service_id, organization_id=principal.organization_id
-        )
+    state = working.working(
+        session.connection(), service_id=service_id, organization_id=principal.organization_id
+    )
     return JSONBytes(state.record, headers={"ETag": state.etag})
 
 
 @router.patch("/services/{service_id}", status_code=202, response_model=ChangeAccepted)
 def patch_service(
-    service_id: str, principal: PartnerDep, engine: EngineDep, request: Request, body: RawBody
+    service_id: str, principal: PartnerDep, session: SessionDep, request: Request, body: RawBody
 ) -> JSONBytes:
     """A JSON merge patch (RFC 7396) of the service: waits for review (202)."""
     assert principal.organization_id
-    with engine.connect() as connection:
-        _own_service(connection, service_id, principal.organization_id)
+    connection = session.connection()
+    _own_service(connection, service_id, principal.organization_id)
     if_match = request.headers.get("if-match")
     if not if_match:
         raise PreconditionRequired("send If-Match with the ETag you read")
     patch = parse_json(request, body)
-    with engine.begin() as connection:
-        outcome = propose.propose(
-            connection,
-            organization_id=principal.organization_id,
-            service_id=service_id,
-            if_match=if_match,
-            patch=patch,
-        )
+    outcome = propose.propose(
+        connection,
+        organization_id=principal.organization_id,
+        service_id=service_id,
+        if_match=if_match,
+        patch=patch,
+    )
     return JSONBytes(
         {"change_id": outcome.change_id, "published": outcome.published},
         status_code=202,
@@ -120,16 +118,15 @@ def patch_service(
 
 @router.put("/services/{service_id}/capacity", response_model=CapacityOut)
 def put_capacity(
-    service_id: str, capacity: Capacity, principal: PartnerDep, engine: EngineDep
+    service_id: str, capacity: Capacity, principal: PartnerDep, session: SessionDep
 ) -> JSONBytes:
     """Free beds now: published at once, audited (the update time is the audit row's)."""
-    with engine.begin() as connection:
-        outcome = propose.publish_at_once(
-            connection,
-            organization_id=principal.organization_id,
-            service_id=service_id,
-            edit=propose.with_beds(capacity.beds_available),
-        )
+    outcome = propose.publish_at_once(
+        session.connection(),
+        organization_id=principal.organization_id,
+        service_id=service_id,
+        edit=propose.with_beds(capacity.beds_available),
+    )
     return JSONBytes(
         {"beds_available": capacity.beds_available, "updated_at": datetime.now(UTC)},
         headers={"ETag": outcome.etag},
@@ -137,28 +134,26 @@ def put_capacity(
 
 
 @router.post("/services/{service_id}/confirm", response_model=Confirmed)
-def confirm(service_id: str, principal: PartnerDep, engine: EngineDep) -> JSONBytes:
+def confirm(service_id: str, principal: PartnerDep, session: SessionDep) -> JSONBytes:
     """ "Still accurate": sets the service's `assured_date` to today, published at once."""
     today = datetime.now(UTC).date()
-    with engine.begin() as connection:
-        outcome = propose.publish_at_once(
-            connection,
-            organization_id=principal.organization_id,
-            service_id=service_id,
-            edit=propose.confirmed(today),
-        )
+    outcome = propose.publish_at_once(
+        session.connection(),
+        organization_id=principal.organization_id,
+        service_id=service_id,
+        edit=propose.confirmed(today),
+    )
     return JSONBytes({"assured_date": today.isoformat()}, headers={"ETag": outcome.etag})
 
 
 @router.post("/services", status_code=202, response_model=ChangeAccepted)
 def propose_service(
-    principal: PartnerDep, engine: EngineDep, request: Request, body: RawBody
+    principal: PartnerDep, session: SessionDep, request: Request, body: RawBody
 ) -> JSONBytes:
     """A new service of the partner's own organisation: waits for review (202)."""
     assert principal.organization_id
     record = parse_json(request, body)
-    with engine.begin() as connection:
-        change_id = propose.propose_new(
-            connection, organization_id=principal.organization_id, record=record
-        )
+    change_id = propose.propose_new(
+        session.connection(), organization_id=principal.organization_id, record=record
+    )
     return JSONBytes({"change_id": change_id, "published": []}, status_code=202)

@@ -10,22 +10,20 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection
 
 from api import portal_security as security
-from api.deps import EngineDep, SettingsDep
+from api.deps import LangDep, SessionDep, SettingsDep, WordsDep
 from api.ratelimit import rate_limited
-from api.routes.pages import LangQuery, chosen_language, page
+from api.routes.pages import page
 from directory.changes import repository as changes
 from directory.hsds.repository import service_records
-from web.i18n import supported, translator
+from web import public
+from web.i18n import translator
 
 router = APIRouter(include_in_schema=False)
-
-MAX_MESSAGE = 2000
-"""Longest correction kept, in characters (the form says so too)."""
 
 
 def _mark_page(request: Request) -> None:
@@ -35,12 +33,6 @@ def _mark_page(request: Request) -> None:
 def _public_name(connection: Connection, service_id: str) -> str | None:
     found = service_records(connection, [service_id[:64]], include_confidential=False)
     return str(found[0]["name"]) if found else None
-
-
-def _lang(request: Request, *chosen: str | None) -> str:
-    """The first supported explicit choice (form, then query), else Accept-Language."""
-    explicit = next((value for value in chosen if supported(value)), None)
-    return chosen_language(request, explicit)
 
 
 def _form_page(
@@ -58,18 +50,16 @@ def _form_page(
     return page(
         request, settings, "suggest.html", lang=lang, status_code=status_code,
         switch_path=f"/suggest/{service_id}", service_id=service_id, service_name=name,
-        token=security.form_token(request, "suggest", service_id), max_length=MAX_MESSAGE,
+        token=security.form_token(request, "suggest", service_id), max_length=public.MAX_MESSAGE,
         field_ids={}, **context,
     )  # fmt: skip
 
 
 def _no_such_service(request: Request, settings: SettingsDep, lang: str) -> HTMLResponse:
-    _ = translator(lang)
+    title, text = public.error_words(translator(lang), 404)
     return page(
-        request, settings, "message.html", lang=lang, status_code=404,
-        title=_("This page does not exist"),
-        message=_("The page or service you asked for is not in the directory (any more)."),
-    )  # fmt: skip
+        request, settings, "message.html", lang=lang, status_code=404, title=title, message=text
+    )
 
 
 @router.get("/suggest/{service_id}", response_class=HTMLResponse)
@@ -77,32 +67,14 @@ def suggest_form(
     request: Request,
     service_id: str,
     settings: SettingsDep,
-    engine: EngineDep,
-    lang: LangQuery = None,
+    session: SessionDep,
+    lang: LangDep,
 ) -> HTMLResponse:
     _mark_page(request)
-    chosen = _lang(request, lang)
-    with engine.connect() as connection:
-        name = _public_name(connection, service_id)
+    name = _public_name(session.connection(), service_id)
     if name is None:
-        return _no_such_service(request, settings, chosen)
-    return _form_page(request, settings, lang=chosen, service_id=service_id, name=name, done=False)
-
-
-def message_errors(message: str, lang: str) -> dict[str, str]:
-    """What is wrong with a correction, by field, in `lang`; each text names its field."""
-    _ = translator(lang)
-    field = _("What should be corrected?")
-    if not message.strip():
-        empty = _("{field}: please write what is wrong or out of date.", field=field)
-        return {"message": empty}
-    if len(message) > MAX_MESSAGE:
-        return {
-            "message": _(
-                "{field}: please write at most {limit} characters.", field=field, limit=MAX_MESSAGE
-            )
-        }
-    return {}
+        return _no_such_service(request, settings, lang)
+    return _form_page(request, settings, lang=lang, service_id=service_id, name=name, done=False)
 
 
 @router.post(
@@ -114,41 +86,33 @@ def suggest(
     request: Request,
     service_id: str,
     settings: SettingsDep,
-    engine: EngineDep,
+    session: SessionDep,
+    lang: LangDep,
+    _: WordsDep,
     message: Annotated[str, Form()] = "",
     token: Annotated[str, Form()] = "",
-    lang: Annotated[str, Form()] = "",
-    query_lang: Annotated[str | None, Query(alias="lang", max_length=35)] = None,
 ) -> HTMLResponse:
     _mark_page(request)
-    chosen = _lang(request, lang[:35], query_lang)
-    with engine.begin() as connection:
-        name = _public_name(connection, service_id)
-        if name is None:
-            return _no_such_service(request, settings, chosen)
-        errors = message_errors(message, chosen)
-        if not security.form_token_ok(request, "suggest", token[:500], service_id):
-            _ = translator(chosen)
-            errors = {
-                "form": _(
-                    "This form was open for too long, or it was not sent from this site. "
-                    "Please check your text and send it again."
-                ),
-                **errors,
-            }
-            status = 403
-        else:
-            status = 422
-        if errors:
-            return _form_page(
-                request, settings, lang=chosen, service_id=service_id, name=name,
-                status_code=status, done=False, errors=errors, message=message[:MAX_MESSAGE],
-            )  # fmt: skip
-        changes.add_suggestion(
-            connection,
-            suggestion_id=str(uuid.uuid4()),
-            service_id=service_id,
-            message=message.strip(),
-            now=datetime.now(UTC),
-        )
-    return _form_page(request, settings, lang=chosen, service_id=service_id, name=name, done=True)
+    connection = session.connection()
+    name = _public_name(connection, service_id)
+    if name is None:
+        return _no_such_service(request, settings, lang)
+    errors = public.message_errors(_, message)
+    if not security.form_token_ok(request, "suggest", token[:500], service_id):
+        errors = {"form": _(public.FORM_EXPIRED), **errors}
+        status = 403
+    else:
+        status = 422
+    if errors:
+        return _form_page(
+            request, settings, lang=lang, service_id=service_id, name=name,
+            status_code=status, done=False, errors=errors, message=message[:public.MAX_MESSAGE],
+        )  # fmt: skip
+    changes.add_suggestion(
+        connection,
+        suggestion_id=str(uuid.uuid4()),
+        service_id=service_id,
+        message=message.strip(),
+        now=datetime.now(UTC),
+    )
+    return _form_page(request, settings, lang=lang, service_id=service_id, name=name, done=True)

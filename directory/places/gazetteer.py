@@ -39,10 +39,13 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from directory.places.distance import FloatArray, haversine_km, to_plane
 from directory.places.names import (
+    BELGIUM_NAMES,
     GENERIC_WORDS,
     PROVINCES,
     REGION_NAMES,
+    REGION_PROVINCES,
     allowed_edits,
     country_code,
     normalise,
@@ -56,15 +59,12 @@ __all__ = ["Gazetteer", "Place", "gazetteer", "normalise"]
 DEFAULT_PATH = Path(__file__).parent.parent / "geo" / "gazetteer.npz"
 KINDS: tuple[str, ...] = ("postcode", "municipality", "place")
 REGIONS: tuple[str | None, ...] = (None, "BE-VLG", "BE-WAL", "BE-BRU")
-EARTH_RADIUS_KM = 6371.0088
 BELGIUM_REACH_KM = 15.0
 """`region_of` answers None farther than this from every Belgian locality."""
 SUGGESTION_SCORE = 70.0
 AMBIGUOUS_KM = 25.0
 """A typo as close to two places this far apart means neither."""
-_BELGIAN_LATITUDE = np.radians(50.5)
 _POSTCODE = re.compile(r"(?:BE?\s*-?\s*)?(\d{4})")
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -81,20 +81,6 @@ class Place:
     """A locality's postcode; a municipality's first; the nearest one for other Belgian places."""
     kind: str
     """ "postcode" | "municipality" | "place"."""
-
-
-def haversine_km(
-    latitude: float, longitude: float, latitudes: npt.ArrayLike, longitudes: npt.ArrayLike
-) -> FloatArray:
-    """Great-circle distances from one point to many, in kilometres."""
-    lat1, lon1 = np.radians(latitude), np.radians(longitude)
-    lat2 = np.radians(np.asarray(latitudes, dtype=np.float64))
-    lon2 = np.radians(np.asarray(longitudes, dtype=np.float64))
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a)), dtype=np.float64)
 
 
 class Gazetteer:
@@ -226,11 +212,35 @@ class Gazetteer:
             return None
         return REGIONS[int(self._region[nearest])]
 
+    def province_of(self, latitude: float, longitude: float) -> str | None:
+        """The province of the nearest Belgian locality, "BE-BRU" in the Brussels-Capital Region
+        (which is in no province); None outside Belgium."""
+        region = self.region_of(latitude, longitude)
+        if region is None or region == "BE-BRU":
+            return region
+        return self._province_for(Place("", latitude, longitude, "BE", region, None, "place"))
+
+    def provinces_of_area(self, area: str) -> frozenset[str]:
+        """The provinces (and "BE-BRU") a service area reaches: all for Belgium, a region's, a
+        province, or the province of a place; none for an area abroad or unknown."""
+        key = normalise(area)
+        if key in BELGIUM_NAMES:
+            return frozenset((*PROVINCES, "BE-BRU"))
+        if (region := REGION_NAMES.get(key)) is not None:
+            return frozenset(REGION_PROVINCES[region])
+        if (province := province_named(key)) is not None:
+            return frozenset((province,))
+        place = self.resolve(area) if key else None
+        if place is None or place.country != "BE":
+            return frozenset()
+        found = self.province_of(place.latitude, place.longitude)
+        return frozenset((found,)) if found else frozenset()
+
     def _nearest(
         self, latitude: float, longitude: float, among: npt.NDArray[Any], among_xy: FloatArray
     ) -> int | None:
         """The nearest of `among` within reach of Belgium, unless a place abroad is nearer."""
-        point = _to_plane(np.array([latitude]), np.array([longitude]))
+        point = to_plane(np.array([latitude]), np.array([longitude]))
         distances = ((among_xy - point) ** 2).sum(axis=0)
         best = int(np.argmin(distances))
         if distances[best] > BELGIUM_REACH_KM**2:
@@ -241,7 +251,7 @@ class Gazetteer:
         return int(among[best])
 
     def _plane(self, entries: npt.NDArray[Any]) -> FloatArray:
-        return _to_plane(self._latitude[entries], self._longitude[entries])
+        return to_plane(self._latitude[entries], self._longitude[entries])
 
     def _in_postcode(self, postcode: int, key: str) -> Place | None:
         """A locality named `key` with this postcode, else the postcode's main locality."""
@@ -376,12 +386,6 @@ class Gazetteer:
             postcode=f"{postcode:04d}" if postcode else None,
             kind=KINDS[self._kind[entry]],
         )
-
-
-def _to_plane(latitudes: FloatArray, longitudes: FloatArray) -> FloatArray:
-    """Kilometres east and north on a plane tangent to Belgium (within 1% there; far stays far)."""
-    east = np.radians(longitudes) * np.cos(_BELGIAN_LATITUDE) * EARTH_RADIUS_KM
-    return np.stack([east, np.radians(latitudes) * EARTH_RADIUS_KM])
 
 
 @cache

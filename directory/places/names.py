@@ -183,3 +183,11 @@ def country_code(name: str) -> str | None:
         return str(pycountry.countries.lookup(name).alpha_2)
     except LookupError:
         return None
+
+
+REGION_PROVINCES: dict[str, tuple[str, ...]] = {
+    "BE-BRU": ("BE-BRU",),
+    "BE-VLG": tuple(code for code in PROVINCES if code.startswith("BE-V")),
+    "BE-WAL": tuple(code for code in PROVINCES if code.startswith("BE-W")),
+}
+"""The provinces of each region (the Brussels-Capital Region, in none, stands for itself)."""

@@ -9,9 +9,9 @@ from sqlalchemy.engine import Engine
 
 from directory.changes.working import published_record
 from directory.limits import BEDS_MAX, DEPTH_MAX
+from tests.api.routes.portal.accounts import PARTNER, hidden, sign_in
+from tests.api.routes.portal.accounts import world as world  # noqa: F401 - the portal's world, with users
 from tests.api.test_partner import patch, read
-from tests.api.test_portal import PARTNER, hidden, sign_in
-from tests.api.test_portal import world as world  # noqa: F401 - the portal's world, with users
 from tests.builders import attribute, new_id
 from tests.partner_fixtures import World, all_row_counts
 

@@ -24,7 +24,7 @@ from directory.changes import tenancy, working
 from directory.changes.models import ChangeKind, ChangeStatus
 from directory.hsds.importer import import_records
 from directory.hsds.tree import TABLES
-from tests.api.test_portal import CURATOR, PASSWORD, sign_in
+from tests.api.routes.portal.accounts import CURATOR, PASSWORD, sign_in
 from tests.builders import attribute, location, new_id
 from tests.partner_fixtures import World, all_row_counts, seed_world
 from tests.test_backups import exported

@@ -1,0 +1,161 @@
+"""The partner and curator portal under /portal: the router and the page helpers its routes share.
+
+Server-rendered forms, no JavaScript, in the partner's language: `lang` in the query (a choice
+also remembered in the signed session cookie), else the remembered choice, else Accept-Language;
+the sign-in form carries its language into the session. Every form that changes something
+carries a CSRF token bound to the session (missing or wrong: 403); the sign-in form's token is
+bound to the browser that opened it (`api.portal_security`); sign-in is throttled with growing
+waits per address and per account (429 with Retry-After during the wait, never a lock-out:
+`directory.login_throttle`); a password is never logged nor sent back.
+
+The routes, by role: `session` (signing in and out), `partner` (a partner's own services),
+`curator` (the queue, decisions, suspensions, the audit log, stale services, research notes).
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+
+from api import portal_security as security
+from api.deps import SessionDep, negotiated_language, request_language
+from api.portal_security import SignedIn
+from directory.accounts import service as accounts
+from directory.accounts.models import Principal
+from web import portal as words_of
+from web.i18n import N_, supported, translator
+from web.rendering import render_portal
+
+
+def _pages(request: Request) -> None:
+    """Errors on these routes are answered with a page, not JSON (see `api.errors`)."""
+    request.scope["passerelle.page"] = True
+
+
+router = APIRouter(
+    prefix="/portal",
+    include_in_schema=False,
+    dependencies=[Depends(_pages), Depends(negotiated_language)],
+)
+"""Every portal route negotiates its language once, before it runs (`api.deps.LangDep`)."""
+
+
+def remember_language(request: Request, response: Response, session_id: str) -> None:
+    """Keep a language chosen with `?lang=` in the session cookie, for the next pages."""
+    chosen = supported(request.query_params.get("lang"))
+    if chosen and chosen != security.session_language(request):
+        security.set_session_cookie(request, response, session_id, chosen)
+
+
+def page(
+    request: Request,
+    template: str,
+    *,
+    status: int = 200,
+    signed_in: SignedIn | None = None,
+    headers: dict[str, str] | None = None,
+    switch_path: str | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    """A portal page in the request's language (`api.deps.request_language`); `switch_path`:
+    where the language links lead (this page, when it is a GET)."""
+    chosen = request_language(request)
+    context.setdefault("message", None)
+    context.setdefault("errors", [])
+    if switch_path is None:
+        switch_path = request.url.path if request.method == "GET" else "/portal/"
+    html = render_portal(
+        template,
+        lang=chosen,
+        principal=signed_in.principal if signed_in else None,
+        csrf_token=signed_in.csrf_token if signed_in else "",
+        switch_path=switch_path,
+        **words_of.labels(translator(chosen, "portal")),
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status, headers=headers)
+    if signed_in:
+        remember_language(request, response, signed_in.session_id)
+    return response
+
+
+def message_page(
+    request: Request,
+    status: int,
+    heading: str,
+    text: str,
+    *,
+    signed_in: SignedIn | None = None,
+    back: str | None = None,
+    headers: dict[str, str] | None = None,
+    switch_path: str | None = None,
+) -> HTMLResponse:
+    """A page that says one thing; `heading` and `text` are already in the page's language."""
+    return page(
+        request,
+        "message.html",
+        status=status,
+        signed_in=signed_in,
+        headers=headers,
+        heading=heading,
+        text=text,
+        back=back,
+        switch_path=switch_path,
+    )
+
+
+def error_page(request: Request, status: int, message: str) -> Response | None:
+    """The page for an error on a portal route (redirects keep their plain answer).
+
+    `message` is shown translated when it is one of the portal's own sentences; a technical
+    message from elsewhere is replaced by a plain sentence for its status."""
+    if status < 400:
+        return None
+    _ = translator(request_language(request), "portal")
+    heading, text = words_of.page_error(_, status, message)
+    return message_page(request, status, heading, text, back="/portal/")
+
+
+# --- who is signed in ----------------------------------------------------------------------------
+
+
+def signed_in(request: Request, session: SessionDep) -> SignedIn:
+    """Who this request comes from; nobody signed in: to the sign-in page (303)."""
+    session_id = security.session_id_of(request)
+    principal = None
+    if session_id:
+        principal = accounts.session_principal(session.connection(), session_id)
+    if principal is None or session_id is None:
+        raise HTTPException(303, "sign in first", headers={"Location": "/portal/login"})
+    return SignedIn(principal, session_id, security.csrf_token(request, session_id))
+
+
+SignedInDep = Annotated[SignedIn, Depends(signed_in)]
+CsrfField = Annotated[str | None, Form()]
+
+
+def check_csrf(request: Request, user: SignedIn, sent: str | None) -> None:
+    if not security.csrf_ok(request, user.session_id, sent):
+        raise HTTPException(403, N_("This form has expired or was not sent from the portal."))
+
+
+def partner_only(user: SignedIn) -> str:
+    if user.principal.is_curator or not user.principal.organization_id:
+        raise HTTPException(403, N_("This page is for partner organisations."))
+    return user.principal.organization_id
+
+
+def curator_only(user: SignedIn) -> Principal:
+    if not user.principal.is_curator:
+        raise HTTPException(403, N_("This page is for curators."))
+    return user.principal
+
+
+def see_other(location: str) -> RedirectResponse:
+    return RedirectResponse(location, status_code=303)
+
+
+from api.routes.portal import curator, partner, session  # noqa: E402  (their routes join `router`)
+
+__all__ = ["curator", "error_page", "message_page", "page", "partner", "router", "session"]

@@ -1,0 +1,166 @@
+"""The portal's words without HTTP: labels of stored codes, the edit form's merge patch, limits
+and errors in words, the rows of the curator's queue."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from directory.errors import (
+    Conflict,
+    FieldError,
+    InvalidInput,
+    NotFound,
+    PasserelleError,
+    PreconditionFailed,
+)
+from directory.limits import BEDS_PROBLEM
+from web import portal
+from web.i18n import translator
+
+FR = translator("fr", "portal")
+EN = translator("en", "portal")
+RECORD: dict[str, Any] = {
+    "id": "s1",
+    "name": "Alpha beds",
+    "description": None,
+    "url": "https://alpha.example",
+    "status": "active",
+    "languages": [{"id": "l1", "service_id": "s1", "code": "fr"}],
+}
+FORM = {
+    "name": "Alpha beds",
+    "description": "",
+    "url": "https://alpha.example",
+    "email": "",
+    "languages": "fr",
+    "status": "active",
+}
+
+
+def test_labels_name_stored_codes_in_the_pages_language_and_keep_unknown_codes() -> None:
+    labels = portal.labels(FR)
+    assert labels["status_label"]("temporarily closed") == FR("temporarily closed")
+    assert labels["status_label"]("temporarily closed") != "temporarily closed"
+    assert labels["kind_label"]("create") == FR("new service")
+    assert labels["who_label"]("curator") == FR("curator")
+    assert labels["action_label"]("unsuspend") == FR("made public again")
+    assert labels["status_label"]("no such status") == "no such status"
+
+
+def test_an_unchanged_form_asks_for_no_change() -> None:
+    assert portal.form_patch(RECORD, FORM) == {}
+
+
+def test_the_patch_holds_only_what_changed_and_empties_become_null() -> None:
+    patch = portal.form_patch(RECORD, {**FORM, "name": " Alpha night beds ", "url": ""})
+    assert patch == {"name": "Alpha night beds", "url": None}
+
+
+def test_languages_keep_their_rows_and_new_codes_get_new_rows_once() -> None:
+    patch = portal.form_patch(RECORD, {**FORM, "languages": "NL, fr, nl"})
+    nl, fr = patch["languages"]
+    assert fr == RECORD["languages"][0]
+    assert nl["code"] == "nl" and nl["service_id"] == "s1" and nl["id"]
+    assert portal.form_patch(RECORD, {**FORM, "languages": ""}) == {"languages": []}
+
+
+def test_too_long_fields_are_named_by_their_label_with_their_limit() -> None:
+    fields = {**FORM, "name": "x" * (portal.EDIT_LIMITS["name"] + 1)}
+    assert portal.too_long(FR, fields) == [
+        FR(
+            "{field}: please write at most {limit} characters.",
+            field=FR("Name"),
+            limit=portal.EDIT_LIMITS["name"],
+        )
+    ]
+    assert portal.too_long(FR, FORM) == []
+
+
+@pytest.mark.parametrize(
+    ("error", "text"),
+    [
+        (NotFound("gone"), "This was not found: it may have been dealt with or removed meanwhile."),
+        (Conflict("moved"),
+         "This no longer applies: it changed meanwhile. Please check the page again."),
+        (PreconditionFailed("stale"),
+         "The service changed since you opened this page: check it and send your change again."),
+        (InvalidInput("bad"), "Something in the form could not be used. Please check it."),
+        (PasserelleError("odd"), "Something went wrong on our side. Please try again."),
+    ],
+)  # fmt: skip
+def test_errors_become_one_sentence_in_the_pages_language(
+    error: PasserelleError, text: str
+) -> None:
+    assert portal.error_texts(FR, error) == [FR(text)]
+    assert portal.error_texts(FR, error) != [text]
+
+
+def test_field_problems_name_the_field_by_its_label() -> None:
+    error = InvalidInput(
+        "bad",
+        [
+            FieldError("form", "beds_available", BEDS_PROBLEM),
+            FieldError("record", "url", "'x' is not a \"uri\""),
+            FieldError("record", "languages[0].code", "'xx' is not an ISO 639 language"),
+            FieldError("record", "reason", "a reason is required"),
+            FieldError("record", "alert", "something new"),
+        ],
+    )
+    assert portal.error_texts(EN, error) == [
+        "Free beds: please write a whole number from 0 to 100000.",
+        "Web address: please write a full web address, such as https://example.org.",
+        "Languages spoken: please write two-letter language codes, such as fr, nl, en, "
+        "separated by commas.",
+        "Reason: please give a reason.",
+        "alert: this value cannot be used (something new).",
+    ]
+
+
+def test_what_became_of_an_edit() -> None:
+    assert portal.published_text(EN, [], waits=True) == "Your change waits for a curator's review."
+    assert portal.published_text(EN, ["status"], waits=True) == (
+        "Published at once: Status. Your change waits for a curator's review."
+    )
+    assert portal.published_text(EN, ["status", "x"], waits=False) == (
+        "Published at once: Status, x."
+    )
+
+
+def test_error_pages_translate_the_portals_own_sentences_only() -> None:
+    own = "This page is for curators."
+    assert portal.page_error(FR, 403, own) == (FR("Not allowed"), FR(own))
+    heading, text = portal.page_error(FR, 404, "No route matches /portal/x")
+    assert (heading, text) == (FR("Not found"), FR("This page does not exist."))
+    assert portal.page_error(FR, 500, "boom")[0] == FR("Something went wrong")
+
+
+def test_free_beds_and_languages_as_the_form_shows_them() -> None:
+    beds = {"taxonomy_term": {"code": "capacity.beds_available"}, "value": 3}
+    assert portal.beds({"attributes": [beds]}) == "3"
+    assert portal.beds({"attributes": [{"taxonomy_term": None}]}) == ""
+    assert portal.languages_text({"languages": [{"code": "fr"}, {"code": "nl"}]}) == "fr, nl"
+
+
+@dataclass(frozen=True)
+class Change:
+    id: str = "c1"
+    service_id: str = "s1"
+    organization_id: str = "o1"
+    record: dict[str, Any] = field(default_factory=dict)
+    created_at: datetime = datetime(2026, 12, 3, 8, 5, 59)
+
+
+def test_queue_rows_fall_back_to_stored_names_and_show_minutes() -> None:
+    row = portal.change_row(
+        Change(), kind="update", services={"s1": "Alpha"}, organizations={}, diff=[]
+    )
+    assert row["name"] == "Alpha" and row["organization"] == "o1"
+    assert row["created_at"] == "2026-12-03 08:05" and row["diff"] == []
+    named = portal.change_row(
+        Change(record={"name": "New"}), kind="create", services={}, organizations={"o1": "Org"}
+    )
+    assert named["name"] == "New" and named["organization"] == "Org"
+    since = portal.suspended_row("s1", "checking", datetime(2026, 1, 2, 3, 4), "Alpha")
+    assert since["since"] == "2026-01-02"

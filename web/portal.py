@@ -1,0 +1,289 @@
+"""The portal's words: labels of stored codes, form limits, errors in words for people, and the
+rows of the curator's queue. No HTTP and no SQL here: `api/routes/portal/` reads the directory
+and the request, then asks this module what to say.
+"""
+
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, Protocol
+
+from directory.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PasserelleError,
+    PreconditionFailed,
+    Unavailable,
+)
+from directory.limits import BEDS_PROBLEM, WEB_PROBLEM, text_limit
+from directory.taxonomy import CAPACITY_BEDS_AVAILABLE
+from web.i18n import N_, Translator
+
+STATUSES = ("active", "temporarily closed", "inactive", "defunct")
+EDIT_LIMITS = {
+    "name": text_limit("name"),
+    "description": text_limit("description"),
+    "url": text_limit("url"),
+    "email": text_limit("email"),
+    "languages": 500,
+    "status": 40,
+}
+"""The longest text each field of the service form takes, in characters (the record's fields:
+the limits every path applies, `directory.limits`)."""
+
+STATUS_LABELS = {
+    "active": N_("active"),
+    "temporarily closed": N_("temporarily closed"),
+    "inactive": N_("inactive"),
+    "defunct": N_("defunct"),
+}
+"""HSDS service statuses (the form sends the code, the page shows the word)."""
+KIND_LABELS = {"update": N_("change"), "create": N_("new service")}
+WHO_LABELS = {"partner": N_("partner"), "curator": N_("curator"), "import": N_("import")}
+ACTION_LABELS = {
+    "create": N_("created"),
+    "update": N_("changed"),
+    "delete": N_("removed"),
+    "suspend": N_("suspended"),
+    "unsuspend": N_("made public again"),
+}
+FIELD_LABELS = {
+    "name": N_("Name"),
+    "description": N_("Description"),
+    "url": N_("Web address"),
+    "email": N_("E-mail"),
+    "languages": N_("Languages spoken"),
+    "status": N_("Status"),
+    "beds_available": N_("Free beds"),
+    "reason": N_("Reason"),
+    "service_id": N_("Service id"),
+}
+"""The portal forms' fields, as their labels call them (errors name the field this way)."""
+PROBLEMS = {
+    "a reason is required": N_("please give a reason."),
+    "must be a whole number of 0 or more": N_("please write a whole number of 0 or more."),
+    BEDS_PROBLEM: N_("please write a whole number from 0 to 100000."),
+    WEB_PROBLEM: N_("please write a web address starting with http:// or https://."),
+}
+"""Problems the domain reports on a field of a portal form, in words for people."""
+PROBLEM_SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r'is not a "uri"$'),
+        N_("please write a full web address, such as https://example.org."),
+    ),
+    (
+        re.compile(r'is not a "email"$'),
+        N_("please write an e-mail address, such as name@example.org."),
+    ),
+    (
+        re.compile(r"ISO 639"),
+        N_("please write two-letter language codes, such as fr, nl, en, separated by commas."),
+    ),
+    (re.compile(r" is not one of "), N_("please choose one of the values offered.")),
+    (re.compile(r"^is required$"), N_("please fill this in.")),
+)
+"""The shapes of the schema validator's messages (which quote the value sent), in words for
+people."""
+ERROR_TEXTS: tuple[tuple[type[PasserelleError], str], ...] = (
+    (NotFound, N_("This was not found: it may have been dealt with or removed meanwhile.")),
+    (Conflict, N_("This no longer applies: it changed meanwhile. Please check the page again.")),
+    (
+        PreconditionFailed,
+        N_("The service changed since you opened this page: check it and send your change again."),
+    ),
+    (Forbidden, N_("You are not allowed to do this.")),
+    (Unavailable, N_("The directory cannot be reached right now. Please try again in a moment.")),
+)
+SOMETHING_WENT_WRONG = N_("Something went wrong on our side. Please try again.")
+PAGE_ERRORS = {
+    403: N_("You are not allowed to see this page."),
+    404: N_("This page does not exist."),
+    429: N_("Too many attempts: please wait a moment and try again."),
+    503: N_("The directory cannot be reached right now. Please try again in a moment."),
+}
+SOMETHING_WRONG_HEADING = N_("Something went wrong")
+HEADINGS = {
+    401: N_("Sign in"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    409: N_("Please check"),
+    412: N_("Please check"),
+    422: N_("Please check"),
+    429: N_("Please wait"),
+}
+
+
+def labels(_: Translator) -> dict[str, Callable[[str], str]]:
+    """Functions that name a stored code in the page's language (unknown codes stay as they are)."""
+
+    def labeller(known: Mapping[str, str]) -> Callable[[str], str]:
+        return lambda code: _(known[code]) if code in known else code
+
+    return {
+        "status_label": labeller(STATUS_LABELS),
+        "kind_label": labeller(KIND_LABELS),
+        "who_label": labeller(WHO_LABELS),
+        "action_label": labeller(ACTION_LABELS),
+    }
+
+
+def page_error(_: Translator, status: int, message: str) -> tuple[str, str]:
+    """The heading and text of the page for an error on a portal route: `message` translated
+    when it is one of the portal's own sentences, else a plain sentence for its status."""
+    if _.lang == "en" or message in _.strings:
+        text = _(message)
+    else:
+        text = _(PAGE_ERRORS.get(status, SOMETHING_WENT_WRONG))
+    return _(HEADINGS.get(status, SOMETHING_WRONG_HEADING)), text
+
+
+def error_texts(_: Translator, error: PasserelleError) -> list[str]:
+    """What went wrong, in words for the portal's people, naming each field by its label."""
+    if isinstance(error, InvalidInput) and error.errors:
+        return [field_problem(_, item) for item in error.errors]
+    if isinstance(error, InvalidInput):
+        return [_("Something in the form could not be used. Please check it.")]
+    for kind, text in ERROR_TEXTS:
+        if isinstance(error, kind):
+            return [_(text)]
+    return [_(SOMETHING_WENT_WRONG)]
+
+
+def field_label(_: Translator, field: str) -> str:
+    """A form field as its label calls it (a field the forms do not have keeps its name)."""
+    return _(FIELD_LABELS[field]) if field in FIELD_LABELS else field
+
+
+def field_problem(_: Translator, item: FieldError) -> str:
+    name = item.field.split(".", 1)[0].split("[", 1)[0]
+    field = _(FIELD_LABELS[name]) if name in FIELD_LABELS else item.field
+    if item.message in PROBLEMS:
+        return _("{field}: {problem}", field=field, problem=_(PROBLEMS[item.message]))
+    for shape, problem in PROBLEM_SHAPES:
+        if shape.search(item.message):
+            return _("{field}: {problem}", field=field, problem=_(problem))
+    return _("{field}: this value cannot be used ({problem}).", field=field, problem=item.message)
+
+
+def too_long(_: Translator, fields: Mapping[str, str]) -> list[str]:
+    """The edit form's fields longer than `EDIT_LIMITS` allows, in words."""
+    return [
+        _(
+            "{field}: please write at most {limit} characters.",
+            field=_(FIELD_LABELS[field]),
+            limit=EDIT_LIMITS[field],
+        )
+        for field, value in fields.items()
+        if len(value) > EDIT_LIMITS[field]
+    ]
+
+
+def published_text(_: Translator, published: list[str], *, waits: bool) -> str:
+    """What became of an edit: published at once (which fields), waiting for review, or both."""
+    fields = ", ".join(field_label(_, field) for field in published)
+    text = _("Your change waits for a curator's review.")
+    if published:
+        text = _("Published at once: {fields}.", fields=fields) + " " + text
+    if not waits:
+        text = _("Published at once: {fields}.", fields=fields)
+    return text
+
+
+def form_patch(record: Mapping[str, Any], form: Mapping[str, str]) -> dict[str, Any]:
+    """The merge patch the edit form asks for: only the fields that changed."""
+    patch: dict[str, Any] = {}
+    for name in ("name", "description", "url", "email", "status"):
+        value = form.get(name, "").strip()
+        current = record.get(name)
+        if value != (current or ""):
+            patch[name] = value or None
+    wanted = [code.strip().lower() for code in form.get("languages", "").split(",") if code.strip()]
+    current_languages = record.get("languages", [])
+    if wanted != [item.get("code") for item in current_languages]:
+        by_code = {item.get("code"): item for item in current_languages}
+        patch["languages"] = [
+            by_code.get(code) or {"id": str(uuid.uuid4()), "service_id": record["id"], "code": code}
+            for code in dict.fromkeys(wanted)
+        ]
+    return patch
+
+
+def beds(record: Mapping[str, Any]) -> str:
+    """The free beds a record says, as the capacity form shows them ("" when it says none)."""
+    for attribute in record.get("attributes", []):
+        if (attribute.get("taxonomy_term") or {}).get("code") == CAPACITY_BEDS_AVAILABLE:
+            return str(attribute.get("value", ""))
+    return ""
+
+
+def languages_text(record: Mapping[str, Any]) -> str:
+    """The record's language codes as the edit form's text field shows them."""
+    return ", ".join(str(item.get("code", "")) for item in record.get("languages", []))
+
+
+# --- the curator's queue -------------------------------------------------------------------------
+
+
+class Waiting(Protocol):
+    """A change waiting for review, as the queue shows it."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def service_id(self) -> str: ...
+    @property
+    def organization_id(self) -> str: ...
+    @property
+    def record(self) -> Mapping[str, Any]: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+def minute(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def change_row(
+    change: Waiting,
+    *,
+    kind: str,
+    services: Mapping[str, str],
+    organizations: Mapping[str, str],
+    **details: Any,
+) -> dict[str, Any]:
+    """A waiting change as a row of the queue; `details`: its diff, touches and notes."""
+    return {
+        "id": change.id,
+        "name": change.record.get("name") or services.get(change.service_id, ""),
+        "kind": kind,
+        "created_at": minute(change.created_at),
+        "service_id": change.service_id,
+        "organization_id": change.organization_id,
+        "organization": organizations.get(change.organization_id, change.organization_id),
+        **details,
+    }
+
+
+def suggestion_row(
+    suggestion_id: str, service_id: str, message: str, created_at: datetime, name: str
+) -> dict[str, Any]:
+    return {
+        "id": suggestion_id,
+        "service_id": service_id,
+        "name": name,
+        "message": message,
+        "created_at": minute(created_at),
+    }
+
+
+def suspended_row(service_id: str, reason: str, since: datetime, name: str) -> dict[str, Any]:
+    return {
+        "service_id": service_id,
+        "name": name,
+        "reason": reason,
+        "since": since.strftime("%Y-%m-%d"),
+    }

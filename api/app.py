@@ -19,7 +19,7 @@ from api.ratelimit import RateLimits
 from api.routes import curator, docs, health, hsds, match, pages, partner, portal, suggest
 from api.settings import Settings, get_settings
 from directory.database import make_engine
-from directory.places.gazetteer import geocode_online
+from directory.places.locate import geocode_online
 
 log = logging.getLogger("passerelle")
 

@@ -19,7 +19,8 @@ from rich.table import Table
 from sqlalchemy.engine import Engine
 
 from api.settings import get_settings
-from directory.accounts.service import Role, create_token, create_user, reset_password, revoke_token
+from directory.accounts.models import Role
+from directory.accounts.service import create_token, create_user, reset_password, revoke_token
 from directory.database import make_engine, session_scope, upgrade_schema
 from directory.errors import PasserelleError
 from directory.hsds.coverage_gaps import PROVINCES, Cell, coverage, grid

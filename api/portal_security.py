@@ -26,7 +26,8 @@ from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
 from api import ratelimit
 from api.settings import Settings
-from directory.accounts.service import SESSION_HOURS, Principal
+from directory.accounts.models import Principal
+from directory.accounts.service import SESSION_HOURS
 
 COOKIE = "passerelle_portal"
 COOKIE_PATH = "/portal"

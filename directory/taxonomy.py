@@ -1,16 +1,20 @@
 """The "passerelle" taxonomy: the public contract of codes for what HSDS has no field for.
 
 Each code is an HSDS `taxonomy_term` of the taxonomy "passerelle", attached to services (and
-locations) through HSDS `attributes`. The English name and description below are the source
-strings; `web/locale` carries them in every interface language.
+locations) through HSDS `attributes`. The English name and description of each, in
+`taxonomy_terms.toml`, are the source strings; `web/locale` carries them in every interface
+language. Code spells a code through the constants below, never as a string literal.
 
 A second, small taxonomy "passerelle-geo" (`geo.` codes) describes data rather than services:
 `geo.approximate` marks a location placed at its postcode's or municipality's centre.
 """
 
+import tomllib
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 NAMESPACE = uuid.UUID("ad8f258c-6aa8-5f9e-b164-30d3bb7bd80c")  # uuid5(URL, project URL)
@@ -61,193 +65,94 @@ class Term:
         return self.code.split(".", 1)[1]
 
 
+# --- every code, by name: spell a code through these, never as a string literal elsewhere ---
+
+NEED_EMERGENCY_SHELTER = "need.emergency_shelter"
+NEED_HOUSING = "need.housing"
+NEED_HEALTH_SEXUAL = "need.health_sexual"
+NEED_HEALTH_GENERAL = "need.health_general"
+NEED_HEALTH_MENTAL = "need.health_mental"
+NEED_HARM_REDUCTION = "need.harm_reduction"
+NEED_LEGAL_MIGRATION = "need.legal_migration"
+NEED_LEGAL_LABOUR = "need.legal_labour"
+NEED_LEGAL_GENERAL = "need.legal_general"
+NEED_TRAFFICKING_SUPPORT = "need.trafficking_support"
+NEED_VIOLENCE_SUPPORT = "need.violence_support"
+NEED_TRAINING = "need.training"
+NEED_EMPLOYMENT = "need.employment"
+NEED_LANGUAGE_COURSE = "need.language_course"
+NEED_FINANCIAL = "need.financial"
+NEED_ADMINISTRATION = "need.administration"
+NEED_PEER_SUPPORT = "need.peer_support"
+NEED_CHILDCARE_FAMILY = "need.childcare_family"
+NEED_BASIC_NEEDS = "need.basic_needs"
+NEED_CRISIS_LINE = "need.crisis_line"
+NEED_EXIT_PROGRAMME = "need.exit_programme"
+
+APPROACH_EXIT_FOCUSED = "approach.exit_focused"
+APPROACH_RIGHTS_BASED = "approach.rights_based"
+APPROACH_NEUTRAL = "approach.neutral"
+
+CONDITION_EXIT_COMMITMENT_REQUIRED = "condition.exit_commitment_required"
+CONDITION_POLICE_COMPLAINT_REQUIRED = "condition.police_complaint_required"
+CONDITION_JUSTICE_COOPERATION_FOR_STATUS = "condition.justice_cooperation_for_status"
+
+WELCOME_UNDOCUMENTED = "welcome.undocumented"
+WELCOME_ASYLUM_SEEKER = "welcome.asylum_seeker"
+WELCOME_NON_EU_PERMIT = "welcome.non_eu_permit"
+WELCOME_EU_CITIZEN = "welcome.eu_citizen"
+WELCOME_CITIZEN = "welcome.citizen"
+
+REQUIRES_RESIDENCE_PERMIT = "requires.residence_permit"
+REQUIRES_ID_DOCUMENT = "requires.id_document"
+REQUIRES_HEALTH_INSURANCE = "requires.health_insurance"
+REQUIRES_APPOINTMENT = "requires.appointment"
+REQUIRES_PROFESSIONAL_REFERRAL = "requires.professional_referral"
+REQUIRES_RESIDENCE_IN_AREA = "requires.residence_in_area"
+REQUIRES_ASYLUM_APPLICATION = "requires.asylum_application"
+
+OFFERS_FREE = "offers.free"
+OFFERS_ANONYMOUS = "offers.anonymous"
+OFFERS_INTERPRETATION = "offers.interpretation"
+OFFERS_REMOTE = "offers.remote"
+OFFERS_OUTREACH = "offers.outreach"
+OFFERS_OPEN_24_7 = "offers.open_24_7"
+
+ACCESS_STEP_FREE = "access.step_free"
+ACCESS_ACCESSIBLE_TOILET = "access.accessible_toilet"
+ACCESS_SIGN_LANGUAGE = "access.sign_language"
+ACCESS_QUIET_ROOM = "access.quiet_room"
+ACCESS_PUBLIC_TRANSPORT = "access.public_transport"
+
+AUDIENCE_WOMEN = "audience.women"
+AUDIENCE_MEN = "audience.men"
+AUDIENCE_TRANS = "audience.trans"
+AUDIENCE_NONBINARY = "audience.nonbinary"
+AUDIENCE_MINORS = "audience.minors"
+AUDIENCE_SEX_WORKERS = "audience.sex_workers"
+AUDIENCE_MIGRANTS = "audience.migrants"
+AUDIENCE_TRAFFICKING_VICTIMS = "audience.trafficking_victims"
+
+PRIVACY_CONFIDENTIAL_ADDRESS = "privacy.confidential_address"
+PRIVACY_MAY_SHARE_WITH_AUTHORITIES = "privacy.may_share_with_authorities"
+
+CAPACITY_BEDS_AVAILABLE = "capacity.beds_available"
+
+GEO_APPROXIMATE = "geo.approximate"
+
+
 def term_id(code: str) -> str:
     known = KNOWN.get(code)
     return known.id if known else derived_id("taxonomy_term", TAXONOMY_NAME, code)
 
 
-TERMS: tuple[Term, ...] = (
-    # what the service helps with
-    Term("need.emergency_shelter", "Emergency shelter", "A bed for tonight or the next days."),
-    Term("need.housing", "Housing", "Help to find or keep a place to live."),
-    Term(
-        "need.health_sexual",
-        "Sexual health",
-        "STI and HIV tests, PrEP, contraception, vaccination.",
-    ),
-    Term("need.health_general", "Health care", "A doctor, a nurse or help to get medical care."),
-    Term("need.health_mental", "Mental health", "Someone to talk to: psychologists, counselling."),
-    Term("need.harm_reduction", "Harm reduction", "Safer-use and safer-work material and advice."),
-    Term("need.legal_migration", "Papers and residence", "Advice on residence, asylum and papers."),
-    Term(
-        "need.legal_labour", "Work rights", "Advice on contracts, labour and sex workers' rights."
-    ),
-    Term("need.legal_general", "Legal advice", "A lawyer or legal advice on other questions."),
-    Term(
-        "need.trafficking_support",
-        "Help for victims of trafficking",
-        "Protection, shelter and support for people exploited or controlled by others.",
-    ),
-    Term(
-        "need.violence_support", "Help after violence", "Support after violence or sexual assault."
-    ),
-    Term("need.training", "Training", "Courses and vocational training."),
-    Term("need.employment", "Finding work", "Help to find a job."),
-    Term("need.language_course", "Language courses", "Courses to learn a language."),
-    Term(
-        "need.financial", "Money and benefits", "Help with money, debts, benefits and allowances."
-    ),
-    Term("need.administration", "Paperwork", "Help with forms, registration and administration."),
-    Term(
-        "need.peer_support",
-        "Peer support",
-        "Meet and get support from people with the same experience.",
-    ),
-    Term(
-        "need.childcare_family", "Children and family", "Help for parents, children and families."
-    ),
-    Term("need.basic_needs", "Food, showers, clothes", "Meals, showers, laundry and clothes."),
-    Term("need.crisis_line", "Helpline", "A phone line to call for help or to talk."),
-    Term(
-        "need.exit_programme",
-        "Leaving sex work",
-        "Programmes for people who want to stop sex work.",
-    ),
-    # the service's stance
-    Term("approach.exit_focused", "Exit-focused", "Works towards leaving sex work."),
-    Term(
-        "approach.rights_based",
-        "Rights-based",
-        "Supports sex workers' rights, whatever their choice.",
-    ),
-    Term("approach.neutral", "Neutral", "Helps with the need, without a stance on sex work."),
-    # what the service demands
-    Term(
-        "condition.exit_commitment_required",
-        "Requires a commitment to leave sex work",
-        "Only helps people who commit to stopping sex work.",
-    ),
-    Term(
-        "condition.police_complaint_required",
-        "Requires a police complaint",
-        "Only helps people who file a complaint with the police.",
-    ),
-    Term(
-        "condition.justice_cooperation_for_status",
-        "Lasting status needs cooperation with justice",
-        "Help starts without it, but the lasting status for victims of trafficking needs "
-        "statements to the police or a complaint.",
-    ),
-    # residence statuses served
-    Term(
-        "welcome.undocumented",
-        "Open to people without papers",
-        "Serves people without a residence permit.",
-    ),
-    Term(
-        "welcome.asylum_seeker",
-        "Open to asylum seekers",
-        "Serves people who have asked for asylum.",
-    ),
-    Term(
-        "welcome.non_eu_permit",
-        "Open to non-EU residents",
-        "Serves people from outside the EU with a residence permit.",
-    ),
-    Term("welcome.eu_citizen", "Open to EU citizens", "Serves citizens of other EU countries."),
-    Term("welcome.citizen", "Open to citizens", "Serves citizens of the country."),
-    # requirements
-    Term(
-        "requires.residence_permit",
-        "Residence permit needed",
-        "Only for people with a residence permit.",
-    ),
-    Term("requires.id_document", "ID document needed", "Asks for an identity document."),
-    Term("requires.health_insurance", "Health insurance needed", "Asks for health insurance."),
-    Term("requires.appointment", "Appointment needed", "Make an appointment first."),
-    Term(
-        "requires.professional_referral",
-        "Referral needed",
-        "Takes people referred by a social worker or doctor.",
-    ),
-    Term(
-        "requires.residence_in_area",
-        "Only for people who live in its area",
-        "Only for people who live in the area it serves.",
-    ),
-    Term(
-        "requires.asylum_application",
-        "Only for people asking for asylum",
-        "Only for people who apply for international protection (asylum).",
-    ),
-    # offers
-    Term("offers.free", "Free", "Costs nothing."),
-    Term("offers.anonymous", "Anonymous", "You do not have to give your name."),
-    Term("offers.interpretation", "Interpreters", "Can bring in an interpreter."),
-    Term(
-        "offers.remote",
-        "By phone or online",
-        "Reachable by phone or online from anywhere in its area.",
-    ),
-    Term("offers.outreach", "Outreach", "Comes to where people live or work."),
-    Term("offers.open_24_7", "Open day and night", "Reachable 24 hours a day, 7 days a week."),
-    # accessibility of a location (HSDS accessibility)
-    Term(
-        "access.step_free",
-        "Step-free access",
-        "Can be entered without steps.",
-    ),
-    Term(
-        "access.accessible_toilet",
-        "Accessible toilet",
-        "Has a toilet that a wheelchair user can use.",
-    ),
-    Term(
-        "access.sign_language",
-        "Sign language",
-        "Can communicate in sign language.",
-    ),
-    Term(
-        "access.quiet_room",
-        "Quiet room",
-        "Has a quiet room to wait or talk.",
-    ),
-    Term(
-        "access.public_transport",
-        "Public transport nearby",
-        "Can be reached by public transport.",
-    ),
-    # audience
-    Term("audience.women", "Women", "For women."),
-    Term("audience.men", "Men", "For men."),
-    Term("audience.trans", "Trans people", "For trans people."),
-    Term("audience.nonbinary", "Non-binary people", "For non-binary people."),
-    Term("audience.minors", "Under 18", "Serves people under 18."),
-    Term("audience.sex_workers", "Sex workers", "Works with sex workers."),
-    Term("audience.migrants", "Migrants", "Works with migrants."),
-    Term(
-        "audience.trafficking_victims",
-        "Victims of trafficking",
-        "Works with victims of trafficking.",
-    ),
-    # privacy
-    Term(
-        "privacy.confidential_address",
-        "Confidential address",
-        "The address is never shown; reach them by phone.",
-    ),
-    Term(
-        "privacy.may_share_with_authorities",
-        "May share information with authorities",
-        "Information you give may be passed to the authorities.",
-    ),
-    # capacity
-    Term(
-        "capacity.beds_available",
-        "Free beds",
-        "Number of free beds now, with the time of the update.",
-    ),
+TERMS_PATH = Path(__file__).parent / "taxonomy_terms.toml"
+"""Every term's code, English name and description (the source strings of `web/locale`)."""
+_ALL_TERMS: tuple[Term, ...] = tuple(
+    Term(**item) for item in tomllib.loads(TERMS_PATH.read_text(encoding="utf-8"))["term"]
 )
+TERMS: tuple[Term, ...] = tuple(term for term in _ALL_TERMS if term.taxonomy == TAXONOMY_NAME)
+"""The terms of the taxonomy "passerelle": what services are, do and ask."""
 
 BY_CODE: dict[str, Term] = {term.code: term for term in TERMS}
 PREFIXES: frozenset[str] = frozenset(term.prefix for term in TERMS)
@@ -265,15 +170,7 @@ class Taxonomy:
 
 
 GEO_TAXONOMY_NAME = "passerelle-geo"
-GEO_TERMS: tuple[Term, ...] = (
-    Term(
-        "geo.approximate",
-        "Approximate position",
-        "Placed at the centre of its postcode or municipality, not at its street address: "
-        "show it as 'in <place>', never as an exact distance.",
-        GEO_TAXONOMY_NAME,
-    ),
-)
+GEO_TERMS: tuple[Term, ...] = tuple(t for t in _ALL_TERMS if t.taxonomy == GEO_TAXONOMY_NAME)
 """Terms about a location's data rather than a service: attributes linked to a location."""
 
 TAXONOMIES: tuple[Taxonomy, ...] = (
@@ -316,6 +213,23 @@ class Need(StrEnum):
     exit_programme = "exit_programme"
 
 
+class DocumentationStatus(StrEnum):
+    """A person's residence documentation, as the match API and the search form take it."""
+
+    citizen = "citizen"
+    eu_citizen = "eu_citizen"
+    non_eu_permit = "non_eu_permit"
+    asylum_seeker = "asylum_seeker"
+    undocumented = "undocumented"
+    unknown = "unknown"
+
+
+WELCOME_STATUSES: tuple[DocumentationStatus, ...] = tuple(
+    DocumentationStatus(term.word) for term in TERMS if term.prefix == "welcome"
+)
+"""The statuses a service may say it welcomes (every status but `unknown`), in `welcome.` order."""
+
+
 def term_record(code: str) -> dict[str, Any]:
     """The HSDS `taxonomy_term` object of one of our codes, as stored and exported."""
     term = KNOWN[code]
@@ -353,6 +267,34 @@ def attribute_record(
     return item
 
 
+def code_of(attribute: Any) -> str | None:
+    """The code of an HSDS attribute's `taxonomy_term` (None when it carries none)."""
+    term = attribute.get("taxonomy_term") if isinstance(attribute, dict) else None
+    code = term.get("code") if isinstance(term, dict) else None
+    return code if isinstance(code, str) else None
+
+
+def canonical_attribute(attribute: Any, *, known: Mapping[str, Term] | None = None) -> Any:
+    """An attribute of one of our codes (`known`, by default every code of `KNOWN`) pointing at
+    our own term, whatever term and ids it came with (a term is recognised by its code alone);
+    anything else unchanged. The importer and partners' working records both store attributes
+    this way."""
+    code = code_of(attribute)
+    if code is None or code not in (KNOWN if known is None else known):
+        return attribute
+    ours = term_record(code)
+    return {
+        **attribute,
+        "taxonomy_term_id": ours["id"],
+        "taxonomy_term": ours,
+        "link_type": attribute.get("link_type", LINK_TYPE),
+    }
+
+
+def _is_code(value: object) -> bool:
+    return isinstance(value, str) and "." in value and value.split(".", 1)[0] in RESERVED_PREFIXES
+
+
 def is_ours(code: str) -> bool:
     """True for a code that claims our namespace (`need.…`, `offers.…`), known or not."""
     return "." in code and code.split(".", 1)[0] in RESERVED_PREFIXES
@@ -364,3 +306,9 @@ def codes_with_prefix(prefix: str) -> tuple[str, ...]:
 
 assert TAXONOMIES[0].id == TAXONOMY_ID, "taxonomy id drifted"
 assert {f"need.{need.value}" for need in Need} == set(codes_with_prefix("need")), "Need drifted"
+assert {status.value for status in WELCOME_STATUSES} | {"unknown"} == set(DocumentationStatus), (
+    "DocumentationStatus drifted"
+)
+assert {term.code for term in _ALL_TERMS} == {
+    value for name, value in list(globals().items()) if name.isupper() and _is_code(value)
+}, "a code of taxonomy_terms.toml has no constant here, or a constant no term"

@@ -13,7 +13,19 @@ import numpy as np
 import numpy.typing as npt
 
 from directory.emergency_numbers import EMERGENCY_NUMBER, POLICE_NUMBER
-from directory.taxonomy import Need
+from directory.taxonomy import (
+    AUDIENCE_MINORS,
+    CONDITION_EXIT_COMMITMENT_REQUIRED,
+    CONDITION_POLICE_COMPLAINT_REQUIRED,
+    OFFERS_ANONYMOUS,
+    OFFERS_FREE,
+    OFFERS_OPEN_24_7,
+    OFFERS_REMOTE,
+    PRIVACY_MAY_SHARE_WITH_AUTHORITIES,
+    REQUIRES_RESIDENCE_IN_AREA,
+    REQUIRES_RESIDENCE_PERMIT,
+    Need,
+)
 from matcher.listing import Listing, Site
 from matcher.person import GENDERS, STATUSES
 
@@ -258,16 +270,16 @@ def unit_vectors(latitude: npt.NDArray[np.float64], longitude: npt.NDArray[np.fl
 
 
 FLAG_CODES: dict[str, str] = {
-    "free": "offers.free",
-    "anonymous": "offers.anonymous",
-    "open_24_7": "offers.open_24_7",
-    "remote": "offers.remote",
-    "minors": "audience.minors",
-    "requires_permit": "requires.residence_permit",
-    "exit_required": "condition.exit_commitment_required",
-    "police_required": "condition.police_complaint_required",
-    "shares": "privacy.may_share_with_authorities",
-    "residents_only": "requires.residence_in_area",
+    "free": OFFERS_FREE,
+    "anonymous": OFFERS_ANONYMOUS,
+    "open_24_7": OFFERS_OPEN_24_7,
+    "remote": OFFERS_REMOTE,
+    "minors": AUDIENCE_MINORS,
+    "requires_permit": REQUIRES_RESIDENCE_PERMIT,
+    "exit_required": CONDITION_EXIT_COMMITMENT_REQUIRED,
+    "police_required": CONDITION_POLICE_COMPLAINT_REQUIRED,
+    "shares": PRIVACY_MAY_SHARE_WITH_AUTHORITIES,
+    "residents_only": REQUIRES_RESIDENCE_IN_AREA,
 }
 
 

@@ -8,7 +8,15 @@ from functools import lru_cache
 from typing import Any
 
 from directory.limits import beds_from_text, web_address
-from directory.taxonomy import COARSE
+from directory.taxonomy import (
+    CAPACITY_BEDS_AVAILABLE,
+    COARSE,
+    GEO_APPROXIMATE,
+    OFFERS_INTERPRETATION,
+    OFFERS_REMOTE,
+    PRIVACY_CONFIDENTIAL_ADDRESS,
+    code_of,
+)
 from matcher.phones import Phone, phone_confirmed, phone_label, phones_of
 
 __all__ = [
@@ -22,9 +30,6 @@ __all__ = [
     "region_of_areas",
 ]
 
-APPROXIMATE = "geo.approximate"
-"""Location attribute (taxonomy "passerelle-geo"): coordinates are a postcode or town centroid."""
-CONFIDENTIAL = "privacy.confidential_address"
 NOTHING: frozenset[str] = frozenset()
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -111,7 +116,7 @@ class Listing:
 
     @property
     def remote(self) -> bool:
-        return "offers.remote" in self.codes
+        return OFFERS_REMOTE in self.codes
 
     @property
     def best_phone(self) -> Phone | None:
@@ -161,14 +166,8 @@ def _grouped(codes: frozenset[str]) -> Mapping[str, frozenset[str]]:
     return {prefix: frozenset(words) for prefix, words in groups.items()}
 
 
-def _code(attribute: Mapping[str, Any]) -> str | None:
-    term = attribute.get("taxonomy_term") or {}
-    code = term.get("code")
-    return str(code) if code else None
-
-
 def _codes(attributes: Iterable[Mapping[str, Any]]) -> frozenset[str]:
-    return frozenset(sys.intern(code) for item in attributes if (code := _code(item)))
+    return frozenset(sys.intern(code) for item in attributes if (code := code_of(item)))
 
 
 def _timestamp(text: str | None) -> datetime | None:
@@ -183,7 +182,7 @@ def _timestamp(text: str | None) -> datetime | None:
 
 def _capacity(attributes: Iterable[Mapping[str, Any]]) -> tuple[int | None, datetime | None]:
     for item in attributes:
-        if _code(item) != "capacity.beds_available":
+        if code_of(item) != CAPACITY_BEDS_AVAILABLE:
             continue
         beds = beds_from_text(item.get("value"))
         if beds is None:  # stored past the checks (by hand, or by an older version): unusable
@@ -271,13 +270,13 @@ def _confidential_site(location: Mapping[str, Any]) -> Site:
 
 def _site(location: Mapping[str, Any], service_confidential: bool) -> Site | None:
     codes = _codes(location.get("attributes") or [])
-    if service_confidential or CONFIDENTIAL in codes:
+    if service_confidential or PRIVACY_CONFIDENTIAL_ADDRESS in codes:
         return _confidential_site(location)
     latitude, longitude = location.get("latitude"), location.get("longitude")
     if latitude is None or longitude is None:
         return None
     address, city = _address(location)
-    approximate = APPROXIMATE in codes
+    approximate = GEO_APPROXIMATE in codes
     name = location.get("name")
     if approximate and not city and isinstance(name, str) and ", " in name:
         # An approximate location without an address is named "<service>, <town>" (the bundled
@@ -321,7 +320,7 @@ def listing_from_record(record: Mapping[str, Any]) -> Listing:
     """The listing of one full HSDS service record (as `/services/{id}` returns it)."""
     codes = _codes(record.get("attributes") or [])
     beds, beds_updated = _capacity(record.get("attributes") or [])
-    confidential = CONFIDENTIAL in codes
+    confidential = PRIVACY_CONFIDENTIAL_ADDRESS in codes
     locations = [link.get("location") or {} for link in record.get("service_at_locations") or []]
     sites = tuple(site for loc in locations if (site := _site(loc, confidential)) is not None)
     schedules = [
@@ -351,7 +350,7 @@ def listing_from_record(record: Mapping[str, Any]) -> Listing:
             )
         ),
         interpretation=bool(record.get("interpretation_services"))
-        or "offers.interpretation" in codes,
+        or OFFERS_INTERPRETATION in codes,
         minimum_age=_age(record.get("minimum_age")),
         maximum_age=_age(record.get("maximum_age")),
         assured_date=_date(record.get("assured_date")),

@@ -4,7 +4,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-STATUSES = ("undocumented", "asylum_seeker", "non_eu_permit", "eu_citizen", "citizen")
+from directory.taxonomy import WELCOME_STATUSES
+
+STATUSES: tuple[str, ...] = tuple(status.value for status in WELCOME_STATUSES)
 """Residence statuses a person may state (besides `unknown`), in `welcome.` order."""
 GENDERS = {"woman": "women", "man": "men", "trans": "trans", "nonbinary": "nonbinary"}
 """A person's stated gender -> the `audience.` word for it."""

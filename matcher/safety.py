@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from directory.emergency_numbers import EMERGENCY_NUMBER, POLICE_NUMBER
+from directory.taxonomy import OFFERS_OPEN_24_7, PRIVACY_MAY_SHARE_WITH_AUTHORITIES
 from matcher.index import NEED_BIT, Bools, Floats, Index
 from matcher.listing import Listing, Opening
 from matcher.messages import Message, Notice, NoticeKind, message
@@ -41,7 +42,7 @@ def schedule_text(listing: Listing) -> str:
     """The line's structured hours, as `24/7` or `days@opens-closes` items joined by `;` (days
     0 = Monday, minutes since midnight), for the reader's language to spell out; empty when the
     directory has no structured hours and no day-and-night code."""
-    if "offers.open_24_7" in listing.codes or _day_and_night(listing.openings):
+    if OFFERS_OPEN_24_7 in listing.codes or _day_and_night(listing.openings):
         return "24/7"
     return ";".join(
         f"{','.join(str(day) for day in sorted(o.days))}@{o.opens}-{o.closes}"
@@ -219,7 +220,7 @@ def _trafficking_notices(lines: Lines, eligible: Bools, distance: Floats | None)
     if fresh:
         line = lines.give(fresh[0])
         assert line is not None
-        shares = "privacy.may_share_with_authorities" in line.codes
+        shares = PRIVACY_MAY_SHARE_WITH_AUTHORITIES in line.codes
         code = "trafficking_report_line" if shares and not person.minor else "trafficking_line"
         notices.append(_line_notice("trafficking", message(code, **line_details(line)), line))
     return notices

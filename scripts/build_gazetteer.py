@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from directory.places.gazetteer import DEFAULT_PATH, KINDS, REGIONS, haversine_km
+from directory.places.distance import haversine_km
+from directory.places.gazetteer import DEFAULT_PATH, KINDS, REGIONS
 from directory.places.local_names import NAMES_PATH
 from directory.places.names import PROVINCES, normalise
 

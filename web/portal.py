@@ -9,7 +9,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from directory.changes.review import BEDS
 from directory.errors import (
     Conflict,
     FieldError,
@@ -21,6 +20,7 @@ from directory.errors import (
     Unavailable,
 )
 from directory.limits import BEDS_PROBLEM, WEB_PROBLEM, text_limit
+from directory.taxonomy import CAPACITY_BEDS_AVAILABLE
 from web.i18n import N_, Translator
 
 STATUSES = ("active", "temporarily closed", "inactive", "defunct")
@@ -215,7 +215,7 @@ def form_patch(record: Mapping[str, Any], form: Mapping[str, str]) -> dict[str, 
 def beds(record: Mapping[str, Any]) -> str:
     """The free beds a record says, as the capacity form shows them ("" when it says none)."""
     for attribute in record.get("attributes", []):
-        if (attribute.get("taxonomy_term") or {}).get("code") == BEDS:
+        if (attribute.get("taxonomy_term") or {}).get("code") == CAPACITY_BEDS_AVAILABLE:
             return str(attribute.get("value", ""))
     return ""
 

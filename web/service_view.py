@@ -15,6 +15,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 
 from directory.limits import web_address
+from directory.taxonomy import PRIVACY_CONFIDENTIAL_ADDRESS, code_of
 from matcher.listing import phone_confirmed, phone_label
 from web.labels import term_name
 
@@ -81,12 +82,7 @@ def language_name(code: str, lang: str) -> str:
 
 
 def _codes(record: Mapping[str, Any]) -> set[str]:
-    codes: set[str] = set()
-    for attribute in record.get("attributes") or ():
-        term = attribute.get("taxonomy_term") or {}
-        if term.get("code"):
-            codes.add(str(term["code"]))
-    return codes
+    return {code for attribute in record.get("attributes") or () if (code := code_of(attribute))}
 
 
 def _address(address: Mapping[str, Any]) -> str:
@@ -177,7 +173,7 @@ def _sources(record: Mapping[str, Any]) -> tuple[str, ...]:
 def service_view(record: Mapping[str, Any], lang: str) -> ServiceView:
     codes = _codes(record)
     verified = bool(record.get("assured_date"))
-    confidential = "privacy.confidential_address" in codes
+    confidential = PRIVACY_CONFIDENTIAL_ADDRESS in codes
     addresses = (
         ()
         if confidential

@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 from api.auth import CuratorDep
 from api.deps import SessionDep
 from api.responses import JSONBytes
+from directory.changes import decide
 from directory.changes import repository as changes
-from directory.changes import review
 from directory.hsds.audit import audit_page
 
 router = APIRouter(prefix="/v1/curator", tags=["curator"])
@@ -79,7 +79,7 @@ def waiting(principal: CuratorDep, session: SessionDep) -> Queue:
             updated_at=change.updated_at,
             diff=[
                 FieldDiff(field=item.path, old=item.old, new=item.new)
-                for item in review.diff(connection, change)
+                for item in decide.diff(connection, change)
             ],
             touches=[
                 Touched(
@@ -89,7 +89,7 @@ def waiting(principal: CuratorDep, session: SessionDep) -> Queue:
                     organization_id=item.organization_id,
                     organization_name=item.organization_name,
                 )
-                for item in review.touches(connection, change)
+                for item in decide.touches(connection, change)
             ],
         )
         for change in changes.waiting_changes(connection)
@@ -104,26 +104,26 @@ def waiting(principal: CuratorDep, session: SessionDep) -> Queue:
 @router.post("/changes/{change_id}/approve", response_model=Decision)
 def approve(change_id: str, principal: CuratorDep, session: SessionDep) -> Decision:
     """Publish the change (409 if the published service changed since it was proposed)."""
-    review.approve(session.connection(), change_id=change_id)
+    decide.approve(session.connection(), change_id=change_id)
     return Decision(change_id=change_id, status="approved")
 
 
 @router.post("/changes/{change_id}/reject", response_model=Decision)
 def reject(change_id: str, body: Reason, principal: CuratorDep, session: SessionDep) -> Decision:
-    review.reject(session.connection(), change_id=change_id, reason=body.reason)
+    decide.reject(session.connection(), change_id=change_id, reason=body.reason)
     return Decision(change_id=change_id, status="rejected")
 
 
 @router.post("/services/{service_id}/suspend", response_model=dict[str, str])
 def suspend(service_id: str, body: Reason, principal: CuratorDep, session: SessionDep) -> JSONBytes:
     """Take the service out of public view, matching and public exports (audited)."""
-    review.suspend(session.connection(), service_id=service_id, reason=body.reason)
+    decide.suspend(session.connection(), service_id=service_id, reason=body.reason)
     return JSONBytes({"service_id": service_id, "status": "suspended"})
 
 
 @router.post("/services/{service_id}/unsuspend", response_model=dict[str, str])
 def unsuspend(service_id: str, principal: CuratorDep, session: SessionDep) -> JSONBytes:
-    review.unsuspend(session.connection(), service_id=service_id)
+    decide.unsuspend(session.connection(), service_id=service_id)
     return JSONBytes({"service_id": service_id, "status": "public"})
 
 

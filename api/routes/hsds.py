@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from api.deps import ConnectionDep, SettingsDep
 from api.responses import JSONBytes
 from directory.errors import FieldError, InvalidInput, NotFound
-from directory.hsds import repository
+from directory.hsds import paging, repository
 from directory.hsds.coverage import sites_serving
 from directory.hsds.files import iter_ndjson
 from directory.hsds.tree import (
@@ -109,9 +109,7 @@ ModifiedAfter = Annotated[
 ]
 
 
-def _page(
-    result: repository.Page, contents: list[Record], *, page: int, per_page: int
-) -> JSONBytes:
+def _page(result: paging.Page, contents: list[Record], *, page: int, per_page: int) -> JSONBytes:
     total_pages = max(1, math.ceil(result.total_items / per_page))
     return JSONBytes(
         {
@@ -130,7 +128,7 @@ def _page(
 def _listing(
     fetch: Fetch,
     shape: Shape,
-    paged: Callable[[int, int], repository.Page],
+    paged: Callable[[int, int], paging.Page],
     *,
     page: int,
     per_page: int,
@@ -183,8 +181,8 @@ def _service_filter(
     taxonomy_id: str | None,
     organization_id: str | None,
     modified_after: datetime | None,
-) -> repository.ServiceFilter:
-    return repository.ServiceFilter(
+) -> paging.ServiceFilter:
+    return paging.ServiceFilter(
         search=search,
         taxonomy_term_id=taxonomy_term_id,
         taxonomy_id=taxonomy_id,
@@ -212,7 +210,7 @@ def services(
     return _listing(
         repository.public_fetch(connection),
         SERVICE if full else SERVICE_BRIEF,
-        lambda number, size: repository.service_page(connection, spec, page=number, per_page=size),
+        lambda number, size: paging.service_page(connection, spec, page=number, per_page=size),
         page=page,
         per_page=per_page,
         format=format,
@@ -238,7 +236,7 @@ def organizations(
     return _listing(
         repository.public_fetch(connection),
         ORGANIZATION if full else ORGANIZATION_LIST,
-        lambda number, size: repository.organization_page(
+        lambda number, size: paging.organization_page(
             connection, search, page=number, per_page=size
         ),
         page=page,
@@ -276,7 +274,7 @@ def _serving(
     place = places.by_postcode(postcode) if places else None
     if place is None:
         raise _query_error("postcode", f"unknown postcode {postcode!r}")
-    sites = repository.sites_of_services(connection, hidden_locations=hidden)
+    sites = paging.sites_of_services(connection, hidden_locations=hidden)
     return sites_serving(
         sites, postcode=postcode, place=place, covers=places.area_covers, proximity_m=proximity
     )
@@ -310,7 +308,7 @@ def service_at_locations(
     return _listing(
         repository.public_fetch(connection),
         SERVICE_AT_LOCATION_FULL if full else SERVICE_AT_LOCATION_LIST,
-        lambda number, size: repository.service_at_location_page(
+        lambda number, size: paging.service_at_location_page(
             connection, spec, hidden_locations=hidden, page=number, per_page=size, only=only
         ),
         page=page,
@@ -340,7 +338,7 @@ def taxonomies(
     return _listing(
         repository.db_fetch(connection),
         TAXONOMY,
-        lambda number, size: repository.simple_page(
+        lambda number, size: paging.simple_page(
             connection, "taxonomy", page=number, per_page=size, search=search
         ),
         page=page,
@@ -365,8 +363,8 @@ def taxonomy_terms(
     parent_id: Id = None,
     top_only: bool = False,
 ) -> JSONBytes | StreamingResponse:
-    def paged(number: int, size: int) -> repository.Page:
-        return repository.term_page(
+    def paged(number: int, size: int) -> paging.Page:
+        return paging.term_page(
             connection,
             taxonomy_id=taxonomy_id,
             parent_id=parent_id,

@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from api.auth import PartnerDep
 from api.deps import SessionDep
 from api.responses import JSONBytes
-from directory.changes import review
+from directory.changes import propose, working
 from directory.errors import FieldError, InvalidInput, NotFound, PreconditionRequired
 from directory.limits import BEDS_MAX, structure_problem
 
@@ -77,14 +77,14 @@ def parse_json(request: Request, body: bytes) -> Any:
 
 def _own_service(connection: Connection, service_id: str, organization_id: str) -> None:
     """NotFound unless the service (published, or new and waiting) is this organisation's."""
-    if review.owner_of(connection, service_id) != organization_id:
+    if working.owner_of(connection, service_id) != organization_id:
         raise NotFound(f"no service with id {service_id}")
 
 
 @router.get("/services/{service_id}", response_model=dict[str, Any])
 def get_service(service_id: str, principal: PartnerDep, session: SessionDep) -> JSONBytes:
     """The partner's working version of its service (published, plus the change waiting)."""
-    state = review.working(
+    state = working.working(
         session.connection(), service_id=service_id, organization_id=principal.organization_id
     )
     return JSONBytes(state.record, headers={"ETag": state.etag})
@@ -102,7 +102,7 @@ def patch_service(
     if not if_match:
         raise PreconditionRequired("send If-Match with the ETag you read")
     patch = parse_json(request, body)
-    outcome = review.propose(
+    outcome = propose.propose(
         connection,
         organization_id=principal.organization_id,
         service_id=service_id,
@@ -121,11 +121,11 @@ def put_capacity(
     service_id: str, capacity: Capacity, principal: PartnerDep, session: SessionDep
 ) -> JSONBytes:
     """Free beds now: published at once, audited (the update time is the audit row's)."""
-    outcome = review.publish_at_once(
+    outcome = propose.publish_at_once(
         session.connection(),
         organization_id=principal.organization_id,
         service_id=service_id,
-        edit=review.with_beds(capacity.beds_available),
+        edit=propose.with_beds(capacity.beds_available),
     )
     return JSONBytes(
         {"beds_available": capacity.beds_available, "updated_at": datetime.now(UTC)},
@@ -137,11 +137,11 @@ def put_capacity(
 def confirm(service_id: str, principal: PartnerDep, session: SessionDep) -> JSONBytes:
     """ "Still accurate": sets the service's `assured_date` to today, published at once."""
     today = datetime.now(UTC).date()
-    outcome = review.publish_at_once(
+    outcome = propose.publish_at_once(
         session.connection(),
         organization_id=principal.organization_id,
         service_id=service_id,
-        edit=review.confirmed(today),
+        edit=propose.confirmed(today),
     )
     return JSONBytes({"assured_date": today.isoformat()}, headers={"ETag": outcome.etag})
 
@@ -153,7 +153,7 @@ def propose_service(
     """A new service of the partner's own organisation: waits for review (202)."""
     assert principal.organization_id
     record = parse_json(request, body)
-    change_id = review.propose_new(
+    change_id = propose.propose_new(
         session.connection(), organization_id=principal.organization_id, record=record
     )
     return JSONBytes({"change_id": change_id, "published": []}, status_code=202)

@@ -34,9 +34,8 @@ from sqlalchemy import Connection, select
 
 from directory.errors import FieldError
 from directory.hsds.tree import SERVICE, TABLES, Flat, Record, flatten
-from directory.taxonomy import term_id
+from directory.taxonomy import PRIVACY_CONFIDENTIAL_ADDRESS, term_id
 
-CONFIDENTIAL = "privacy.confidential_address"
 SEVERAL = "(several organisations)"
 """The owner of a location that several organisations use and none is named for: no partner."""
 NOT_OWNED = frozenset({"metadata", "taxonomy", "taxonomy_term"})
@@ -259,7 +258,8 @@ def _service_marks(flat: Flat) -> list[str]:
     return [
         row_id
         for row_id, row in flat.rows.get("attribute", {}).items()
-        if row.get("taxonomy_term_id") == term_id(CONFIDENTIAL) and row.get("link_id") in services
+        if row.get("taxonomy_term_id") == term_id(PRIVACY_CONFIDENTIAL_ADDRESS)
+        and row.get("link_id") in services
     ]
 
 

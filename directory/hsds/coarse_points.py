@@ -29,7 +29,7 @@ from sqlmodel import Field, SQLModel
 from directory.db_types import UTCDateTime
 from directory.hsds.repository import confidential_location_ids, service_records
 from directory.hsds.tree import TABLES, Record
-from directory.taxonomy import COARSE, term_id
+from directory.taxonomy import COARSE, GEO_APPROXIMATE, term_id
 
 __all__ = [
     "COARSE",
@@ -120,7 +120,7 @@ def _true_points(connection: Connection) -> list[TruePoint]:
     hidden = sorted(confidential_location_ids(connection))
     location, attribute = TABLES["location"], TABLES["attribute"]
     approximate = select(attribute.c.link_id).where(
-        attribute.c.taxonomy_term_id == term_id("geo.approximate")
+        attribute.c.taxonomy_term_id == term_id(GEO_APPROXIMATE)
     )
     found: list[TruePoint] = []
     for start in range(0, len(hidden), 500):

@@ -4,7 +4,6 @@ A problem is reported with the record (its position in the file and its id) and 
 and every problem in the file is reported at once, the way ohana-api's importers say "Line N:".
 """
 
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,13 +12,14 @@ from typing import Any
 from sqlalchemy import Connection
 
 from directory.errors import FieldError, ImportFailed
+from directory.hsds.audit import import_rows
 from directory.hsds.coarse_points import refresh_coarse_points
 from directory.hsds.repository import ensure_taxonomy, existing_ids, write_flat
 from directory.hsds.research_notes import notes_field_problems, notes_in_records, replace_notes
 from directory.hsds.tree import SERVICE, TABLES, Flat, Issue, Record, flatten
 from directory.hsds.validation import record_issues
 from directory.state import bump_version
-from directory.taxonomy import KNOWN, LINK_TYPE, term_record
+from directory.taxonomy import canonical_attribute
 
 Progress = Callable[[int], None]
 """Called with the number of records just dealt with."""
@@ -53,22 +53,8 @@ def _canonical_attributes(node: Any) -> Any:
     normal = {key: _canonical_attributes(value) for key, value in node.items()}
     attributes = normal.get("attributes")
     if isinstance(attributes, list):
-        normal["attributes"] = [_canonical_attribute(item) for item in attributes]
+        normal["attributes"] = [canonical_attribute(item) for item in attributes]
     return normal
-
-
-def _canonical_attribute(attribute: Any) -> Any:
-    term = attribute.get("taxonomy_term") if isinstance(attribute, dict) else None
-    code = term.get("code") if isinstance(term, dict) else None
-    if code not in KNOWN:
-        return attribute
-    ours = term_record(code)
-    return {
-        **attribute,
-        "taxonomy_term_id": ours["id"],
-        "taxonomy_term": ours,
-        "link_type": attribute.get("link_type", LINK_TYPE),
-    }
 
 
 def _canonical(record: Record, now: datetime) -> Record:
@@ -178,26 +164,6 @@ def prepare(
     return merged, service_ids
 
 
-def audit_rows(
-    service_ids: Sequence[str], existing: set[str], *, who: str, now: datetime
-) -> list[dict[str, Any]]:
-    """One HSDS metadata row per service: created or updated, by whom, when."""
-    return [
-        {
-            "id": str(uuid.uuid4()),
-            "resource_id": service_id,
-            "resource_type": "service",
-            "last_action_date": now,
-            "last_action_type": "update" if service_id in existing else "create",
-            "field_name": "*",
-            "previous_value": "earlier version" if service_id in existing else "none",
-            "replacement_value": "imported record",
-            "updated_by": who,
-        }
-        for service_id in service_ids
-    ]
-
-
 def import_records(
     connection: Connection,
     records: Sequence[Any],
@@ -209,7 +175,7 @@ def import_records(
     ensure_taxonomy(connection)
     flat, service_ids = prepare(connection, records, progress=progress)
     existing = existing_ids(connection, "service", service_ids)
-    for row in audit_rows(service_ids, existing, who=who, now=datetime.now(UTC)):
+    for row in import_rows(service_ids, existing, who=who, now=datetime.now(UTC)):
         flat.rows["metadata"][row["id"]] = row
     write_flat(connection, flat)
     refresh_coarse_points(connection)

@@ -34,3 +34,23 @@ def suspended_ids_query() -> Select[Any]:
 def suspended_service_ids(connection: Connection) -> set[str]:
     """Every suspended service's id."""
     return {str(value) for value in connection.execute(suspended_ids_query()).scalars()}
+
+
+def suspension_reason(connection: Connection, service_id: str) -> str | None:
+    """Why the service is suspended, or None if it is not."""
+    row = connection.execute(
+        select(SUSPENSION.c.reason).where(SUSPENSION.c.service_id == service_id)
+    ).first()
+    return None if row is None else str(row.reason)
+
+
+def add_suspension(connection: Connection, *, service_id: str, reason: str, now: datetime) -> None:
+    connection.execute(
+        SUSPENSION.insert().values(
+            service_id=service_id, reason=reason, suspended_by="curator", suspended_at=now
+        )
+    )
+
+
+def remove_suspension(connection: Connection, service_id: str) -> None:
+    connection.execute(SUSPENSION.delete().where(SUSPENSION.c.service_id == service_id))

@@ -25,7 +25,7 @@ from directory.limits import (
     structure_problem,
     web_address_problems,
 )
-from directory.taxonomy import KNOWN, is_ours
+from directory.taxonomy import CAPACITY_BEDS_AVAILABLE, KNOWN, code_of, is_ours
 
 SCHEMAS = Path(__file__).parent.parent / "hsds_schema"
 
@@ -112,8 +112,7 @@ def _term_issue(path: str, term: dict[str, Any]) -> Issue | None:
 
 
 def _attribute_value_issue(path: str, attribute: dict[str, Any]) -> Issue | None:
-    term = attribute.get("taxonomy_term")
-    if not isinstance(term, dict) or term.get("code") != "capacity.beds_available":
+    if code_of(attribute) != CAPACITY_BEDS_AVAILABLE:
         return None
     if beds_from_text(attribute.get("value")) is None:
         return Issue(_join(path, "value"), f"free beds {BEDS_PROBLEM}")

@@ -28,56 +28,43 @@ network; `geocode_online` (Nominatim) is opt-in and sends the text to a third pa
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from itertools import product
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pycountry
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from directory.places.distance import FloatArray, haversine_km, to_plane
 from directory.places.names import (
     BELGIUM_NAMES,
+    GENERIC_WORDS,
     PROVINCES,
     REGION_NAMES,
+    REGION_PROVINCES,
+    allowed_edits,
+    country_code,
     normalise,
     province_named,
+    split_postcode,
+    variants,
 )
 
-__all__ = ["Gazetteer", "Place", "gazetteer", "geocode_online", "normalise"]
+__all__ = ["Gazetteer", "Place", "gazetteer", "normalise"]
 
 DEFAULT_PATH = Path(__file__).parent.parent / "geo" / "gazetteer.npz"
 KINDS: tuple[str, ...] = ("postcode", "municipality", "place")
 REGIONS: tuple[str | None, ...] = (None, "BE-VLG", "BE-WAL", "BE-BRU")
-REGION_PROVINCES: dict[str, tuple[str, ...]] = {
-    "BE-BRU": ("BE-BRU",),
-    "BE-VLG": tuple(code for code in PROVINCES if code.startswith("BE-V")),
-    "BE-WAL": tuple(code for code in PROVINCES if code.startswith("BE-W")),
-}
-"""The provinces of each region (the Brussels-Capital Region, in none, stands for itself)."""
-EARTH_RADIUS_KM = 6371.0088
 BELGIUM_REACH_KM = 15.0
 """`region_of` answers None farther than this from every Belgian locality."""
 SUGGESTION_SCORE = 70.0
 AMBIGUOUS_KM = 25.0
 """A typo as close to two places this far apart means neither."""
-_GENERIC_WORDS = frozenset(
-    normalise(word)
-    for word in (
-        *("centrum", "centre", "center", "centro", "city", "stad", "ville", "stadt", "downtown"),
-        *("oraș", "град", "център"),
-    )
-)
-_BELGIAN_LATITUDE = np.radians(50.5)
 _POSTCODE = re.compile(r"(?:BE?\s*-?\s*)?(\d{4})")
-_SAINTS = {"st": ("sint", "saint", "sankt"), "ste": ("sainte",)}
-
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -94,20 +81,6 @@ class Place:
     """A locality's postcode; a municipality's first; the nearest one for other Belgian places."""
     kind: str
     """ "postcode" | "municipality" | "place"."""
-
-
-def haversine_km(
-    latitude: float, longitude: float, latitudes: npt.ArrayLike, longitudes: npt.ArrayLike
-) -> FloatArray:
-    """Great-circle distances from one point to many, in kilometres."""
-    lat1, lon1 = np.radians(latitude), np.radians(longitude)
-    lat2 = np.radians(np.asarray(latitudes, dtype=np.float64))
-    lon2 = np.radians(np.asarray(longitudes, dtype=np.float64))
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a)), dtype=np.float64)
 
 
 class Gazetteer:
@@ -162,7 +135,7 @@ class Gazetteer:
     def resolve(self, name: str) -> Place | None:
         """The place a name or postcode means (see the module docstring), or None."""
         key = normalise(name)
-        postcode, key = _split_postcode(key)
+        postcode, key = split_postcode(key)
         if postcode is not None and self._pc_main[postcode] >= 0:
             return self._in_postcode(postcode, key)
         if not key:
@@ -175,16 +148,16 @@ class Gazetteer:
             return self._brussels(key) if region == "BE-BRU" else None
         if pair is not None:
             return self._pair_place(pair)
-        for variant in _variants(key):
+        for variant in variants(key):
             if (pair := self._exact(variant)) is not None:
                 return self._pair_place(pair)
-        if _country_code(key) or all(word in _GENERIC_WORDS for word in key.split()):
+        if country_code(key) or all(word in GENERIC_WORDS for word in key.split()):
             return None
         return self._fuzzy(key)
 
     def suggest(self, name: str, limit: int = 5) -> list[str]:
         """Up to `limit` known names close to `name`, for "Did you mean ...?"."""
-        key = _split_postcode(normalise(name))[1]
+        key = split_postcode(normalise(name))[1]
         if not key or limit < 1:
             return []
         reach = SUGGESTION_SCORE / (200 - SUGGESTION_SCORE)
@@ -221,7 +194,7 @@ class Gazetteer:
             return False
         if (region := REGION_NAMES.get(key)) is not None:
             return place.country == "BE" and self._region_for(place) == region
-        if (country := _country_code(key)) is not None:
+        if (country := country_code(key)) is not None:
             return place.country == country
         if place.country != "BE":
             return False
@@ -267,7 +240,7 @@ class Gazetteer:
         self, latitude: float, longitude: float, among: npt.NDArray[Any], among_xy: FloatArray
     ) -> int | None:
         """The nearest of `among` within reach of Belgium, unless a place abroad is nearer."""
-        point = _to_plane(np.array([latitude]), np.array([longitude]))
+        point = to_plane(np.array([latitude]), np.array([longitude]))
         distances = ((among_xy - point) ** 2).sum(axis=0)
         best = int(np.argmin(distances))
         if distances[best] > BELGIUM_REACH_KM**2:
@@ -278,7 +251,7 @@ class Gazetteer:
         return int(among[best])
 
     def _plane(self, entries: npt.NDArray[Any]) -> FloatArray:
-        return _to_plane(self._latitude[entries], self._longitude[entries])
+        return to_plane(self._latitude[entries], self._longitude[entries])
 
     def _in_postcode(self, postcode: int, key: str) -> Place | None:
         """A locality named `key` with this postcode, else the postcode's main locality."""
@@ -299,7 +272,7 @@ class Gazetteer:
 
     def _fuzzy(self, key: str) -> Place | None:
         """The place a typo means, if it starts with the right letter and is not ambiguous."""
-        edits = _allowed_edits(key)
+        edits = allowed_edits(key)
         if not edits:
             return None
         start, names = self._of_length(len(key) - edits, len(key) + edits)
@@ -415,86 +388,7 @@ class Gazetteer:
         )
 
 
-def _to_plane(latitudes: FloatArray, longitudes: FloatArray) -> FloatArray:
-    """Kilometres east and north on a plane tangent to Belgium (within 1% there; far stays far)."""
-    east = np.radians(longitudes) * np.cos(_BELGIAN_LATITUDE) * EARTH_RADIUS_KM
-    return np.stack([east, np.radians(latitudes) * EARTH_RADIUS_KM])
-
-
-def _split_postcode(key: str) -> tuple[int | None, str]:
-    """A Belgian-looking postcode ("1000", "b 1000", "be 1000") and the words around it."""
-    words = key.split()
-    postcode = None
-    kept: list[str] = []
-    for word in words:
-        if word.isdigit():
-            if len(word) == 4 and word[0] != "0" and postcode is None:
-                postcode = int(word)
-                if kept and kept[-1] in {"b", "be"}:
-                    kept.pop()
-            continue
-        kept.append(word)
-    return postcode, " ".join(kept)
-
-
-def _variants(key: str) -> Iterator[str]:
-    """The name without words like "centre", and with "St"/"Ste" written out."""
-    words = key.split()
-    specific = [word for word in words if word not in _GENERIC_WORDS]
-    if specific and specific != words:
-        yield " ".join(specific)
-    if any(word in _SAINTS for word in specific):
-        for combination in product(*[_SAINTS.get(word, (word,)) for word in specific]):
-            yield " ".join(combination)
-
-
-def _country_code(name: str) -> str | None:
-    """ISO 3166-1 alpha-2 code of a country name or code in English ("France", "FR", "FRA")."""
-    if name in BELGIUM_NAMES:
-        return "BE"
-    try:
-        return str(pycountry.countries.lookup(name).alpha_2)
-    except LookupError:
-        return None
-
-
-def _allowed_edits(key: str) -> int:
-    letters = len(key.replace(" ", ""))
-    if letters < 5:
-        return 0
-    return 1 if letters < 8 else 2
-
-
 @cache
 def gazetteer() -> Gazetteer:
     """The bundled gazetteer, loaded once per process."""
     return Gazetteer.load()
-
-
-def geocode_online(query: str, *, timeout: float = 3.0) -> Place | None:
-    """Ask OpenStreetMap's Nominatim. Opt-in only: it sends the text to a third party."""
-    from geopy.exc import GeopyError
-    from geopy.geocoders import Nominatim
-
-    try:
-        found = Nominatim(user_agent="passerelle", timeout=timeout).geocode(
-            query, addressdetails=True, exactly_one=True
-        )
-    except GeopyError:
-        return None
-    if found is None:
-        return None
-    address = found.raw.get("address", {})
-    country = str(address.get("country_code", "")).upper()
-    latitude, longitude = float(found.latitude), float(found.longitude)
-    postcode = str(address.get("postcode", ""))
-    belgian = country == "BE"
-    return Place(
-        name=str(found.address).split(",")[0],
-        latitude=latitude,
-        longitude=longitude,
-        country=country,
-        region=gazetteer().region_of(latitude, longitude) if belgian else None,
-        postcode=postcode if belgian and re.fullmatch(r"\d{4}", postcode) else None,
-        kind="place",
-    )

@@ -2,11 +2,18 @@
 
 `normalise` folds case, accents, punctuation and Cyrillic script (Bulgarian transliteration, so
 "София" meets GeoNames' "Sofiya"), so that the gazetteer is built and searched with one rule.
+
+A searched name is also taken apart here: a Belgian postcode and the words around it, words that
+say "the centre of", "St" and "Ste" written out, a country's name or code, and how many typing
+errors a name of its length may carry.
 """
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from itertools import product
+
+import pycountry
 
 _CYRILLIC = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i",
@@ -119,3 +126,68 @@ def province_named(name: str) -> str | None:
     while words and words[0] in _FILLERS:
         words.pop(0)
     return QUALIFIED_PROVINCE_NAMES.get(" ".join(words))
+
+
+# --- what a searched name is made of -------------------------------------------------------------
+
+GENERIC_WORDS = frozenset(
+    normalise(word)
+    for word in (
+        *("centrum", "centre", "center", "centro", "city", "stad", "ville", "stadt", "downtown"),
+        *("oraș", "град", "център"),
+    )
+)
+"""Words that say "the centre of" rather than which place."""
+SAINTS = {"st": ("sint", "saint", "sankt"), "ste": ("sainte",)}
+
+
+def split_postcode(key: str) -> tuple[int | None, str]:
+    """A Belgian-looking postcode ("1000", "b 1000", "be 1000") and the words around it."""
+    words = key.split()
+    postcode = None
+    kept: list[str] = []
+    for word in words:
+        if word.isdigit():
+            if len(word) == 4 and word[0] != "0" and postcode is None:
+                postcode = int(word)
+                if kept and kept[-1] in {"b", "be"}:
+                    kept.pop()
+            continue
+        kept.append(word)
+    return postcode, " ".join(kept)
+
+
+def variants(key: str) -> Iterator[str]:
+    """The name without words like "centre", and with "St"/"Ste" written out."""
+    words = key.split()
+    specific = [word for word in words if word not in GENERIC_WORDS]
+    if specific and specific != words:
+        yield " ".join(specific)
+    if any(word in SAINTS for word in specific):
+        for combination in product(*[SAINTS.get(word, (word,)) for word in specific]):
+            yield " ".join(combination)
+
+
+def allowed_edits(key: str) -> int:
+    letters = len(key.replace(" ", ""))
+    if letters < 5:
+        return 0
+    return 1 if letters < 8 else 2
+
+
+def country_code(name: str) -> str | None:
+    """ISO 3166-1 alpha-2 code of a country name or code in English ("France", "FR", "FRA")."""
+    if name in BELGIUM_NAMES:
+        return "BE"
+    try:
+        return str(pycountry.countries.lookup(name).alpha_2)
+    except LookupError:
+        return None
+
+
+REGION_PROVINCES: dict[str, tuple[str, ...]] = {
+    "BE-BRU": ("BE-BRU",),
+    "BE-VLG": tuple(code for code in PROVINCES if code.startswith("BE-V")),
+    "BE-WAL": tuple(code for code in PROVINCES if code.startswith("BE-W")),
+}
+"""The provinces of each region (the Brussels-Capital Region, in none, stands for itself)."""

@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from directory.changes.review import published_record
+from directory.changes.working import published_record
 from directory.limits import BEDS_MAX, DEPTH_MAX
 from tests.api.routes.portal.accounts import PARTNER, hidden, sign_in
 from tests.api.routes.portal.accounts import world as world  # noqa: F401 - the portal's world, with users

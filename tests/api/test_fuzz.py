@@ -20,7 +20,8 @@ from sqlalchemy.engine import Engine
 
 from api.app import create_app
 from api.settings import Settings
-from directory.accounts.service import Role, create_token
+from directory.accounts.models import Role
+from directory.accounts.service import create_token
 from directory.database import session_scope
 from directory.hsds.files import read_records
 from directory.hsds.importer import import_records

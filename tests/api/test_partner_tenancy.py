@@ -17,9 +17,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from directory.accounts.service import Role, create_user
+from directory.accounts.models import Role
+from directory.accounts.service import create_user
 from directory.changes import repository as store
-from directory.changes import review, tenancy
+from directory.changes import tenancy, working
+from directory.changes.models import ChangeKind, ChangeStatus
 from directory.hsds.importer import import_records
 from directory.hsds.tree import TABLES
 from tests.api.routes.portal.accounts import CURATOR, PASSWORD, sign_in
@@ -94,7 +96,7 @@ def snapshot(client: TestClient, engine: Engine, world: World, ids: Ids) -> tupl
     objects = _ids_in(record.json())
     metadata = TABLES["metadata"]
     with engine.connect() as connection:
-        stored = review.published_record(connection, world.service_b)
+        stored = working.published_record(connection, world.service_b)
         audit = connection.execute(
             select(metadata)
             .where(metadata.c.resource_id.in_(sorted(objects)))
@@ -198,7 +200,7 @@ def test_an_unchanged_copy_of_another_organisations_location_cannot_be_linked(
     client: TestClient, world: World, engine: Engine, ids: Ids
 ) -> None:
     other = client.get(f"/hsds/services/{world.service_b}").json()
-    place = review.clean(other["service_at_locations"][0]["location"])
+    place = working.clean(other["service_at_locations"][0]["location"])
     before = snapshot(client, engine, world, ids)
     link = {"id": new_id(), "location_id": ids.location_b, "location": place}
     answer = patch(client, world, {"service_at_locations": [link]})
@@ -227,7 +229,7 @@ def test_a_new_service_cannot_point_into_another_organisation(
 def _waiting_injection(engine: Engine, world: World, ids: Ids) -> str:
     """A change stored before these checks existed: A's record with a phone on B's location."""
     with engine.begin() as connection:
-        published = review.published_record(connection, world.service_a)
+        published = working.published_record(connection, world.service_a)
         assert published is not None
         phone = {"id": new_id(), "number": "+32 499 66 66 66", "location_id": ids.location_b}
         record = {**published, "phones": [*published["phones"], phone]}
@@ -237,8 +239,8 @@ def _waiting_injection(engine: Engine, world: World, ids: Ids) -> str:
             change_id=change_id,
             service_id=world.service_a,
             organization_id=world.org_a,
-            kind=store.ChangeKind.update,
-            base_version=review.version_of(published),
+            kind=ChangeKind.update,
+            base_version=working.version_of(published),
             patch={"phones": record["phones"]},
             record=record,
             now=datetime.now(UTC),
@@ -260,7 +262,7 @@ def test_a_waiting_change_is_checked_again_when_approved(
     assert all_row_counts(engine) == counts
     assert snapshot(client, engine, world, ids) == before
     with engine.connect() as connection:
-        assert store.get_change(connection, change_id).status is store.ChangeStatus.pending  # type: ignore[union-attr]
+        assert store.get_change(connection, change_id).status is ChangeStatus.pending  # type: ignore[union-attr]
 
 
 def test_the_queue_names_every_service_and_location_a_change_touches(
@@ -388,8 +390,8 @@ def test_the_directory_still_restores_after_partner_edits(
 def shared(client: TestClient, world: World, engine: Engine, ids: Ids) -> str:
     """B's location, naming B as its organisation, also linked to A's service by a curator."""
     with engine.begin() as connection:
-        b = review.published_record(connection, world.service_b)
-        a = review.published_record(connection, world.service_a)
+        b = working.published_record(connection, world.service_b)
+        a = working.published_record(connection, world.service_a)
         assert a is not None and b is not None
         b["service_at_locations"][0]["location"]["organization_id"] = world.org_b
         import_records(connection, [b])
@@ -450,7 +452,7 @@ def test_a_location_no_organisation_is_named_for_is_left_to_curators(
     client: TestClient, world: World, engine: Engine, ids: Ids
 ) -> None:
     with engine.begin() as connection:
-        a = review.published_record(connection, world.service_a)
+        a = working.published_record(connection, world.service_a)
         assert a is not None
         link = {"id": new_id(), "service_id": world.service_a, "location_id": ids.location_b}
         import_records(

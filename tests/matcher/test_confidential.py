@@ -5,7 +5,7 @@ from dataclasses import replace
 from typing import Any
 
 from directory.hsds.coarse_points import COARSE
-from directory.places.gazetteer import haversine_km
+from directory.places.distance import haversine_km
 from matcher.person import Person
 from tests.matcher.persons import BRUSSELS, codes, in_brussels, index_of, search, service
 

@@ -22,7 +22,7 @@ from api import portal_security as security
 from api.deps import SessionDep, negotiated_language, request_language
 from api.portal_security import SignedIn
 from directory.accounts import service as accounts
-from directory.accounts.service import Principal
+from directory.accounts.models import Principal
 from web import portal as words_of
 from web.i18n import N_, supported, translator
 from web.rendering import render_portal

@@ -21,8 +21,8 @@ from api.routes.portal import (
     page,
     router,
 )
+from directory.changes import decide
 from directory.changes import repository as changes
-from directory.changes import review
 from directory.errors import PasserelleError
 from directory.hsds.audit import audit_page
 from directory.hsds.research_notes import notes_by_service
@@ -63,8 +63,8 @@ def _queue(connection: Connection) -> dict[str, Any]:
                 kind=change.kind.value,
                 services=services,
                 organizations=organizations,
-                diff=review.diff(connection, change),
-                touches=review.touches(connection, change),
+                diff=decide.diff(connection, change),
+                touches=decide.touches(connection, change),
                 notes=noted.get(change.service_id, []),
             )
             for change in waiting
@@ -152,7 +152,7 @@ def approve(
         session,
         _,
         csrf_token,
-        lambda connection: review.approve(connection, change_id=change_id),
+        lambda connection: decide.approve(connection, change_id=change_id),
         N_("Approved and published."),
     )
 
@@ -173,7 +173,7 @@ def reject(
         session,
         _,
         csrf_token,
-        lambda connection: review.reject(connection, change_id=change_id, reason=reason),
+        lambda connection: decide.reject(connection, change_id=change_id, reason=reason),
         N_("Rejected."),
     )
 
@@ -216,7 +216,7 @@ def suspend(
         session,
         _,
         csrf_token,
-        lambda connection: review.suspend(connection, service_id=service_id.strip(), reason=reason),
+        lambda connection: decide.suspend(connection, service_id=service_id.strip(), reason=reason),
         N_("Suspended: the service is no longer public."),
     )
 
@@ -236,7 +236,7 @@ def unsuspend(
         session,
         _,
         csrf_token,
-        lambda connection: review.unsuspend(connection, service_id=service_id),
+        lambda connection: decide.unsuspend(connection, service_id=service_id),
         N_("The service is public again."),
     )
 

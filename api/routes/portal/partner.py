@@ -18,9 +18,10 @@ from api.routes.portal import (
     partner_only,
     router,
 )
+from directory.changes import propose, working
 from directory.changes import repository as changes
-from directory.changes import review
 from directory.errors import FieldError, InvalidInput, PasserelleError
+from directory.hsds.audit import field_changes
 from directory.hsds.tree import TABLES
 from directory.limits import BEDS_PROBLEM, beds_from_text
 from web import portal as words_of
@@ -59,7 +60,7 @@ def my_services(request: Request, user: SignedInDep, session: SessionDep) -> HTM
 def _edit_page(
     request: Request,
     user: SignedIn,
-    state: review.Working,
+    state: working.Working,
     *,
     status: int = 200,
     message: str | None = None,
@@ -67,7 +68,7 @@ def _edit_page(
 ) -> HTMLResponse:
     record = state.record
     waiting = (
-        review.field_changes(state.service_id, state.published, state.change.record)
+        field_changes(state.service_id, state.published, state.change.record)
         if state.change
         else []
     )
@@ -89,8 +90,8 @@ def _edit_page(
     )
 
 
-def _working(connection: Connection, service_id: str, organization_id: str) -> review.Working:
-    return review.working(connection, service_id=service_id, organization_id=organization_id)
+def _working(connection: Connection, service_id: str, organization_id: str) -> working.Working:
+    return working.working(connection, service_id=service_id, organization_id=organization_id)
 
 
 @router.get("/services/{service_id}")
@@ -154,7 +155,7 @@ def edit(
             patch = words_of.form_patch(state.record, fields)
             if not patch:
                 return _edit_page(request, user, state, message=_("Nothing was changed."))
-            outcome = review.propose(
+            outcome = propose.propose(
                 connection,
                 organization_id=organization_id,
                 service_id=service_id,
@@ -187,11 +188,11 @@ def capacity(
                 f"free beds {BEDS_PROBLEM}", [FieldError("form", "beds_available", BEDS_PROBLEM)]
             )
         with undone_if_refused(session) as connection:
-            review.publish_at_once(
+            propose.publish_at_once(
                 connection,
                 organization_id=organization_id,
                 service_id=service_id,
-                edit=review.with_beds(beds),
+                edit=propose.with_beds(beds),
             )
     except PasserelleError as error:
         return _failed(request, user, _, session.connection(), service_id, organization_id, error)
@@ -230,11 +231,11 @@ def confirm(
     organization_id = partner_only(user)
     try:
         with undone_if_refused(session) as connection:
-            review.publish_at_once(
+            propose.publish_at_once(
                 connection,
                 organization_id=organization_id,
                 service_id=service_id,
-                edit=review.confirmed(datetime.now(UTC).date()),
+                edit=propose.confirmed(datetime.now(UTC).date()),
             )
     except PasserelleError as error:
         return _failed(request, user, _, session.connection(), service_id, organization_id, error)

@@ -22,7 +22,8 @@ from directory.hsds.coarse_points import (
 )
 from directory.hsds.importer import import_records, prepare
 from directory.hsds.repository import ensure_taxonomy, write_flat
-from directory.places.gazetteer import gazetteer, haversine_km
+from directory.places.distance import haversine_km
+from directory.places.gazetteer import gazetteer
 from directory.taxonomy import attribute_record
 from matcher.listing import listing_from_record
 from tests.builders import new_id, service_record

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy.engine import Engine
 
-from directory.changes import review
+from directory.changes import propose
 from tests.api.routes.portal.accounts import CURATOR, PARTNER, hidden, sign_in, sign_in_in_language
 from tests.api.routes.words_shown import ENGLISH_ONLY, assert_no_english_left
 from tests.builders import new_id
@@ -85,7 +85,7 @@ def test_a_new_service_waiting_for_review_is_editable_without_publish_at_once_fo
     service_id = new_id()
     with engine.begin() as connection:
         record = {"id": service_id, "name": "Alpha new", "status": "active"}
-        review.propose_new(connection, organization_id=world.org_a, record=record)
+        propose.propose_new(connection, organization_id=world.org_a, record=record)
     sign_in(client, PARTNER)
     page = client.get(f"/portal/services/{service_id}")
     assert page.status_code == 200 and "Alpha new" in page.text

@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
 from directory.accounts.login_throttle import PER_ACCOUNT, PER_ADDRESS
-from directory.accounts.service import LoginThrottle
+from directory.accounts.models import LoginThrottle
 from tests.api.routes.portal.accounts import (
     PARTNER,
     PASSWORD,

@@ -1,0 +1,39 @@
+"""Publishing a service record: the importer's path, with one audit row per changed field."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection
+
+from directory.changes.ownership import validate
+from directory.hsds.audit import field_rows
+from directory.hsds.coarse_points import refresh_coarse_points
+from directory.hsds.importer import prepare
+from directory.hsds.repository import write_flat
+from directory.hsds.tree import Flat, Record
+from directory.state import bump_version
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def write_record(
+    connection: Connection,
+    *,
+    old: Record | None,
+    new: Record,
+    organization_id: str,
+    who: str,
+    checked: bool = False,
+) -> None:
+    """Publish `new` in place of `old`. Unless the caller `checked` it already (`new` then holds
+    nothing a validated proposal did not), it is validated like any proposal first."""
+    if checked:
+        flat: Flat = prepare(connection, [new])[0]
+    else:
+        flat = validate(connection, new, before=old, organization_id=organization_id)
+    for row in field_rows(new["id"], old, new, who=who, now=utc_now()):
+        flat.rows["metadata"][row["id"]] = row
+    write_flat(connection, flat)
+    refresh_coarse_points(connection)
+    bump_version(connection)

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from api import errors
 from api.body_limit import LimitRequestBody
+from api.head_requests import AnswerHead
 from api.matching import MatchService, places_for_matching
 from api.nul_guard import RejectNulCharacters
 from api.privacy import PrivacyHeaders
@@ -18,7 +19,7 @@ from api.ratelimit import RateLimits
 from api.routes import curator, docs, health, hsds, match, pages, partner, portal, suggest
 from api.settings import Settings, get_settings
 from directory.database import make_engine
-from directory.places import geocode_online
+from directory.places.gazetteer import geocode_online
 
 log = logging.getLogger("passerelle")
 
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RejectNulCharacters)
     app.add_middleware(LimitRequestBody)
     app.add_middleware(PrivacyHeaders)
+    app.add_middleware(AnswerHead)
     app.include_router(health.router)
     app.include_router(docs.router)
     app.include_router(hsds.router)

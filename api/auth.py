@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from starlette.exceptions import HTTPException
 
 from api.deps import EngineDep
-from directory.accounts import Principal, Role, token_principal
+from directory.accounts.service import Principal, Role, token_principal
 
 
 def _unauthorized(message: str, error: str | None = None) -> HTTPException:

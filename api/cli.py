@@ -13,11 +13,12 @@ from sqlalchemy.engine import Engine
 
 from api import cli_accounts
 from api.settings import Settings, get_settings
-from directory import bundled, exporter, importer
+from directory import bundled
 from directory.database import make_engine, session_scope, upgrade_schema
 from directory.errors import InvalidInput
 from directory.faults import UNAVAILABLE, describe
-from directory.hsds_files import read_records
+from directory.hsds import exporter, importer
+from directory.hsds.files import read_records
 
 
 class _Passerelle(typer.Typer):

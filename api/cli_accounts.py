@@ -1,13 +1,16 @@
-"""`passerelle org|token|user|stale`: organisations, accounts for partners and curators, and the
-services to check.
+"""`passerelle org|token|user|stale|coverage`: organisations, accounts for partners and
+curators, the services to check, and where the directory is thin.
 
 No outbound mail: a curator creates accounts and resets passwords here and hands them over.
 Passwords come from a prompt (not echoed) or from standard input (`--password-stdin`), never from
 the command line. `--org` takes an organisation's id or its exact name (any case).
 """
 
+import csv
+import json
 import sys
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Annotated, NoReturn
 
 import typer
@@ -16,11 +19,14 @@ from rich.table import Table
 from sqlalchemy.engine import Engine
 
 from api.settings import get_settings
-from directory.accounts import Role, create_token, create_user, reset_password, revoke_token
+from directory.accounts.service import Role, create_token, create_user, reset_password, revoke_token
 from directory.database import make_engine, session_scope, upgrade_schema
 from directory.errors import PasserelleError
-from directory.organizations import OrganizationEntry, list_organizations, organization_id
-from directory.stale import stale_services
+from directory.hsds.coverage_gaps import PROVINCES, Cell, coverage, grid
+from directory.hsds.organizations import OrganizationEntry, list_organizations, organization_id
+from directory.hsds.repository import service_records
+from directory.hsds.stale import stale_services
+from directory.places.gazetteer import gazetteer
 
 token_app = typer.Typer(
     help="API tokens for partner organisations and curators.", no_args_is_help=True
@@ -172,6 +178,72 @@ def stale(
     typer.echo(f"{len(found)} service(s) to check.")
 
 
+class CoverageFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+COVERAGE_FIELDS = ("need", "province", "province_name", "language", "active", "reachable", "fresh")
+
+
+def coverage_report(
+    output: Annotated[
+        CoverageFormat, typer.Option("--format", help="table (a grid), csv or json (every cell).")
+    ] = CoverageFormat.table,
+    language: Annotated[
+        list[str] | None,
+        typer.Option(help="Also count per language (ISO code; repeat); the grid shows the first."),
+    ] = None,
+) -> None:
+    """Services per need x province (and Brussels) x language: active, reachable, fresh; the
+    empty and thin cells first."""
+    languages = [code.strip().lower() for code in language or [] if code.strip()]
+    if bad := [code for code in languages if not (code.isalpha() and 2 <= len(code) <= 3)]:
+        _fail(f"--language: not a language code: {', '.join(bad)}")
+    with _engine().connect() as connection:
+        records = service_records(connection, include_confidential=False)
+    cells = coverage(
+        records, today=datetime.now(UTC).date(), places=gazetteer(), languages=languages
+    )
+    if output is CoverageFormat.json:
+        typer.echo(json.dumps([_cell_row(cell) for cell in cells], ensure_ascii=False, indent=2))
+    elif output is CoverageFormat.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=COVERAGE_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(_cell_row(cell) for cell in cells)
+    else:
+        _print_grid(cells, languages[0] if languages else "")
+
+
+def _cell_row(cell: Cell) -> dict[str, str | int]:
+    return {
+        "need": cell.need,
+        "province": cell.province,
+        "province_name": PROVINCES[cell.province],
+        "language": cell.language,
+        "active": cell.active,
+        "reachable": cell.reachable,
+        "fresh": cell.fresh,
+    }
+
+
+def _print_grid(cells: list[Cell], language: str) -> None:
+    """Reachable services per need (rows) and province (columns); `-` for none."""
+    title = f"Reachable services speaking {language}" if language else "Reachable services"
+    table = Table("need", *(code.removeprefix("BE-") for code in PROVINCES), title=title)
+    for need, row in grid(cells, language).items():
+        table.add_row(need, *(str(row[p].reachable or "-") for p in PROVINCES))
+    console = Console(width=max(120, Console().width))
+    console.print(table)
+    empty = sum(1 for c in cells if c.language == language and c.level == "empty")
+    thin = sum(1 for c in cells if c.language == language and c.level == "thin")
+    typer.echo(f"{empty} empty and {thin} thin cells (at most one reachable service).")
+    typer.echo(
+        ", ".join(f"{code.removeprefix('BE-')} = {name}" for code, name in PROVINCES.items())
+    )
+
+
 def _print_organizations(entries: list[OrganizationEntry]) -> None:
     """A table on a terminal; elsewhere one line each, `id<TAB>name<TAB>services`, for scripts."""
     if not sys.stdout.isatty():
@@ -204,3 +276,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(token_app, name="token")
     app.add_typer(user_app, name="user")
     app.command("stale")(stale)
+    app.command("coverage")(coverage_report)

@@ -17,7 +17,7 @@ DocumentationStatus = Literal[
 ]
 Goal = Literal["exit", "stay_safer", "undecided"]
 Gender = Literal["woman", "man", "trans", "nonbinary", "unspecified"]
-NoticeKind = Literal["emergency", "trafficking", "minor"]
+NoticeKind = Literal["emergency", "helpline", "trafficking", "minor"]
 
 
 @cache
@@ -150,9 +150,18 @@ class MatchResult(BaseModel):
 
 
 class Notice(BaseModel):
-    kind: NoticeKind
-    text: str
-    """Ends with a caution when `phone_confirmed` is false."""
+    kind: NoticeKind = Field(
+        description="`emergency`: 112 and 101, for a person in danger; `helpline`: a listening "
+        "or crisis line for a person in danger; `minor`: for a person under 18; `trafficking`: "
+        "the nearest recognised centre for victims of trafficking (all of them without a "
+        "place), then a trafficking line, for a person controlled by someone."
+    )
+    text: str = Field(
+        description="The whole notice; it ends with a caution when `phone_confirmed` is false."
+    )
+    summary: str = Field(
+        description="The notice without that caution (a page listing several lines says it once)."
+    )
     phone: str | None
     phone_confirmed: bool = Field(
         default=True,

@@ -1,7 +1,7 @@
 """`MatchService`: the in-memory index built from the database, kept fresh, and one `match` call.
 
 Every worker builds its index at start-up from all active services (confidential locations
-included, by their coarse points only: see `directory.coarse_points`) and rebuilds it when the
+included, by their coarse points only: see `directory.hsds.coarse_points`) and rebuilds it when the
 directory's version changes, checked at most every `refresh_seconds` by a background task. When
 the database cannot be reached, matching goes on from the last index.
 """
@@ -31,13 +31,13 @@ from api.match_models import (
     UnderstoodPlace,
 )
 from directory.bundled import RECOGNISED_TRAFFICKING_CENTRES
-from directory.coarse_points import matching_records
 from directory.emergency_numbers import EMERGENCY_NUMBER
 from directory.errors import FieldError, InvalidInput
-from directory.local_names import place_name
-from directory.places import Place, gazetteer
+from directory.hsds.coarse_points import matching_records
+from directory.hsds.suspensions import suspended_service_ids
+from directory.places.gazetteer import Place, gazetteer
+from directory.places.local_names import place_name
 from directory.state import current_version
-from directory.suspensions import suspended_service_ids
 from matcher.index import Index, build_index
 from matcher.listing import Listing, Phone, listing_from_record
 from matcher.messages import Message, message
@@ -52,7 +52,7 @@ LOCAL_TIME = ZoneInfo("Europe/Brussels")
 
 
 class Places(Protocol):
-    """The gazetteer's interface (`directory.places.Gazetteer`)."""
+    """The gazetteer's interface (`directory.places.gazetteer.Gazetteer`)."""
 
     def by_postcode(self, postcode: str) -> Any: ...
     def resolve(self, name: str) -> Any: ...
@@ -330,12 +330,16 @@ def _explanation(item: Message) -> Explanation:
 
 
 def _notice(notice: SafetyNotice, lang: str) -> Notice:
-    text = render(notice.message, lang)
+    summary = text = render(notice.message, lang)
     if not notice.phone_confirmed:
         caution = message("line_not_confirmed", phone=EMERGENCY_NUMBER)
         text = f"{text} {render(caution, lang)}"
     return Notice(
-        kind=notice.kind, text=text, phone=notice.phone, phone_confirmed=notice.phone_confirmed
+        kind=notice.kind,
+        text=text,
+        summary=summary,
+        phone=notice.phone,
+        phone_confirmed=notice.phone_confirmed,
     )
 
 

@@ -26,7 +26,7 @@ from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
 from api import ratelimit
 from api.settings import Settings
-from directory.accounts import SESSION_HOURS, Principal
+from directory.accounts.service import SESSION_HOURS, Principal
 
 COOKIE = "passerelle_portal"
 COOKIE_PATH = "/portal"

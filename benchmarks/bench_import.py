@@ -16,7 +16,7 @@ from pathlib import Path
 
 from benchmarks.synthetic import directory
 from directory.database import make_engine, session_scope, upgrade_schema
-from directory.importer import import_records
+from directory.hsds.importer import import_records
 
 
 def run(size: int, url: str) -> tuple[float, float]:

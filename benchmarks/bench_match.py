@@ -22,7 +22,7 @@ import httpx
 from benchmarks.server import free_port
 from benchmarks.synthetic import directory
 from directory.database import make_engine, upgrade_schema
-from directory.importer import import_records
+from directory.hsds.importer import import_records
 from directory.state import bump_version
 from matcher.index import build_index
 from matcher.listing import listing_from_record

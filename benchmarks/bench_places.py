@@ -12,7 +12,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 
-from directory.places import DEFAULT_PATH, Gazetteer, Place
+from directory.places.gazetteer import DEFAULT_PATH, Gazetteer, Place
 
 LIEGE = Place("Liège", 50.6337, 5.5675, "BE", "BE-WAL", "4000", "municipality")
 LOOKUPS: dict[str, Callable[[Gazetteer], object]] = {

@@ -39,7 +39,7 @@ from sqlalchemy import text
 from benchmarks.server import passerelle_env, running_server
 from benchmarks.synthetic import directory
 from directory.database import make_engine, session_scope, upgrade_schema
-from directory.importer import import_records
+from directory.hsds.importer import import_records
 
 RESULTS = Path(__file__).parent / "results"
 SEARCH_WORDS = ("shelter", "housing", "health", "legal", "Synthetic", "help", "service 1")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Param = str | int | float
-NoticeKind = Literal["emergency", "trafficking", "minor"]
+NoticeKind = Literal["emergency", "helpline", "trafficking", "minor"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,16 +85,27 @@ TO_CHECK = ("listing", "eligibility", "phone")
 """What the one generic caution `to_check` may name: the record is not confirmed with the
 service, who can use it is not stated, its phone number is not confirmed."""
 
+LINE = ("name", "schedule", "hours", "languages", "areas")
+"""What a notice says of a line: its name, its structured hours (`24/7`, or `days@opens-closes`
+items joined by `;`, days 0 = Monday, minutes since midnight) or else its own words about its
+hours (`hours`, may be empty), its languages (codes) and its areas (names), comma-separated."""
+
 NOTICES: dict[str, tuple[str, ...]] = {
     "emergency_number": ("phone",),
     "police_number": ("phone",),
-    "crisis_line": ("name", "hours"),
-    "trafficking": (),
-    "trafficking_line": ("name",),
+    "crisis_line": LINE,
     "minor": (),
+    "minor_line": LINE,
+    "trafficking": (),
+    "trafficking_centre": ("place", *LINE),
+    "trafficking_centres": (),
+    "trafficking_centre_listed": ("place", "name"),
+    "trafficking_line": LINE,
+    "trafficking_report_line": LINE,
     "line_not_confirmed": ("phone",),
 }
-"""Notice codes and their parameters (`hours` may be empty: the line's own words, if any)."""
+"""Notice codes and their parameters (`place`: the municipality of a centre's public address,
+may be empty)."""
 
 ALL_CODES: dict[str, tuple[str, ...]] = {**REASONS, **CAUTIONS, **NOTICES}
 

@@ -354,9 +354,8 @@ def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
     query = Query(
         index, person, now, needs, distance, open_now=open_now(index, person.now), area_ok=area_ok
     )
-    usable_rows = eligible_services(index, person)[rows] & rows_in_reach(
-        index, person, distance, area_ok
-    )
+    eligible = eligible_services(index, person)
+    usable_rows = eligible[rows] & rows_in_reach(index, person, distance, area_ok)
     scores = total_scores(query)
     lowered = lowered_rows(query)
     lower(query, scores, lowered)
@@ -397,6 +396,15 @@ def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
     if person.in_danger_now or person.controlled_by_someone or person.minor:
         usable_services = np.zeros(index.size, dtype=np.bool_)
         usable_services[rows[usable_rows]] = True
-        notices = tuple(safety_notices(index, person, usable_services))
+        notices = tuple(
+            safety_notices(
+                index,
+                person,
+                usable_services,
+                eligible=eligible,
+                distance=distance,
+                opened=query.open_now,
+            )
+        )
     total = matching_services(index, usable_rows & meets, chosen)
     return Ranking(results, notices, unmet, total)

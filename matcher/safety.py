@@ -1,6 +1,12 @@
-"""Safety notices: emergency numbers first for a person in danger, a trafficking notice for a
-person controlled by someone, a minor's notice. Phones of helplines come from the directory;
-the only numbers written here are the EU emergency number and the Belgian police."""
+"""Safety notices, calm and correct: one emergency block (112, then 101) for a person in danger,
+then at most `MAX_LINES` helplines in a language the person speaks; a minor's notice with a line
+for young people; for a person controlled by someone, the nearest recognised centre for victims
+of trafficking (all of them when no place is given), then a trafficking line after it.
+
+Every line's phone, name, hours and scope come from the directory; the only numbers written here
+are the EU emergency number and the Belgian police. No phone is given twice. A line that may pass
+information to the authorities is never offered as a helpline (a reporting line comes after the
+recognised centre, with its caution), except a line for young people to a minor."""
 
 from collections.abc import Sequence
 
@@ -8,12 +14,56 @@ import numpy as np
 import numpy.typing as npt
 
 from directory.emergency_numbers import EMERGENCY_NUMBER, POLICE_NUMBER
-from matcher.index import NEED_BIT, Bools, Index
-from matcher.listing import Listing
+from matcher.index import NEED_BIT, Bools, Floats, Index
+from matcher.listing import Listing, Opening
 from matcher.messages import Message, Notice, NoticeKind, message
 from matcher.person import Person
 
-MAX_CRISIS_NOTICES = 3
+MAX_LINES = 3
+"""Lines named after the emergency block, all notices together (the recognised centres listed
+for a person with no place apart: all of them are named)."""
+WHOLE_DAY = 24 * 60
+ALL_WEEK = frozenset(range(7))
+
+Ints = npt.NDArray[np.int64]
+
+
+def line_name(listing: Listing) -> str:
+    """What a line is called in a notice: the organisation's name when the service's name starts
+    with it ("Tele-Onthaal 106 - listening line (Dutch)" -> "Tele-Onthaal"), else the service's."""
+    organization = listing.organization_name.strip()
+    if organization and listing.name.startswith(organization) and " - " in listing.name:
+        return organization
+    return listing.name
+
+
+def schedule_text(listing: Listing) -> str:
+    """The line's structured hours, as `24/7` or `days@opens-closes` items joined by `;` (days
+    0 = Monday, minutes since midnight), for the reader's language to spell out; empty when the
+    directory has no structured hours and no day-and-night code."""
+    if "offers.open_24_7" in listing.codes or _day_and_night(listing.openings):
+        return "24/7"
+    return ";".join(
+        f"{','.join(str(day) for day in sorted(o.days))}@{o.opens}-{o.closes}"
+        for o in listing.openings
+    )
+
+
+def _day_and_night(openings: Sequence[Opening]) -> bool:
+    whole = {day for o in openings if o.opens == 0 and o.closes >= WHOLE_DAY for day in o.days}
+    return whole == ALL_WEEK
+
+
+def line_details(listing: Listing) -> dict[str, str]:
+    """A line's name, hours (structured, else its own words) and scope (languages, areas)."""
+    schedule = schedule_text(listing)
+    return {
+        "name": line_name(listing),
+        "schedule": schedule,
+        "hours": "" if schedule else (listing.hours or ""),
+        "languages": ",".join(listing.languages),
+        "areas": ",".join(listing.service_areas),
+    }
 
 
 def _line_notice(kind: NoticeKind, text: Message, listing: Listing | None) -> Notice:
@@ -24,31 +74,85 @@ def _line_notice(kind: NoticeKind, text: Message, listing: Listing | None) -> No
     return Notice(kind, text, phone.number, phone_confirmed=phone.confirmed)
 
 
-def _lines(index: Index, usable: Bools, person: Person, *needs: str) -> npt.NDArray[np.int64]:
-    """Every helpline (crisis_line plus `needs`) the person can use, best first: lines for young
-    people only first for a minor and last for anyone else, then lines in a language the person
-    speaks, recognised centres first for trafficking, day and night before office hours."""
-    bits = np.uint32(sum(NEED_BIT[need] for need in ("crisis_line", *needs)))
-    lines = usable & ((index.needs & bits) == bits) & index.flags["own_phone"]
-    found = np.flatnonzero(lines)
-    spoken = person.spoken
-    # unstated languages are no evidence of speaking the person's: ranked as not speaking it
-    not_spoken = ~index.speaks(spoken)[found] if spoken else np.zeros(len(found), np.bool_)
-    youth_only = index.flags["youth_only"][found]
-    not_for_them = ~youth_only if person.minor else youth_only
-    if "trafficking_support" in needs:
-        not_recognised = ~index.flags["recognised"][found]
-    else:
-        not_recognised = np.zeros(len(found), np.bool_)
-    always = index.flags["open_24_7"][found]
-    order = np.lexsort((~always, not_recognised, not_spoken, not_for_them))  # last key first
-    ordered: npt.NDArray[np.int64] = found[order]
-    return ordered
+class Lines:
+    """The lines of the directory a person may be given, and the phones already given."""
+
+    def __init__(self, index: Index, person: Person, usable: Bools, opened: Bools) -> None:
+        self.index, self.person, self.usable, self.opened = index, person, usable, opened
+        self.given: set[str] = set()
+
+    def ordered(self, *needs: str) -> Ints:
+        """Every line (crisis_line plus `needs`) the person can use, best first: lines for young
+        people only first for a minor and last for anyone else, then lines in a language the
+        person speaks, then lines open now (day and night, or by their hours) before those
+        closed now, recognised centres first for trafficking, day and night before the rest."""
+        index, person = self.index, self.person
+        bits = np.uint32(sum(NEED_BIT[need] for need in ("crisis_line", *needs)))
+        lines = self.usable & ((index.needs & bits) == bits) & index.flags["own_phone"]
+        found: Ints = np.flatnonzero(lines)
+        spoken = person.spoken
+        # unstated languages are no evidence of speaking the person's: ranked as not speaking it
+        not_spoken = ~index.speaks(spoken)[found] if spoken else np.zeros(len(found), np.bool_)
+        youth_only = index.flags["youth_only"][found]
+        not_for_them = ~youth_only if person.minor else youth_only
+        if "trafficking_support" in needs:
+            not_recognised = ~index.flags["recognised"][found]
+        else:
+            not_recognised = np.zeros(len(found), np.bool_)
+        always = index.flags["open_24_7"][found]
+        closed = ~always & ~self.opened[found] & self._scheduled()[found]
+        keys = (~always, not_recognised, closed, not_spoken, not_for_them)  # last key first
+        ordered: Ints = found[np.lexsort(keys)]
+        return ordered
+
+    def _scheduled(self) -> Bools:
+        scheduled = np.zeros(self.index.size, np.bool_)
+        if self.person.now is not None:  # "closed now" is judged only when the time is known
+            scheduled[self.index.with_openings] = True
+        return scheduled
+
+    def fresh(self, candidates: Ints) -> list[Listing]:
+        """The candidates whose phone has not been given yet, in order."""
+        seen = set(self.given)
+        chosen = []
+        for n in candidates:
+            listing = self.index.listings[int(n)]
+            phone = listing.best_phone
+            if phone is not None and phone.number not in seen:
+                seen.add(phone.number)
+                chosen.append(listing)
+        return chosen
+
+    def give(self, listing: Listing | None) -> Listing | None:
+        if listing is not None and listing.best_phone is not None:
+            self.given.add(listing.best_phone.number)
+        return listing
+
+    def helplines(self) -> Ints:
+        """Lines for a person in danger: never one that may pass information to the
+        authorities, except a line for young people to a minor."""
+        found = self.ordered()
+        shares = self.index.flags["shares"][found]
+        if self.person.minor:
+            shares &= ~self.index.flags["youth_only"][found]
+        kept: Ints = found[~shares]
+        return kept
 
 
-def safety_notices(index: Index, person: Person, usable: Bools) -> Sequence[Notice]:
-    """Notices for this person; `usable` marks the services that pass the hard filters and are
-    in reach."""
+def safety_notices(
+    index: Index,
+    person: Person,
+    usable: Bools,
+    *,
+    eligible: Bools | None = None,
+    distance: Floats | None = None,
+    opened: Bools | None = None,
+) -> Sequence[Notice]:
+    """Notices for this person. Per service: `usable` marks those that pass the hard filters and
+    are in reach, `eligible` those that pass the hard filters (a recognised centre is named even
+    out of reach), `opened` those open now; `distance` is per row (NaN without a point)."""
+    opened = opened if opened is not None else np.zeros(index.size, np.bool_)
+    lines = Lines(index, person, usable, opened)
     notices: list[Notice] = []
     if person.in_danger_now:
         notices.append(
@@ -59,22 +163,102 @@ def safety_notices(index: Index, person: Person, usable: Bools) -> Sequence[Noti
         notices.append(
             Notice("emergency", message("police_number", phone=POLICE_NUMBER), POLICE_NUMBER)
         )
-        for n in _lines(index, usable, person)[:MAX_CRISIS_NOTICES]:
-            line = index.listings[int(n)]
-            text = message("crisis_line", name=line.name, hours=line.hours or "")
-            notices.append(_line_notice("emergency", text, line))
-    if person.controlled_by_someone:
-        lines = _lines(index, usable, person, "trafficking_support")
-        if len(lines):
-            line = index.listings[int(lines[0])]
-            text = message("trafficking_line", name=line.name)
-            notices.append(_line_notice("trafficking", text, line))
-        else:
-            notices.append(Notice("trafficking", message("trafficking")))
+    named: list[Notice] = []
+    if person.controlled_by_someone:  # first served: a minor's youth line may be its line
+        named += _trafficking_notices(lines, eligible if eligible is not None else usable, distance)
     if person.minor:
-        lines = _lines(index, usable, person)
-        young = lines[index.flags["minors"][lines]]
-        young = young[np.argsort(~index.flags["open_24_7"][young], kind="stable")]  # 24/7 first
-        youth_line = index.listings[int(young[0])] if len(young) else None
-        notices.append(_line_notice("minor", message("minor"), youth_line))
+        named.insert(0, _minor_notice(lines))
+    if person.in_danger_now:
+        room = MAX_LINES - sum(1 for notice in named if notice.phone)
+        for line in lines.fresh(lines.helplines())[: max(0, room)]:
+            lines.give(line)
+            named.append(
+                _line_notice("helpline", message("crisis_line", **line_details(line)), line)
+            )
+    return [*notices, *named]
+
+
+def _minor_notice(lines: Lines) -> Notice:
+    """The minor's notice, with the best line for young people (day and night first)."""
+    index = lines.index
+    found = lines.ordered()
+    young = found[index.flags["minors"][found]]
+    young = young[np.argsort(~index.flags["open_24_7"][young], kind="stable")]  # 24/7 first
+    fresh = lines.fresh(young)
+    line = lines.give(fresh[0] if fresh else None)
+    if line is None:
+        return Notice("minor", message("minor"))
+    return _line_notice("minor", message("minor_line", **line_details(line)), line)
+
+
+def _trafficking_notices(lines: Lines, eligible: Bools, distance: Floats | None) -> list[Notice]:
+    """The nearest recognised centre (all of them without a place), then one trafficking line:
+    a line for young people for a minor, else a reporting line with its justice caution."""
+    index, person = lines.index, lines.person
+    centres = _centres(index, eligible, distance if person.located else None)
+    notices: list[Notice] = []
+    if len(centres) == 1:
+        centre = lines.give(centres[0])
+        text = message("trafficking_centre", place=_place(centres[0]), **line_details(centres[0]))
+        notices.append(_line_notice("trafficking", text, centre))
+    elif centres:
+        notices.append(Notice("trafficking", message("trafficking_centres")))
+        for centre in centres:
+            lines.give(centre)
+            text = message(
+                "trafficking_centre_listed", place=_place(centre), name=line_name(centre)
+            )
+            notices.append(_line_notice("trafficking", text, centre))
+    else:
+        notices.append(Notice("trafficking", message("trafficking")))
+    found = lines.ordered("trafficking_support")
+    found = found[~index.flags["recognised"][found]]
+    if not person.minor:
+        found = found[~index.flags["youth_only"][found]]
+    fresh = lines.fresh(found)
+    if fresh:
+        line = lines.give(fresh[0])
+        assert line is not None
+        shares = "privacy.may_share_with_authorities" in line.codes
+        code = "trafficking_report_line" if shares and not person.minor else "trafficking_line"
+        notices.append(_line_notice("trafficking", message(code, **line_details(line)), line))
     return notices
+
+
+def _centres(index: Index, eligible: Bools, distance: Floats | None) -> list[Listing]:
+    """One service per recognised centre, with a phone and a public address if it has one: the
+    nearest only when the person's place is known and some centre has a point."""
+    best: dict[str, int] = {}
+    for n in np.flatnonzero(eligible & index.flags["recognised"] & index.flags["own_phone"]):
+        listing = index.listings[int(n)]
+        kept = best.get(listing.organization_id)
+        if kept is None or (_place(listing) and not _place(index.listings[kept])):
+            best[listing.organization_id] = int(n)
+    chosen = sorted(best.values(), key=lambda n: index.listings[n].organization_name.casefold())
+    if distance is not None and chosen:
+        near = {org: _nearest(index, org, distance) for org in best}
+        located = [n for n in chosen if np.isfinite(near[index.listings[n].organization_id])]
+        if located:
+            return [
+                index.listings[min(located, key=lambda n: near[index.listings[n].organization_id])]
+            ]
+    return [index.listings[n] for n in chosen]
+
+
+def _nearest(index: Index, organization_id: str, distance: Floats) -> float:
+    """The distance to the organisation's nearest site with a point (inf without one)."""
+    rows = np.flatnonzero(index.flags["recognised"][index.row_service] & index.located)
+    own = [
+        row
+        for row in rows
+        if index.listings[int(index.row_service[row])].organization_id == organization_id
+    ]
+    return float(np.min(distance[own])) if own else float("inf")
+
+
+def _place(listing: Listing) -> str:
+    """The municipality of the service's first public site ("" when it has none)."""
+    for site in listing.sites:
+        if not site.confidential and site.municipality:
+            return site.municipality
+    return ""

@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from directory.local_names import NAMES_PATH
-from directory.place_names import PROVINCES, normalise
-from directory.places import DEFAULT_PATH, KINDS, REGIONS, haversine_km
+from directory.places.gazetteer import DEFAULT_PATH, KINDS, REGIONS, haversine_km
+from directory.places.local_names import NAMES_PATH
+from directory.places.names import PROVINCES, normalise
 
 SOURCE = Path("../shared/data/geo")
 NEIGHBOURS = {"NL", "LU", "FR", "DE"}

@@ -22,9 +22,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from directory.database import make_engine, session_scope, upgrade_schema
-from directory.hsds_files import read_records
-from directory.importer import import_records
-from directory.repository import count_rows
+from directory.hsds.files import read_records
+from directory.hsds.importer import import_records
+from directory.hsds.repository import count_rows
 
 BACKENDS = [
     name for name in ("sqlite", "postgresql") if os.environ.get("PASSERELLE_TEST_DB", name) == name

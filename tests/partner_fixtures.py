@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
-from directory.accounts import Role, create_token, revoke_token
-from directory.importer import import_records
+from directory.accounts.service import Role, create_token, revoke_token
+from directory.hsds.importer import import_records
 from tests.builders import new_id, service_record
 
 

@@ -51,7 +51,7 @@ def test_the_fast_inner_loop_imports_no_app_module() -> None:
     modules = ["tests.conftest"] + [
         ".".join(path.relative_to(ROOT).with_suffix("").parts)
         for folder in APP_FREE
-        for path in sorted((ROOT / "tests" / folder).glob("*.py"))
+        for path in sorted((ROOT / "tests" / folder).rglob("*.py"))
     ]
     script = "; ".join(
         ["import importlib, sys", *(f"importlib.import_module({name!r})" for name in modules)]

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from directory.accounts import check_password
+from directory.accounts.service import check_password
 from tests.builders import new_id, service_record
 from tests.conftest import FIXTURES, import_file, row_counts
 from tests.partner_fixtures import all_row_counts
@@ -203,6 +203,46 @@ def test_stale_lists_oldest_first_with_contacts(database_url: str, tmp_path: Pat
     assert names == ["Never", "Older", "Old"]
     assert "contact@stale.example" in done.stdout and "+32 2 000 00 01" in done.stdout
     assert "3 service(s) to check." in done.stdout
+
+
+def test_coverage_reports_the_gaps_as_a_grid_csv_and_json(
+    database_url: str, tmp_path: Path
+) -> None:
+    records = [
+        service_record("Liège shelter", codes=("need.emergency_shelter",), at=(50.6337, 5.5675)),
+        service_record("Walloon line", codes=("need.crisis_line",), at=None, areas=["Wallonie"]),
+    ]
+    path = tmp_path / "coverage.json"
+    path.write_text(json.dumps(records))
+    assert passerelle(database_url, "import", str(path)).returncode == 0
+    as_json = passerelle(database_url, "coverage", "--format", "json", "--language", "fr")
+    assert as_json.returncode == 0, as_json.stderr
+    cells = json.loads(as_json.stdout)
+    assert cells[0]["reachable"] == 0, "the empty cells come first"
+    shelter = {
+        (c["province"], c["language"]): c["reachable"]
+        for c in cells
+        if c["need"] == "emergency_shelter"
+    }
+    assert shelter["BE-WLG", ""] == shelter["BE-WLG", "fr"] == 1
+    assert shelter["BE-WNA", ""] == 0
+    line = [c for c in cells if c["need"] == "crisis_line" and c["language"] == "" and c["active"]]
+    assert {c["province"] for c in line} == {"BE-WBR", "BE-WHT", "BE-WLG", "BE-WLX", "BE-WNA"}
+    as_csv = passerelle(database_url, "coverage", "--format", "csv")
+    assert as_csv.returncode == 0, as_csv.stderr
+    header, *rows = as_csv.stdout.splitlines()
+    assert header == "need,province,province_name,language,active,reachable,fresh"
+    assert "emergency_shelter,BE-WLG,Liège,,1,1,0" in rows
+    grid = passerelle(database_url, "coverage")
+    assert grid.returncode == 0, grid.stderr
+    assert "emergency_shelter" in grid.stdout and "WLG" in grid.stdout
+    assert "empty and" in grid.stdout
+
+
+def test_coverage_refuses_a_bad_language_code(database_url: str) -> None:
+    done = passerelle(database_url, "coverage", "--language", "12")
+    assert done.returncode != 0
+    assert "--language" in done.stderr + done.stdout and "12" in done.stderr + done.stdout
 
 
 def bad_file_path(record: dict[str, Any]) -> Path:

@@ -13,9 +13,10 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import format_decimal
 
-from directory.local_names import place_name
+from directory.places.local_names import place_name
 from matcher.messages import Message, Param
 from web.i18n import DEFAULT_LANGUAGE, supported, translator
+from web.line_details import AREA_NAMES, DETAILS, area_names, details
 
 DOMAIN = "matcher"
 
@@ -77,17 +78,31 @@ TEXTS: dict[str, str] = {
     "emergency_number": "In danger right now? Call {phone} for urgent help (free, day and night).",
     "police_number": "To reach the police, call {phone}.",
     "crisis_line": "Helpline: {name}",
-    "trafficking": (
-        "If someone controls you, takes your money or papers, or threatens you or your family, "
-        "a recognised centre for victims of trafficking can help you, whatever your papers."
-    ),
-    "trafficking_line": (
-        "If someone controls you, takes your money or papers, or threatens you or your family, "
-        "call {name}: they help victims of trafficking, whatever your papers."
-    ),
     "minor": (
         "You are under 18: you have a right to protection and help. Services that work with "
         "young people are shown first."
+    ),
+    "minor_line": (
+        "You are under 18: you have a right to protection and help. Services that work with "
+        "young people are shown first. A line for young people: {name}"
+    ),
+    "trafficking": (
+        "If someone controls you, takes your money or papers, or threatens you or your family, "
+        "a recognised centre for victims of trafficking can help you."
+    ),
+    "trafficking_centre": (
+        "If someone controls you, takes your money or papers, or threatens you or your family, "
+        "call {name}, the nearest recognised centre for victims of trafficking."
+    ),
+    "trafficking_centres": (
+        "If someone controls you, takes your money or papers, or threatens you or your family, "
+        "call one of the recognised centres for victims of trafficking:"
+    ),
+    "trafficking_centre_listed": "{name}",
+    "trafficking_line": "{name} also helps victims of trafficking.",
+    "trafficking_report_line": (
+        "To report trafficking to the authorities: {name}. A report can start a criminal "
+        "investigation."
     ),
     "line_not_confirmed": (
         "This number was read in a public source and is not yet confirmed with the service. "
@@ -95,9 +110,6 @@ TEXTS: dict[str, str] = {
     ),
 }
 """Code -> English text (the msgid)."""
-
-HOURS_SUFFIX = " ({hours})"
-"""Added to a helpline notice when the line states its hours or scope (in its own words)."""
 
 STATUS_TEXTS: dict[str, str] = {
     "undocumented": "Open to people without papers",
@@ -153,7 +165,8 @@ def every_msgid() -> list[str]:
     """Every English text the catalogs must translate."""
     return [
         *TEXTS.values(),
-        HOURS_SUFFIX,
+        *DETAILS.values(),
+        *AREA_NAMES.values(),
         *STATUS_TEXTS.values(),
         *REGION_TEXTS.values(),
         *NEED_NAMES.values(),
@@ -193,7 +206,7 @@ def _render(code: str, items: tuple[tuple[str, Param], ...], lang: str) -> str:
     if code == "in_region":
         return say(REGION_TEXTS[str(params["region"])])
     values: dict[str, str] = {key: _number(value, lang) for key, value in params.items()}
-    if "place" in params:
+    if params.get("place"):
         values["place"] = place_name(str(params["place"]), lang=lang)
     if "language" in params:
         values["language"] = language_name(str(params["language"]), lang)
@@ -205,7 +218,8 @@ def _render(code: str, items: tuple[tuple[str, Param], ...], lang: str) -> str:
     if "items" in params:
         named = [word for word in str(params["items"]).split(",") if word]
         values["items"] = ", ".join(say(TO_CHECK_NAMES[word]) for word in named)
-    text = say(TEXTS[code]).format(**values)
-    if code == "crisis_line" and values.get("hours"):
-        text += say(HOURS_SUFFIX).format(hours=values["hours"])
-    return text
+    if "area" in params:
+        values["area"] = area_names(str(params["area"]), say)
+    if "name" in params:  # a line: "Tele-Onthaal (in Dutch; for Belgium; day and night)"
+        values["name"] += details(params, lang, say, language_name)
+    return say(TEXTS[code]).format(**values)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
+from directory.changes.review import BEDS
 from directory.errors import (
     Conflict,
     FieldError,
@@ -20,7 +21,6 @@ from directory.errors import (
     Unavailable,
 )
 from directory.limits import BEDS_PROBLEM, WEB_PROBLEM, text_limit
-from directory.review import BEDS
 from web.i18n import N_, Translator
 
 STATUSES = ("active", "temporarily closed", "inactive", "defunct")

@@ -157,8 +157,10 @@ def _check(form: SearchForm) -> None:
     if any(not (code.isalpha() and 2 <= len(code) <= 3) for code in form.languages):
         form.errors["languages"] = N_("Please pick from the list.")
         form.languages = [c for c in form.languages if c.isalpha() and 2 <= len(c) <= 3]
-    if form.age and not (form.age.isdigit() and 0 < int(form.age) <= 120):
+    if form.age and not form.age.isdigit():
         form.errors["age"] = N_("Please write your age as a number, for example 24.")
+    elif form.age and not 0 < int(form.age) <= 120:
+        form.errors["age"] = N_("Please write an age between 1 and 120.")
     if len(form.text) > MAX_TEXT:
         form.errors["text"] = N_("Please write a shorter text (at most 1000 characters).")
     if not (form.place or form.postcode or form.needs or form.text or form.in_danger_now

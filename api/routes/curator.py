@@ -9,8 +9,9 @@ from pydantic import BaseModel, Field
 from api.auth import CuratorDep
 from api.deps import SessionDep
 from api.responses import JSONBytes
-from directory import changes, review
-from directory.audit import audit_page
+from directory.changes import repository as changes
+from directory.changes import review
+from directory.hsds.audit import audit_page
 
 router = APIRouter(prefix="/v1/curator", tags=["curator"])
 

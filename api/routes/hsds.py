@@ -16,11 +16,11 @@ from sqlalchemy import Connection
 
 from api.deps import ConnectionDep, SettingsDep
 from api.responses import JSONBytes
-from directory import repository
-from directory.coverage import sites_serving
 from directory.errors import FieldError, InvalidInput, NotFound
-from directory.hsds_files import iter_ndjson
-from directory.hsds_tree import (
+from directory.hsds import repository
+from directory.hsds.coverage import sites_serving
+from directory.hsds.files import iter_ndjson
+from directory.hsds.tree import (
     ORGANIZATION,
     ORGANIZATION_LIST,
     SERVICE,

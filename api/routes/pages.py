@@ -21,9 +21,9 @@ from api.match_models import MatchRequest, MatchResponse
 from api.matching import MatchService
 from api.ratelimit import rate_limited
 from api.settings import Settings
-from directory import repository
 from directory.errors import InvalidInput, NotFound
 from directory.faults import UNAVAILABLE, code
+from directory.hsds import repository
 from directory.taxonomy import Need
 from web import public, search_form
 from web.i18n import supported, translator

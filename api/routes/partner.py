@@ -3,8 +3,8 @@
 Checks come in this order: no or bad token 401; another organisation's service 404 (its existence
 is not revealed); no If-Match 428; stale If-Match 412. Edits wait for a curator, except what
 cannot wait (closing the service, a confidential address, free beds, "still accurate"). A record's
-nested rows may point only at its own rows and the partner's own locations (`directory.tenancy`),
-and a field HSDS does not have is refused by name.
+nested rows may point only at its own rows and the partner's own locations
+(`directory.changes.tenancy`), and a field HSDS does not have is refused by name.
 """
 
 from datetime import UTC, datetime
@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from api.auth import PartnerDep
 from api.deps import SessionDep
 from api.responses import JSONBytes
-from directory import review
+from directory.changes import review
 from directory.errors import FieldError, InvalidInput, NotFound, PreconditionRequired
 from directory.limits import BEDS_MAX, structure_problem
 

@@ -18,8 +18,8 @@ from api import portal_security as security
 from api.deps import LangDep, SessionDep, SettingsDep, WordsDep
 from api.ratelimit import rate_limited
 from api.routes.pages import page
-from directory import changes
-from directory.repository import service_records
+from directory.changes import repository as changes
+from directory.hsds.repository import service_records
 from web import public
 from web.i18n import translator
 

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import Connection
 
 from directory.emergency_numbers import EMERGENCY_NUMBER, POLICE_NUMBER
-from directory.importer import import_records
-from directory.repository import has_services
-from directory.research_notes import Note, add_notes, note_from_json
+from directory.hsds.importer import import_records
+from directory.hsds.repository import has_services
+from directory.hsds.research_notes import Note, add_notes, note_from_json
 from directory.taxonomy import derived_id
 
 BELGIUM = Path(__file__).parent / "belgium.json"

@@ -16,9 +16,9 @@ from sqlalchemy.engine import Engine
 
 from api.app import create_app
 from api.settings import Settings
-from directory.coarse_points import MAX_OFFSET_KM, MIN_OFFSET_KM, stored_coarse_points
-from directory.importer import import_records
-from directory.places import gazetteer, haversine_km
+from directory.hsds.coarse_points import MAX_OFFSET_KM, MIN_OFFSET_KM, stored_coarse_points
+from directory.hsds.importer import import_records
+from directory.places.gazetteer import gazetteer, haversine_km
 from directory.taxonomy import attribute_record
 from tests.builders import new_id, service_record
 from tests.partner_fixtures import World, seed_world

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from directory.exporter import Format, export_directory
+from directory.hsds.exporter import Format, export_directory
 from directory.state import current_version
 from tests.partner_fixtures import World, all_row_counts, seed_world
 

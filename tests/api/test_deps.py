@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from api.deps import SessionDep, undone_if_refused
 from directory.errors import Conflict
-from directory.importer import import_records
+from directory.hsds.importer import import_records
 from tests.builders import service_record
 from tests.conftest import row_counts
 

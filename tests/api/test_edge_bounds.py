@@ -7,8 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from directory.changes.review import published_record
 from directory.limits import BEDS_MAX, DEPTH_MAX
-from directory.review import published_record
 from tests.api.routes.portal.accounts import PARTNER, hidden, sign_in
 from tests.api.routes.portal.accounts import world as world  # noqa: F401 - the portal's world, with users
 from tests.api.test_partner import patch, read

@@ -18,9 +18,9 @@ from sqlalchemy import event, text
 from api.app import create_app
 from api.deps import SessionDep
 from api.settings import Settings
-from directory.accounts import Role, create_token
+from directory.accounts.service import Role, create_token
 from directory.database import make_engine, session_scope, upgrade_schema
-from directory.importer import import_records
+from directory.hsds.importer import import_records
 from tests.builders import service_record
 from tests.conftest import FIXTURES
 from tests.private_postgres import PrivatePostgres

@@ -20,10 +20,10 @@ from sqlalchemy.engine import Engine
 
 from api.app import create_app
 from api.settings import Settings
-from directory.accounts import Role, create_token
+from directory.accounts.service import Role, create_token
 from directory.database import session_scope
-from directory.hsds_files import read_records
-from directory.importer import import_records
+from directory.hsds.files import read_records
+from directory.hsds.importer import import_records
 from tests.conftest import FIXTURES
 
 EXAMPLES = 25

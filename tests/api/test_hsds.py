@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from directory.database import session_scope
-from directory.importer import import_records
+from directory.hsds.importer import import_records
 from directory.taxonomy import TAXONOMY_ID, term_id
 from tests.builders import service_record
 from tests.conftest import FIXTURES

@@ -14,8 +14,8 @@ from api.match_models import MatchRequest
 from api.matching import MatchService, places_for_matching
 from api.settings import Settings
 from directory.database import make_engine
-from directory.importer import import_records
-from directory.places import Place, geocode_online
+from directory.hsds.importer import import_records
+from directory.places.gazetteer import Place, geocode_online
 from directory.state import bump_version
 from tests.builders import service_record
 

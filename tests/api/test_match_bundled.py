@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from directory import bundled
-from directory.importer import import_records
+from directory.hsds.importer import import_records
 from directory.state import bump_version
 from web.messages import REGION_TEXTS
 
@@ -92,7 +92,7 @@ def test_lines_with_unconfirmed_numbers_say_so_in_their_notice(
     assert not any(n["phone_confirmed"] for n in lines)
 
 
-def _line_phones(body: dict[str, Any], kind: str = "emergency") -> list[str]:
+def _line_phones(body: dict[str, Any], kind: str = "helpline") -> list[str]:
     return [
         n["phone"]
         for n in body["notices"]

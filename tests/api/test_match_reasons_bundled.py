@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from directory import bundled
-from directory.places import gazetteer
+from directory.places.gazetteer import gazetteer
 from tests.api.test_match_bundled import CODES, match, searcher
 
 __all__ = ["searcher"]  # the fixture, shared with test_match_bundled

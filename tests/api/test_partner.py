@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from directory.importer import import_records
-from directory.review import published_record
+from directory.changes.review import published_record
+from directory.hsds.importer import import_records
 from tests.builders import attribute, new_id
 from tests.partner_fixtures import World, all_row_counts, seed_world
 

@@ -17,11 +17,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from directory import changes as store
-from directory import review, tenancy
-from directory.accounts import Role, create_user
-from directory.hsds_tree import TABLES
-from directory.importer import import_records
+from directory.accounts.service import Role, create_user
+from directory.changes import repository as store
+from directory.changes import review, tenancy
+from directory.hsds.importer import import_records
+from directory.hsds.tree import TABLES
 from tests.api.routes.portal.accounts import CURATOR, PASSWORD, sign_in
 from tests.builders import attribute, location, new_id
 from tests.partner_fixtures import World, all_row_counts, seed_world

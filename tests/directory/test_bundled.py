@@ -17,8 +17,8 @@ from sqlalchemy.engine import Engine
 
 from directory import bundled
 from directory.database import session_scope
-from directory.importer import import_records
-from directory.repository import has_services, service_records
+from directory.hsds.importer import import_records
+from directory.hsds.repository import has_services, service_records
 from directory.taxonomy import GEO_TAXONOMY_ID, KNOWN
 from tests.builders import service_record
 from tests.conftest import row_counts

@@ -4,8 +4,8 @@ with no point is reached through its areas or region, with no distance and no to
 from dataclasses import replace
 from typing import Any
 
-from directory.coarse_points import COARSE
-from directory.places import haversine_km
+from directory.hsds.coarse_points import COARSE
+from directory.places.gazetteer import haversine_km
 from matcher.person import Person
 from tests.matcher.persons import BRUSSELS, codes, in_brussels, index_of, search, service
 

@@ -3,7 +3,7 @@
 from datetime import timedelta
 from typing import Any
 
-from directory.coarse_points import COARSE
+from directory.hsds.coarse_points import COARSE
 from matcher.person import Person
 from tests.builders import attribute
 from tests.matcher.persons import (
@@ -153,7 +153,10 @@ def test_controlled_by_someone_brings_trafficking_centres_into_the_top() -> None
     assert "safety_added" in codes(result.reasons)
     assert "recognised_trafficking_centre" in codes(result.reasons)
     assert [n.kind for n in found.notices] == ["trafficking"]
-    assert found.notices[0].phone is None
+    # the notice names the recognised centre itself, with its phone
+    assert found.notices[0].message.code == "trafficking_centre"
+    assert found.notices[0].message.params["name"] == "Centre"
+    assert found.notices[0].phone == centre["phones"][0]["number"]
 
 
 def test_trafficking_notice_takes_its_phone_from_a_line_in_the_directory() -> None:
@@ -166,7 +169,12 @@ def test_trafficking_notice_takes_its_phone_from_a_line_in_the_directory() -> No
         phones=["+32 2 222"],
     )
     found = search(index_of([line]), in_brussels(controlled_by_someone=True))
-    assert [(n.kind, n.phone) for n in found.notices] == [("trafficking", "+32 2 222")]
+    # no recognised centre in this directory: the notice says one can help, then names the line
+    assert [(n.kind, n.phone) for n in found.notices] == [
+        ("trafficking", None),
+        ("trafficking", "+32 2 222"),
+    ]
+    assert found.notices[1].message.code == "trafficking_line"
 
 
 def test_a_line_whose_number_nobody_confirmed_is_flagged_in_its_notice() -> None:
@@ -183,9 +191,9 @@ def test_a_line_whose_number_nobody_confirmed_is_flagged_in_its_notice() -> None
     by_code = {n.message.code: n for n in found.notices}
     assert by_code["emergency_number"].phone_confirmed  # 112 and 101 need no confirmation
     assert by_code["police_number"].phone_confirmed
-    assert by_code["crisis_line"].phone == "+32 2 333"
-    assert not by_code["crisis_line"].phone_confirmed
+    assert by_code["trafficking_line"].phone == "+32 2 333"
     assert not by_code["trafficking_line"].phone_confirmed
+    assert "crisis_line" not in by_code  # the same number is never given twice
 
 
 def test_a_confirmed_number_is_preferred_over_an_unconfirmed_one() -> None:
@@ -204,7 +212,7 @@ def test_a_confirmed_number_is_preferred_over_an_unconfirmed_one() -> None:
 def _line(name: str, language: str, *codes: str) -> dict[str, Any]:
     return service(
         name, "need.crisis_line", "offers.remote", *codes, at=None, languages=[language],
-        phones=[f"+32 2 {len(name)}{ord(name[0])}"],
+        phones=[f"+32 2 {len(name)}{sum(map(ord, name))}"],
     )  # fmt: skip
 
 
@@ -237,7 +245,8 @@ def test_a_line_for_young_people_only_is_the_trafficking_line_for_minors_only() 
 
     def trafficking_line(**person: Any) -> str:
         found = search(index, in_brussels(controlled_by_someone=True, **person))
-        return str(next(n for n in found.notices if n.kind == "trafficking").message.params["name"])
+        line = next(n for n in found.notices if n.kind == "trafficking" and n.phone)
+        return str(line.message.params["name"])
 
     assert trafficking_line(reads="ro") == "Federal line"  # neither speaks Romanian
     assert trafficking_line(languages=("ro",), age=30) == "Federal line"

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from directory.database import session_scope
-from directory.importer import import_records
+from directory.hsds.importer import import_records
 from tests.builders import location, new_id, service_record
 
 HIDDEN_STREET = "Rue Cachée 9"

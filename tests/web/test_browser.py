@@ -67,6 +67,20 @@ def test_search_then_referral_sheet(page: Page, site: LiveServer) -> None:
     assert page.locator("#print-sheet").is_visible(), "the print button shows when JS runs"
 
 
+def test_each_referral_checkbox_is_named_after_its_service(page: Page, site: LiveServer) -> None:
+    """Review B25: a screen reader heard "Add to the referral sheet" ten times."""
+    search_for_housing(page, site)
+    results = page.locator("li.result")
+    names = []
+    for n in range(results.count()):
+        result = results.nth(n)
+        service = result.locator("h2").inner_text()
+        box = result.get_by_role("checkbox", name=f"Add to the referral sheet: {service}")
+        assert box.count() == 1, result.locator("label.pick").inner_html()
+        names.append(service)
+    assert len(names) > 1
+
+
 def test_search_works_without_javascript(browser: Browser, site: LiveServer) -> None:
     context = new_context(browser, java_script_enabled=False)
     page = context.new_page()

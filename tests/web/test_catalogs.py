@@ -104,3 +104,23 @@ def test_every_string_is_translated(lang: str, domain: str) -> None:
 def test_catalogs_awaiting_review_say_so(lang: str, domain: str) -> None:
     header = (LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po").read_text().split("msgid", 1)[0]
     assert "awaits review by a native speaker" in header
+
+
+REGISTER: dict[str, re.Pattern[str]] = {
+    "nl": re.compile(r"\b(u|uw|bent u)\b"),
+    "ro": re.compile(r"\b(sunteți|sunați|puteți|aveți|dumneavoastră)\b", re.IGNORECASE),
+    "de": re.compile(r"\b(du|dich|dir|dein|deine|ruf)\b"),
+    "es": re.compile(r"\b(usted|llame|está en peligro)\b", re.IGNORECASE),
+}
+"""The form of address a language's public texts avoid: Dutch, Romanian and Spanish speak to
+the person as "je" / "tu" / "tú", German as "Sie" (review B14: one notice mixed both)."""
+
+
+@pytest.mark.parametrize("lang", sorted(REGISTER))
+@pytest.mark.parametrize("domain", ["matcher", "messages", "taxonomy"])
+def test_public_texts_speak_to_the_person_in_one_register(lang: str, domain: str) -> None:
+    with (LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po").open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    mixed = [m.string for m in catalog if m.id and isinstance(m.string, str)]
+    mixed = [text for text in mixed if REGISTER[lang].search(text)]
+    assert not mixed

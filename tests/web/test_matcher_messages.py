@@ -19,7 +19,10 @@ SAMPLE: dict[str, str | int | float] = {
     "groups": "women,trans",
     "phone": "112",
     "name": "Test line",
-    "hours": "24/7",
+    "hours": "Mo-Fr 9-17 (office)",
+    "schedule": "0,1,2,3,4@540-1020",
+    "languages": "nl,fr",
+    "areas": "Vlaanderen,Bruxelles",
     "area": "Wallonie",
     "items": "listing,eligibility,phone",
     "region": "BE-BRU",
@@ -55,3 +58,44 @@ def test_every_status_and_need_has_words() -> None:
 def test_unknown_language_falls_back_to_english() -> None:
     assert render(message("speaks", language="ro"), "xx") == "Speaks Romanian"
     assert render(message("distance", km=1.2), "fr") == "À 1,2 km"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "nl",
+            "Tele-Onthaal (in het Nederlands; voor: Vlaanderen, Brussel; uren: ma–vr 09:00–17:00)",
+        ),
+        (
+            "fr",
+            "Tele-Onthaal (en néerlandais; pour : Flandre, Bruxelles; "
+            "horaires : lun.–ven. 09:00–17:00)",
+        ),
+        ("en", "Tele-Onthaal (in Dutch; for Flanders, Brussels; hours: Mon–Fri 09:00–17:00)"),
+    ],
+)
+def test_a_line_says_its_scope_and_hours_in_the_readers_language(lang: str, expected: str) -> None:
+    line = {"name": "Tele-Onthaal", "hours": "", "languages": "nl", "areas": "Vlaanderen,Bruxelles"}
+    text = render(message("crisis_line", schedule="0,1,2,3,4@540-1020", **line), lang)
+    assert text.endswith(expected)
+
+
+def test_a_line_open_day_and_night_says_so_and_its_own_words_are_shown_as_published() -> None:
+    line = {"name": "L", "languages": "", "areas": ""}
+    assert render(message("crisis_line", schedule="24/7", hours="", **line), "nl").endswith(
+        "L (dag en nacht)"
+    )
+    published = render(message("crisis_line", schedule="", hours="weekdays 9-17", **line), "fr")
+    assert published.endswith("L (horaires tels que publiés : weekdays 9-17)")
+    bare = render(message("crisis_line", schedule="", hours="", **line), "en")
+    assert bare == "Helpline: L"
+
+
+def test_no_notice_promises_help_whatever_the_papers() -> None:
+    for lang in LANGUAGES:
+        for code in ("trafficking", "trafficking_centre", "trafficking_centres"):
+            params = {name: SAMPLE[name] for name in ALL_CODES[code]}
+            text = render(message(code, **params), lang).casefold()
+            assert "papers" not in text.split("money or papers")[-1]
+            assert "quels que soient" not in text and "ongeacht" not in text

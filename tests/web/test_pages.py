@@ -125,7 +125,8 @@ def test_a_confidential_address_never_reaches_the_page(site: TestClient) -> None
     [
         ({"age": "twenty", "needs": "housing"}, "age", "Please write your age as a number"),
         ({"age": "-3", "needs": "housing"}, "age", "Please write your age as a number"),
-        ({"age": "400", "needs": "housing"}, "age", "Please write your age as a number"),
+        ({"age": "400", "needs": "housing"}, "age", "Please write an age between 1 and 120"),
+        ({"age": "0", "needs": "housing"}, "age", "Please write an age between 1 and 120"),
         ({}, "form", "Please tell us at least where you are or what you need"),
         ({"needs": "flying_carpet"}, "needs", "Please pick from the list."),
         ({"needs": "housing", "goal": "other"}, "goal", "Please pick one of the choices."),
@@ -448,7 +449,9 @@ def test_a_form_value_the_server_refuses_is_a_page_not_json(site: TestClient) ->
 def test_a_notice_line_dials_and_says_when_its_number_is_unconfirmed(
     phone: str, confirmed: bool, href: str
 ) -> None:
-    notice = Notice(kind="trafficking", text="…", phone=phone, phone_confirmed=confirmed)
+    notice = Notice(
+        kind="trafficking", text="…", summary="…", phone=phone, phone_confirmed=confirmed
+    )
     _ = translator("fr")
     html = environment().get_template("_notices.html").render(notices=[notice], _=_)
     assert f'href="{href}"' in html  # digits only: "/" and spaces are not dialable
@@ -482,3 +485,15 @@ def test_the_saved_sheet_carries_the_on_screen_stylesheet_and_runs_nothing(
     digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
     assert rules["style-src"] == f"'sha256-{digest}'"
     assert "<script" not in saved.text
+
+
+@pytest.mark.parametrize("path", ["/", "/about", "/safety", "/health"])
+def test_head_answers_like_get_without_a_body(site: TestClient, path: str) -> None:
+    """Review B24: `curl -I /` answered 405."""
+    got = site.get(path)
+    head = site.head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers.get("content-security-policy") == got.headers.get("content-security-policy")
+    assert "set-cookie" not in head.headers

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from api.app import create_app
 from api.settings import Settings
 from directory.database import session_scope
-from directory.importer import import_records
+from directory.hsds.importer import import_records
 from tests.builders import at_locations, location, new_id, service_record, with_phone
 
 ANTWERP_PHONE = "+32 3 000 00 10"

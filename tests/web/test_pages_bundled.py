@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from api.app import create_app
 from api.settings import Settings
 from directory import bundled
-from directory.importer import import_records
+from directory.hsds.importer import import_records
 from directory.state import bump_version
 
 B6: dict[str, object] = {
@@ -184,3 +184,31 @@ def test_a_changed_limit_is_a_friendly_error(site: TestClient, limit: str) -> No
     assert answer.status_code == 422
     assert "Something in the form could not be used" in answer.text
     assert 'value="Brussels"' in answer.text, "the form comes back filled in"
+
+
+def test_a_person_in_danger_sees_one_emergency_block_then_calm_helplines(
+    site: TestClient,
+) -> None:
+    page = shown(search(site, "nl", place="Gent", in_danger_now="true", languages="nl"))
+    notices = page.split('class="results"')[0]
+    assert notices.count('role="alert"') == 1, "one emergency block"
+    alert = notices.split('role="alert"')[1].split("</div>")[0]
+    assert 'href="tel:112"' in alert and 'href="tel:101"' in alert
+    assert 'href="tel:106"' not in alert, "a helpline is help, not an alarm"
+    helplines = notices.split("notice-helpline")[1]
+    assert 'href="tel:106"' in helplines
+    assert helplines.count("<li>") <= 3
+    # the caution about unconfirmed numbers is said once, not on every line
+    assert notices.count("nog niet bevestigd") == 1
+    assert "bel dan 112" in notices
+
+
+def test_a_page_for_a_controlled_person_names_the_centre_before_the_reporting_line(
+    site: TestClient,
+) -> None:
+    page = shown(search(site, "fr", place="Liège", controlled_by_someone="true"))
+    centre = page.index('href="tel:042324030"')
+    federal = page.index('href="tel:078055800"')
+    assert centre < federal
+    assert "enquête pénale" in page[centre:]
+    assert "quels que soient vos papiers" not in page

@@ -21,8 +21,8 @@ from starlette.exceptions import HTTPException
 from api import portal_security as security
 from api.deps import SessionDep, negotiated_language, request_language
 from api.portal_security import SignedIn
-from directory import accounts
-from directory.accounts import Principal
+from directory.accounts import service as accounts
+from directory.accounts.service import Principal
 from web import portal as words_of
 from web.i18n import N_, supported, translator
 from web.rendering import render_portal

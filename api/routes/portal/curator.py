@@ -21,13 +21,14 @@ from api.routes.portal import (
     page,
     router,
 )
-from directory import changes, review
-from directory.audit import audit_page
+from directory.changes import repository as changes
+from directory.changes import review
 from directory.errors import PasserelleError
-from directory.hsds_tree import TABLES
-from directory.research_notes import notes_by_service
-from directory.stale import stale_services
-from directory.suspensions import SUSPENSION
+from directory.hsds.audit import audit_page
+from directory.hsds.research_notes import notes_by_service
+from directory.hsds.stale import stale_services
+from directory.hsds.suspensions import SUSPENSION
+from directory.hsds.tree import TABLES
 from web import portal as words_of
 from web.i18n import N_, Translator
 

@@ -18,9 +18,10 @@ from api.routes.portal import (
     partner_only,
     router,
 )
-from directory import changes, review
+from directory.changes import repository as changes
+from directory.changes import review
 from directory.errors import FieldError, InvalidInput, PasserelleError
-from directory.hsds_tree import TABLES
+from directory.hsds.tree import TABLES
 from directory.limits import BEDS_PROBLEM, beds_from_text
 from web import portal as words_of
 from web.i18n import Translator

@@ -18,7 +18,8 @@ from api.routes.portal import (
     router,
     see_other,
 )
-from directory import accounts, login_throttle
+from directory.accounts import login_throttle
+from directory.accounts import service as accounts
 from web.i18n import Translator
 
 

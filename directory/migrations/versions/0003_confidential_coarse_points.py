@@ -6,7 +6,7 @@ Create Date: 2026-12-02 20:45:00.000000
 
 A table of coarse points for confidential locations, and a point drawn for every confidential
 location of the database that has a true (not `geo.approximate`) point; locations with only a
-municipality centroid get none (see `directory.coarse_points`).
+municipality centroid get none (see `directory.hsds.coarse_points`).
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from directory.coarse_points import refresh_coarse_points
+from directory.hsds.coarse_points import refresh_coarse_points
 
 revision: str = '0003'
 down_revision: str | None = '0002'

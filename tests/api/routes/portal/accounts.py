@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy.engine import Engine
 
-from directory.accounts import Role, create_user
+from directory.accounts.service import Role, create_user
 from tests.api.routes.words_shown import ENGLISH_ONLY
 from tests.partner_fixtures import World, seed_world
 

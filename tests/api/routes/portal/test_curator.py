@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy.engine import Engine
 
-from directory.research_notes import Note, add_notes
+from directory.hsds.research_notes import Note, add_notes
 from tests.api.routes.portal.accounts import CURATOR, PARTNER, hidden, sign_in, sign_in_in_language
 from tests.api.routes.words_shown import ENGLISH_ONLY, assert_no_english_left
 from tests.partner_fixtures import World

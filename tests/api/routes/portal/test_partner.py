@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy.engine import Engine
 
-from directory import review
+from directory.changes import review
 from tests.api.routes.portal.accounts import CURATOR, PARTNER, hidden, sign_in, sign_in_in_language
 from tests.api.routes.words_shown import ENGLISH_ONLY, assert_no_english_left
 from tests.builders import new_id

@@ -13,8 +13,8 @@ from markupsafe import escape
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
-from directory.accounts import LoginThrottle
-from directory.login_throttle import PER_ACCOUNT, PER_ADDRESS
+from directory.accounts.login_throttle import PER_ACCOUNT, PER_ADDRESS
+from directory.accounts.service import LoginThrottle
 from tests.api.routes.portal.accounts import (
     PARTNER,
     PASSWORD,

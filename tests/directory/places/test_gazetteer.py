@@ -2,7 +2,7 @@
 
 import pytest
 
-from directory.places import Gazetteer, Place, gazetteer, normalise
+from directory.places.gazetteer import Gazetteer, Place, gazetteer, normalise
 
 
 @pytest.fixture(scope="module")
@@ -524,7 +524,7 @@ def test_the_gazetteer_is_loaded_once_per_process() -> None:
 
 
 def test_a_gazetteer_can_be_loaded_from_a_given_file(places: Gazetteer) -> None:
-    from directory.places import DEFAULT_PATH
+    from directory.places.gazetteer import DEFAULT_PATH
 
     again = Gazetteer.load(DEFAULT_PATH)
     assert again.resolve("Anvers") == places.resolve("Anvers")

@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import Connection, or_, select
 
-from directory.hsds_tree import TABLES
-from directory.repository import service_records
+from directory.hsds.repository import service_records
+from directory.hsds.tree import TABLES
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,11 +9,11 @@ import frictionless
 import pytest
 from sqlalchemy.engine import Engine
 
-from directory.coarse_points import stored_coarse_points
 from directory.database import session_scope
-from directory.exporter import Format, export_directory
-from directory.hsds_files import read_records, unprotected_cell
-from directory.importer import import_records
+from directory.hsds.coarse_points import stored_coarse_points
+from directory.hsds.exporter import Format, export_directory
+from directory.hsds.files import read_records, unprotected_cell
+from directory.hsds.importer import import_records
 from tests.builders import new_id, service_record
 from tests.conftest import FIXTURES
 from tests.hsds_schemas import errors

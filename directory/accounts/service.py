@@ -72,7 +72,7 @@ class PortalSession(SQLModel, table=True):
 
 class LoginThrottle(SQLModel, table=True):
     """Failed sign-ins per keyed hash of (e-mail, client) or of the e-mail alone, and the time
-    before the next try (`directory.login_throttle`)."""
+    before the next try (`directory.accounts.login_throttle`)."""
 
     __tablename__ = "login_throttle"
 

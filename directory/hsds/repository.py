@@ -13,7 +13,9 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, delete, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from directory.hsds_tree import (
+from directory.hsds.models import HSDS_TABLES
+from directory.hsds.suspensions import suspended_ids_query, suspended_service_ids
+from directory.hsds.tree import (
     SERVICE,
     TABLES,
     Child,
@@ -24,8 +26,6 @@ from directory.hsds_tree import (
     Shape,
     assemble,
 )
-from directory.models import HSDS_TABLES
-from directory.suspensions import suspended_ids_query, suspended_service_ids
 from directory.taxonomy import KNOWN, TAXONOMIES, term_id, term_record
 
 CHUNK = 500

@@ -12,14 +12,14 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from directory.coarse_points import refresh_coarse_points
 from directory.errors import FieldError, ImportFailed
-from directory.hsds_tree import SERVICE, TABLES, Flat, Issue, Record, flatten
-from directory.repository import ensure_taxonomy, existing_ids, write_flat
-from directory.research_notes import notes_field_problems, notes_in_records, replace_notes
+from directory.hsds.coarse_points import refresh_coarse_points
+from directory.hsds.repository import ensure_taxonomy, existing_ids, write_flat
+from directory.hsds.research_notes import notes_field_problems, notes_in_records, replace_notes
+from directory.hsds.tree import SERVICE, TABLES, Flat, Issue, Record, flatten
+from directory.hsds.validation import record_issues
 from directory.state import bump_version
 from directory.taxonomy import KNOWN, LINK_TYPE, term_record
-from directory.validation import record_issues
 
 Progress = Callable[[int], None]
 """Called with the number of records just dealt with."""

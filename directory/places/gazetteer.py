@@ -41,7 +41,7 @@ import pycountry
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from directory.place_names import (
+from directory.places.names import (
     BELGIUM_NAMES,
     PROVINCES,
     REGION_NAMES,
@@ -51,9 +51,15 @@ from directory.place_names import (
 
 __all__ = ["Gazetteer", "Place", "gazetteer", "geocode_online", "normalise"]
 
-DEFAULT_PATH = Path(__file__).parent / "geo" / "gazetteer.npz"
+DEFAULT_PATH = Path(__file__).parent.parent / "geo" / "gazetteer.npz"
 KINDS: tuple[str, ...] = ("postcode", "municipality", "place")
 REGIONS: tuple[str | None, ...] = (None, "BE-VLG", "BE-WAL", "BE-BRU")
+REGION_PROVINCES: dict[str, tuple[str, ...]] = {
+    "BE-BRU": ("BE-BRU",),
+    "BE-VLG": tuple(code for code in PROVINCES if code.startswith("BE-V")),
+    "BE-WAL": tuple(code for code in PROVINCES if code.startswith("BE-W")),
+}
+"""The provinces of each region (the Brussels-Capital Region, in none, stands for itself)."""
 EARTH_RADIUS_KM = 6371.0088
 BELGIUM_REACH_KM = 15.0
 """`region_of` answers None farther than this from every Belgian locality."""
@@ -232,6 +238,30 @@ class Gazetteer:
         if nearest is None:
             return None
         return REGIONS[int(self._region[nearest])]
+
+    def province_of(self, latitude: float, longitude: float) -> str | None:
+        """The province of the nearest Belgian locality, "BE-BRU" in the Brussels-Capital Region
+        (which is in no province); None outside Belgium."""
+        region = self.region_of(latitude, longitude)
+        if region is None or region == "BE-BRU":
+            return region
+        return self._province_for(Place("", latitude, longitude, "BE", region, None, "place"))
+
+    def provinces_of_area(self, area: str) -> frozenset[str]:
+        """The provinces (and "BE-BRU") a service area reaches: all for Belgium, a region's, a
+        province, or the province of a place; none for an area abroad or unknown."""
+        key = normalise(area)
+        if key in BELGIUM_NAMES:
+            return frozenset((*PROVINCES, "BE-BRU"))
+        if (region := REGION_NAMES.get(key)) is not None:
+            return frozenset(REGION_PROVINCES[region])
+        if (province := province_named(key)) is not None:
+            return frozenset((province,))
+        place = self.resolve(area) if key else None
+        if place is None or place.country != "BE":
+            return frozenset()
+        found = self.province_of(place.latitude, place.longitude)
+        return frozenset((found,)) if found else frozenset()
 
     def _nearest(
         self, latitude: float, longitude: float, among: npt.NDArray[Any], among_xy: FloatArray

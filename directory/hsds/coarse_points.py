@@ -27,8 +27,8 @@ from sqlalchemy import Connection, delete, select
 from sqlmodel import Field, SQLModel
 
 from directory.db_types import UTCDateTime
-from directory.hsds_tree import TABLES, Record
-from directory.repository import confidential_location_ids, service_records
+from directory.hsds.repository import confidential_location_ids, service_records
+from directory.hsds.tree import TABLES, Record
 from directory.taxonomy import COARSE, term_id
 
 __all__ = [
@@ -110,7 +110,7 @@ def draw_coarse_point(
 
 
 def _default_region_of() -> RegionOf:
-    from directory.places import gazetteer
+    from directory.places.gazetteer import gazetteer
 
     return gazetteer().region_of
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from directory.place_names import normalise
+from directory.places.names import normalise
 
-NAMES_PATH = Path(__file__).parent / "geo" / "municipality_names.tsv"
+NAMES_PATH = Path(__file__).parent.parent / "geo" / "municipality_names.tsv"
 LANGUAGES = ("nl", "fr", "de", "en")
 """The languages the file names municipalities in."""
 BOTH = " / "

@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from directory.errors import FieldError
-from directory.hsds_tree import SERVICE, TABLES, Flat, Record, flatten
+from directory.hsds.tree import SERVICE, TABLES, Flat, Record, flatten
 from directory.taxonomy import term_id
 
 CONFIDENTIAL = "privacy.confidential_address"

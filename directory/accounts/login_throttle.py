@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from directory.accounts import LoginThrottle
+from directory.accounts.service import LoginThrottle
 
 
 @dataclass(frozen=True, slots=True)

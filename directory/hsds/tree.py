@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import Table
 
 from directory.db_types import UTCDateTime
+from directory.hsds.models import HSDS_TABLES
 from directory.limits import number_problem
-from directory.models import HSDS_TABLES
 
 TABLES: dict[str, Table] = {
     str(model.__tablename__): model.__table__  # type: ignore[attr-defined]

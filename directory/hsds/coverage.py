@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from directory.repository import SiteOfService
+from directory.hsds.repository import SiteOfService
 
 EARTH_RADIUS_M = 6_371_000.0
 

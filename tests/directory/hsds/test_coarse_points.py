@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from directory.coarse_points import (
+from directory.database import make_engine, upgrade_schema
+from directory.errors import ImportFailed
+from directory.hsds.coarse_points import (
     MAX_DRAWS,
     MAX_OFFSET_KM,
     MIN_OFFSET_KM,
@@ -18,11 +20,9 @@ from directory.coarse_points import (
     refresh_coarse_points,
     stored_coarse_points,
 )
-from directory.database import make_engine, upgrade_schema
-from directory.errors import ImportFailed
-from directory.importer import import_records, prepare
-from directory.places import gazetteer, haversine_km
-from directory.repository import ensure_taxonomy, write_flat
+from directory.hsds.importer import import_records, prepare
+from directory.hsds.repository import ensure_taxonomy, write_flat
+from directory.places.gazetteer import gazetteer, haversine_km
 from directory.taxonomy import attribute_record
 from matcher.listing import listing_from_record
 from tests.builders import new_id, service_record

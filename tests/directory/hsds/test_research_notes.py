@@ -17,11 +17,11 @@ from directory import bundled
 from directory.database import MIGRATIONS, make_engine, session_scope, upgrade_schema
 from directory.emergency_numbers import EMERGENCY_NUMBERS
 from directory.errors import ImportFailed
-from directory.exporter import export_directory
-from directory.hsds_tree import TABLES
-from directory.importer import import_records
-from directory.repository import has_services, service_records
-from directory.research_notes import NOTES_KEY, RESEARCH_NOTE, notes_by_service
+from directory.hsds.exporter import export_directory
+from directory.hsds.importer import import_records
+from directory.hsds.repository import has_services, service_records
+from directory.hsds.research_notes import NOTES_KEY, RESEARCH_NOTE, notes_by_service
+from directory.hsds.tree import TABLES
 from tests.builders import service_record
 from tests.conftest import FIXTURES, PG_SERVER, _admin_engine, _postgres_reachable
 

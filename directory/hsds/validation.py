@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema_rs
 import pycountry
 
-from directory.hsds_tree import Issue, Record
+from directory.hsds.tree import Issue, Record
 from directory.limits import (
     AGE_MAX,
     BEDS_PROBLEM,
@@ -27,7 +27,7 @@ from directory.limits import (
 )
 from directory.taxonomy import KNOWN, is_ours
 
-SCHEMAS = Path(__file__).parent / "hsds_schema"
+SCHEMAS = Path(__file__).parent.parent / "hsds_schema"
 
 
 @cache

@@ -17,10 +17,9 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
-from directory import changes as store
-from directory import merge_patch, tenancy
-from directory.changes import Change, ChangeKind, ChangeStatus
-from directory.coarse_points import refresh_coarse_points
+from directory.changes import repository as store
+from directory.changes import tenancy
+from directory.changes.repository import Change, ChangeKind, ChangeStatus
 from directory.errors import (
     Conflict,
     FieldError,
@@ -28,12 +27,14 @@ from directory.errors import (
     NotFound,
     PreconditionFailed,
 )
-from directory.hsds_tree import SERVICE, TABLES, Flat, Record, unknown_fields
-from directory.importer import prepare
+from directory.hsds import merge_patch
+from directory.hsds.coarse_points import refresh_coarse_points
+from directory.hsds.importer import prepare
+from directory.hsds.repository import ensure_taxonomy, service_records, write_flat
+from directory.hsds.suspensions import SUSPENSION
+from directory.hsds.tree import SERVICE, TABLES, Flat, Record, unknown_fields
 from directory.limits import BEDS_MAX, BEDS_PROBLEM, length_problems
-from directory.repository import ensure_taxonomy, service_records, write_flat
 from directory.state import bump_version
-from directory.suspensions import SUSPENSION
 from directory.taxonomy import BY_CODE, LINK_TYPE, attribute_record, derived_id, term_record
 
 FORBIDDEN = ("id", "organization_id", "organization")
@@ -302,7 +303,7 @@ def ownership_errors(
     """Rows of other records a proposed record would take over or change: never allowed.
 
     Owned rows (phones, attributes...) must be new or already this service's; what they point at
-    and the locations they reach must be the partner's own (`directory.tenancy`)."""
+    and the locations they reach must be the partner's own (`directory.changes.tenancy`)."""
     known = _ids(before) if before else {}
     errors: list[FieldError] = []
     for table, rows in flat.rows.items():

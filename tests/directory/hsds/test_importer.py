@@ -11,9 +11,9 @@ from sqlalchemy.engine import Engine
 
 from directory.database import session_scope
 from directory.errors import ImportFailed
-from directory.hsds_files import read_records
-from directory.importer import import_records
-from directory.repository import confidential_location_ids, service_records
+from directory.hsds.files import read_records
+from directory.hsds.importer import import_records
+from directory.hsds.repository import confidential_location_ids, service_records
 from directory.taxonomy import GEO_TAXONOMY_ID, KNOWN, term_id
 from tests.builders import attribute, new_id, service_record
 from tests.conftest import FIXTURES, row_counts

@@ -5,7 +5,7 @@ export with `include_confidential` keeps them, true points included, and researc
 each record's `research_notes`, JSON only), and must not be published. Public exports never
 carry research notes.
 
-No export carries a coarse point (`directory.coarse_points`), not even a curator's: the coarse
+No export carries a coarse point (`directory.hsds.coarse_points`), not even a curator's: the coarse
 point is not an HSDS fact but a defence of this database, and writing it next to the true point
 in a file would only add a second secret to guard. A database restored from a curator's export
 draws new coarse points; a `pg_dump` backup keeps them.
@@ -13,7 +13,7 @@ draws new coarse points; a `pg_dump` backup keeps them.
 In the CSV package, a text cell starting with `=`, `+`, `-`, `@`, a tab, a carriage return or `'`
 gets one leading `'` (a spreadsheet shows it as text and never runs it as a formula: partners
 write these cells); `passerelle import` of the package takes the `'` off again
-(`directory.hsds_files.protected_cell`).
+(`directory.hsds.files.protected_cell`).
 """
 
 from enum import StrEnum
@@ -21,10 +21,10 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from directory.hsds_files import write_csv_package, write_json
-from directory.hsds_tree import SERVICE, TABLES, Flat, Record, flatten
-from directory.repository import fetch_for, service_records
-from directory.research_notes import NOTES_KEY, notes_by_service
+from directory.hsds.files import write_csv_package, write_json
+from directory.hsds.repository import fetch_for, service_records
+from directory.hsds.research_notes import NOTES_KEY, notes_by_service
+from directory.hsds.tree import SERVICE, TABLES, Flat, Record, flatten
 
 
 class Format(StrEnum):

@@ -1,7 +1,7 @@
 """SQLModel tables shaped exactly like the HSDS 3.0 objects.
 
 One table per HSDS object, one column per scalar HSDS field, named as in the standard. Nesting
-(a service's phones, a location's addresses) lives in `directory.hsds_tree`, not in ORM
+(a service's phones, a location's addresses) lives in `directory.hsds.tree`, not in ORM
 relationships: records are assembled with one query per table, never one per row.
 """
 

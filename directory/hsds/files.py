@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from directory.errors import FieldError, ImportFailed
-from directory.hsds_tree import (
+from directory.hsds.tree import (
     SERVICE,
     TABLES,
     Flat,
@@ -30,7 +30,7 @@ from directory.hsds_tree import (
     json_value,
     memory_fetch,
 )
-from directory.validation import hsds_schema
+from directory.hsds.validation import hsds_schema
 
 CELL_PREFIX = "'"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

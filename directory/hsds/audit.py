@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, func, select
 
-from directory.hsds_tree import TABLES
+from directory.hsds.tree import TABLES
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+"""Partner and curator accounts: API tokens, portal users, sessions and sign-in throttling."""

@@ -1,0 +1,1 @@
+"""Partners' changes and curators' decisions on them."""

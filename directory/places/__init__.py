@@ -1,0 +1,1 @@
+"""Places: the offline gazetteer, place names and how they are compared."""

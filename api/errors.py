@@ -7,7 +7,7 @@ keep-alive connection).
 """
 
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,8 +23,12 @@ from directory.faults import UNAVAILABLE, code
 
 log = logging.getLogger("passerelle")
 
-PageRenderer = Any
-"""`(request, status, message) -> Response | None`: set by `web` for people's pages."""
+
+class PageRenderer(Protocol):
+    """The page answering an error on a person's page (None: the plain answer), set on
+    `app.state.error_page` by the pages' routes."""
+
+    def __call__(self, request: Request, status: int, message: str, /) -> Response | None: ...
 
 
 def _detail(error: PasserelleError) -> Any:
@@ -62,7 +66,7 @@ def _wants_page(request: Request, status: int) -> bool:
 
 
 def _error_page(request: Request, status: int, message: str) -> Response | None:
-    renderer = getattr(request.app.state, "error_page", None)
+    renderer: PageRenderer | None = getattr(request.app.state, "error_page", None)
     if renderer is None or not _wants_page(request, status):
         return None
     page: Response | None = renderer(request, status, message)

@@ -63,41 +63,54 @@ FIELD_LABELS = {
     "service_id": N_("Service id"),
 }
 """The portal forms' fields, as their labels call them (errors name the field this way)."""
-PROBLEMS = {
-    "a reason is required": N_("please give a reason."),
-    "must be a whole number of 0 or more": N_("please write a whole number of 0 or more."),
-    BEDS_PROBLEM: N_("please write a whole number from 0 to 100000."),
-    WEB_PROBLEM: N_("please write a web address starting with http:// or https://."),
+FIELD_PROBLEMS: dict[str, str] = {
+    "reason_required": N_("please give a reason."),
+    "beds_invalid": N_("please write a whole number from 0 to 100000."),
+    "web_address": N_("please write a web address starting with http:// or https://."),
+    "not_a_uri": N_("please write a full web address, such as https://example.org."),
+    "not_an_email": N_("please write an e-mail address, such as name@example.org."),
+    "not_a_language": N_(
+        "please write two-letter language codes, such as fr, nl, en, separated by commas."
+    ),
+    "not_offered": N_("please choose one of the values offered."),
+    "required": N_("please fill this in."),
 }
-"""Problems the domain reports on a field of a portal form, in words for people."""
-PROBLEM_SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (
-        re.compile(r'is not a "uri"$'),
-        N_("please write a full web address, such as https://example.org."),
-    ),
-    (
-        re.compile(r'is not a "email"$'),
-        N_("please write an e-mail address, such as name@example.org."),
-    ),
-    (
-        re.compile(r"ISO 639"),
-        N_("please write two-letter language codes, such as fr, nl, en, separated by commas."),
-    ),
-    (re.compile(r" is not one of "), N_("please choose one of the values offered.")),
-    (re.compile(r"^is required$"), N_("please fill this in.")),
+"""A problem on a field of a portal form, in words for people, by the problem's code
+(`FieldError.code`)."""
+UNCODED_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^a reason is required$"), "reason_required"),
+    (re.compile(f"^{re.escape(BEDS_PROBLEM)}$"), "beds_invalid"),
+    (re.compile(f"^{re.escape(WEB_PROBLEM)}$"), "web_address"),
+    (re.compile(r'is not a "uri"$'), "not_a_uri"),
+    (re.compile(r'is not a "email"$'), "not_an_email"),
+    (re.compile(r"ISO 639"), "not_a_language"),
+    (re.compile(r" is not one of "), "not_offered"),
+    (re.compile(r"^is required$"), "required"),
 )
-"""The shapes of the schema validator's messages (which quote the value sent), in words for
-people."""
-ERROR_TEXTS: tuple[tuple[type[PasserelleError], str], ...] = (
-    (NotFound, N_("This was not found: it may have been dealt with or removed meanwhile.")),
-    (Conflict, N_("This no longer applies: it changed meanwhile. Please check the page again.")),
-    (
-        PreconditionFailed,
-        N_("The service changed since you opened this page: check it and send your change again."),
+"""The code of a field problem that `directory` reports only in words (no `FieldError.code`
+yet): the domain's own sentences and the shapes of the schema validator's messages. The one
+place that reads an error's English; each line goes when its problem carries its code."""
+ERROR_WORDS: dict[str, str] = {
+    "not_found": N_("This was not found: it may have been dealt with or removed meanwhile."),
+    "conflict": N_("This no longer applies: it changed meanwhile. Please check the page again."),
+    "precondition_failed": N_(
+        "The service changed since you opened this page: check it and send your change again."
     ),
-    (Forbidden, N_("You are not allowed to do this.")),
-    (Unavailable, N_("The directory cannot be reached right now. Please try again in a moment.")),
-)
+    "forbidden": N_("You are not allowed to do this."),
+    "unavailable": N_("The directory cannot be reached right now. Please try again in a moment."),
+    "invalid_input": N_("Something in the form could not be used. Please check it."),
+}
+"""A domain error in words for the portal's people, by the error's code (`PasserelleError.code`;
+an error without words of its own has those of the kind it is a case of)."""
+KIND_CODES: dict[type[PasserelleError], str] = {
+    NotFound: "not_found",
+    Conflict: "conflict",
+    PreconditionFailed: "precondition_failed",
+    Forbidden: "forbidden",
+    Unavailable: "unavailable",
+    InvalidInput: "invalid_input",
+}
+"""The codes of the domain's kinds of error, for errors that do not carry a `code` yet."""
 SOMETHING_WENT_WRONG = N_("Something went wrong on our side. Please try again.")
 PAGE_ERRORS = {
     403: N_("You are not allowed to see this page."),
@@ -141,16 +154,19 @@ def page_error(_: Translator, status: int, message: str) -> tuple[str, str]:
     return _(HEADINGS.get(status, SOMETHING_WRONG_HEADING)), text
 
 
+def codes_of(error: PasserelleError) -> list[str]:
+    """The error's code, then the codes of the kinds it is a case of, most specific first (a
+    `service_not_found` is a `not_found`)."""
+    found = (vars(kind).get("code") or KIND_CODES.get(kind) for kind in type(error).__mro__)
+    return list(dict.fromkeys(code for code in found if isinstance(code, str)))
+
+
 def error_texts(_: Translator, error: PasserelleError) -> list[str]:
     """What went wrong, in words for the portal's people, naming each field by its label."""
     if isinstance(error, InvalidInput) and error.errors:
         return [field_problem(_, item) for item in error.errors]
-    if isinstance(error, InvalidInput):
-        return [_("Something in the form could not be used. Please check it.")]
-    for kind, text in ERROR_TEXTS:
-        if isinstance(error, kind):
-            return [_(text)]
-    return [_(SOMETHING_WENT_WRONG)]
+    words = next((ERROR_WORDS[code] for code in codes_of(error) if code in ERROR_WORDS), None)
+    return [_(words or SOMETHING_WENT_WRONG)]
 
 
 def field_label(_: Translator, field: str) -> str:
@@ -158,14 +174,20 @@ def field_label(_: Translator, field: str) -> str:
     return _(FIELD_LABELS[field]) if field in FIELD_LABELS else field
 
 
+def problem_code(item: FieldError) -> str:
+    """The code of a field's problem ("" for one the portal has no words for)."""
+    code: str = getattr(item, "code", "")
+    if code:
+        return code
+    return next((code for shape, code in UNCODED_PROBLEMS if shape.search(item.message)), "")
+
+
 def field_problem(_: Translator, item: FieldError) -> str:
     name = item.field.split(".", 1)[0].split("[", 1)[0]
     field = _(FIELD_LABELS[name]) if name in FIELD_LABELS else item.field
-    if item.message in PROBLEMS:
-        return _("{field}: {problem}", field=field, problem=_(PROBLEMS[item.message]))
-    for shape, problem in PROBLEM_SHAPES:
-        if shape.search(item.message):
-            return _("{field}: {problem}", field=field, problem=_(problem))
+    problem = FIELD_PROBLEMS.get(problem_code(item))
+    if problem:
+        return _("{field}: {problem}", field=field, problem=_(problem))
     return _("{field}: this value cannot be used ({problem}).", field=field, problem=item.message)
 
 

@@ -164,3 +164,48 @@ def test_queue_rows_fall_back_to_stored_names_and_show_minutes() -> None:
     assert named["name"] == "New" and named["organization"] == "Org"
     since = portal.suspended_row("s1", "checking", datetime(2026, 1, 2, 3, 4), "Alpha")
     assert since["since"] == "2026-01-02"
+
+
+# --- errors in words by their code, never by their English ---------------------------------------
+
+
+class AlreadySuspended(Conflict):
+    code = "already_suspended"
+
+
+class Gone(PasserelleError):
+    code = "not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class CodedProblem(FieldError):
+    code: str = ""
+
+
+def test_an_error_is_put_in_words_by_its_code_whatever_its_message_says() -> None:
+    gone = Gone("the service changed meanwhile: a reason is required")
+    assert portal.error_texts(FR, gone) == [FR(portal.ERROR_WORDS["not_found"])]
+
+
+def test_an_error_without_words_of_its_own_has_those_of_its_kind() -> None:
+    assert portal.codes_of(AlreadySuspended("x")) == ["already_suspended", "conflict"]
+    assert portal.error_texts(FR, AlreadySuspended("x")) == [FR(portal.ERROR_WORDS["conflict"])]
+
+
+def test_a_field_problem_is_put_in_words_by_its_code_whatever_its_message_says() -> None:
+    problem = CodedProblem("body", "reason", 'is not a "uri"', "reason_required")
+    assert portal.error_texts(EN, InvalidInput("bad", [problem])) == [
+        "Reason: please give a reason."
+    ]
+    unknown = CodedProblem("body", "reason", "a reason is required", "something_new")
+    assert portal.error_texts(EN, InvalidInput("bad", [unknown])) == [
+        "Reason: this value cannot be used (a reason is required)."
+    ]
+
+
+def test_every_problem_code_has_words_in_every_language() -> None:
+    codes = {code for _shape, code in portal.UNCODED_PROBLEMS}
+    assert codes <= set(portal.FIELD_PROBLEMS)
+    assert set(portal.KIND_CODES.values()) <= set(portal.ERROR_WORDS)
+    for words in (*portal.FIELD_PROBLEMS.values(), *portal.ERROR_WORDS.values()):
+        assert FR(words) != words

@@ -423,7 +423,28 @@ def write_record(
         flat.rows["metadata"][row["id"]] = row
     write_flat(connection, flat)
     refresh_coarse_points(connection)
-    bump_version(connection)
+    bump_version(connection, _services_sharing(connection, new, old))
+
+
+def _services_sharing(connection: Connection, new: Record, old: Record | None) -> set[str]:
+    """The service written and every service at one of its locations (theirs changed too)."""
+    locations = {
+        str(link["location"]["id"])
+        for record in (new, old or {})
+        for link in record.get("service_at_locations") or []
+        if isinstance(link, dict)
+        and isinstance(link.get("location"), dict)
+        and link["location"].get("id")
+    }
+    sal = TABLES["service_at_location"]
+    found = {str(new["id"])}
+    if locations:
+        found.update(
+            connection.execute(
+                select(sal.c.service_id).where(sal.c.location_id.in_(sorted(locations)))
+            ).scalars()
+        )
+    return found
 
 
 # --- partners ------------------------------------------------------------------------------------
@@ -794,7 +815,7 @@ def suspend(connection: Connection, *, service_id: str, reason: str) -> None:
     connection.execute(
         TABLES["metadata"].insert().values(_suspension_audit(service_id, "", reason))
     )
-    bump_version(connection)
+    bump_version(connection, [service_id])
 
 
 def unsuspend(connection: Connection, *, service_id: str) -> None:
@@ -808,7 +829,7 @@ def unsuspend(connection: Connection, *, service_id: str) -> None:
     connection.execute(
         TABLES["metadata"].insert().values(_suspension_audit(service_id, row.reason, ""))
     )
-    bump_version(connection)
+    bump_version(connection, [service_id])
 
 
 __all__ = [

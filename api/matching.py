@@ -29,6 +29,7 @@ from api.index_feed import (
     present_numbers,
     read_changes,
 )
+from api.listen import refresh_forever
 from api.match_models import (
     Explanation,
     MatchOrganization,
@@ -194,14 +195,8 @@ class MatchService:
             return list(range(version + 1))  # nothing known to be missing: wait for nothing
 
     async def keep_fresh(self) -> None:
-        """Check the directory's version every `refresh_seconds`, forever (cancelled at exit);
-        whatever goes wrong is logged, and the next tick tries again."""
-        while True:
-            await asyncio.sleep(self.refresh_seconds)
-            try:
-                await asyncio.to_thread(self.refresh)
-            except Exception as error:  # noqa: BLE001 - the refresher must never die silently
-                self._mark_stale(f"refresh failed ({type(error).__name__})")
+        """Refresh at every change notification and every `refresh_seconds` (`api.listen`)."""
+        await refresh_forever(self.engine, self.refresh, self.refresh_seconds, self._mark_stale)
 
     # --- one search ---------------------------------------------------------------------------
 

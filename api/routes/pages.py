@@ -14,14 +14,13 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
-from sqlalchemy.engine import Engine
 
 from api.deps import SettingsDep
 from api.match_models import MatchRequest, MatchResponse, ServiceSummary
 from api.matching import MatchService
+from api.page_records import PublicRecords
 from api.ratelimit import rate_limited
 from api.settings import Settings
-from directory import repository
 from directory.errors import InvalidInput, NotFound
 from directory.faults import UNAVAILABLE, code
 from directory.taxonomy import Need
@@ -223,10 +222,13 @@ def _summary_view(service: ServiceSummary, lang: str) -> ServiceView:
     return service_view(record, lang)
 
 
-def _stored_views(engine: Engine, ids: Sequence[str], lang: str) -> list[ServiceView]:
-    """Public, active services of `ids`, in that order, as the directory holds them."""
-    with engine.connect() as connection:
-        records = repository.service_records(connection, list(dict.fromkeys(ids)))
+def _stored_views(request: Request, ids: Sequence[str], lang: str) -> list[ServiceView]:
+    """Public, active services of `ids`, in that order, as the directory holds them: those that
+    changed since this worker last read them, read again in one batch (`api.page_records`)."""
+    state = request.app.state
+    if getattr(state, "public_records", None) is None:
+        state.public_records = PublicRecords()
+    records = state.public_records.records(state.engine, ids)
     return [service_view(record, lang) for record in records if record.get("status") == "active"]
 
 
@@ -236,7 +238,7 @@ def _views(request: Request, ids: Sequence[str], lang: str) -> list[ServiceView]
     if not ids:
         return []
     try:
-        return _stored_views(request.app.state.engine, ids, lang)
+        return _stored_views(request, ids, lang)
     except UNAVAILABLE as error:
         matching: MatchService = request.app.state.matching
         summaries = matching.summaries(ids)

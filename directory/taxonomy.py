@@ -11,6 +11,7 @@ A second, small taxonomy "passerelle-geo" (`geo.` codes) describes data rather t
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 NAMESPACE = uuid.UUID("ad8f258c-6aa8-5f9e-b164-30d3bb7bd80c")  # uuid5(URL, project URL)
@@ -30,8 +31,10 @@ COARSE = "passerelle_coarse"
 `/hsds` or exports): the only point matching may use for such a site."""
 
 
+@lru_cache(maxsize=4096)
 def derived_id(*parts: str) -> str:
-    """A stable uuid5 for a Passerelle-made identifier, e.g. `derived_id("service", "payoke")`."""
+    """A stable uuid5 for a Passerelle-made identifier, e.g. `derived_id("service", "payoke")`
+    (kept: the same few are asked for every record)."""
     return str(uuid.uuid5(NAMESPACE, ":".join(parts)))
 
 

@@ -105,6 +105,9 @@ def serve(
         server_header=False,
         proxy_headers=False,
         log_config=LOG_CONFIG,
+        # a worker starting on a busy machine may take longer than uvicorn's 5 s to answer its
+        # first health check (importing the app): it was killed and started again, in a loop
+        timeout_worker_healthcheck=30,
     )
 
 

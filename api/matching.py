@@ -1,9 +1,11 @@
 """`MatchService`: the in-memory index built from the database, kept fresh, and one `match` call.
 
 Every worker builds its index at start-up from all active services (confidential locations
-included, by their coarse points only: see `directory.hsds.coarse_points`) and rebuilds it when the
-directory's version changes, checked at most every `refresh_seconds` by a background task. When
-the database cannot be reached, matching goes on from the last index.
+included, by their coarse points only: see `directory.hsds.coarse_points`). Each published
+change then rewrites only that service's rows, in a new index that replaces the old one at once
+(`api.index_feed`, `matcher.index.Index.with_changes`); a background task looks for changes
+every `refresh_seconds`, and at once when PostgreSQL notifies one (`api.listen`). When the
+database cannot be reached, matching goes on from the last index.
 """
 
 import asyncio
@@ -15,9 +17,19 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from api.index_feed import (
+    ChangeCursor,
+    Unindexable,
+    changed_listings,
+    load_listings,
+    needs_full_read,
+    present_numbers,
+    read_changes,
+)
+from api.listen import refresh_forever
 from api.match_models import (
     Explanation,
     MatchOrganization,
@@ -33,13 +45,11 @@ from api.match_models import (
 from directory.bundled import RECOGNISED_TRAFFICKING_CENTRES
 from directory.emergency_numbers import EMERGENCY_NUMBER
 from directory.errors import FieldError, InvalidInput
-from directory.hsds.coarse_points import matching_records
-from directory.hsds.suspensions import suspended_service_ids
 from directory.places.gazetteer import Place, gazetteer
 from directory.places.local_names import place_name
-from directory.state import current_version
+from directory.state import Changed
 from matcher.index import Index, build_index
-from matcher.listing import Listing, Phone, listing_from_record
+from matcher.listing import Listing, Phone
 from matcher.messages import Message, message
 from matcher.messages import Notice as SafetyNotice
 from matcher.person import Person
@@ -67,37 +77,6 @@ Geocoder = Callable[[str], Any]
 """`name -> Place | None`: the opt-in online geocoder, asked only for names the gazetteer lacks."""
 
 
-class Unindexable(Exception):
-    """Services whose stored record cannot be read as a listing (written past the checks)."""
-
-    def __init__(self, problems: dict[str, str], listings: list[Any]) -> None:
-        super().__init__(", ".join(f"{sid} ({kind})" for sid, kind in sorted(problems.items())))
-        self.problems = problems
-        self.listings = listings
-        """The listings of every other service."""
-
-
-def load_listings(engine: Engine) -> tuple[int, list[Any]]:
-    """The directory's version and the listings of every service, read in one transaction;
-    confidential sites carry their coarse point, never their true one. Unindexable (with the
-    others' listings) if some record cannot be read as a listing."""
-    with engine.connect() as connection:
-        version = current_version(connection)
-        suspended = suspended_service_ids(connection)
-        found = matching_records(connection)
-    listings, problems = [], {}
-    for record in found:
-        if record["id"] in suspended:
-            continue  # neither public nor matched (the curator's decision, audited)
-        try:
-            listings.append(listing_from_record(record))
-        except Exception as error:  # noqa: BLE001 - any bad row: name it, never stop matching
-            problems[str(record["id"])] = type(error).__name__
-    if problems:
-        raise Unindexable(problems, listings)
-    return version, listings
-
-
 class MatchService:
     def __init__(
         self,
@@ -119,18 +98,25 @@ class MatchService:
         self.index: Index = build_index([], recognised=self.recognised)
         self.stale: str | None = None
         """Why matching uses an older or incomplete index (the directory's data), or None."""
+        self.changes = ChangeCursor()
+        """Which changes of the directory the index holds."""
         self._lock = threading.Lock()
         vocabulary()  # read the free-text phrases once, before the first search
 
     def refresh(self) -> bool:
-        """Rebuild the index if the directory changed; keep the last one if the database fails
-        or a record cannot be indexed (then `stale` says why, and every refresh tries again)."""
+        """Rewrite the services that changed in a new index (the whole directory is read at
+        start-up, after an import, or while a record cannot be indexed), which replaces the old
+        one at once. Keeps the last index if the database fails or a record cannot be indexed
+        (`stale` says why, and every refresh tries again)."""
         with self._lock:
             try:
                 with self.engine.connect() as connection:
-                    version = current_version(connection)
-                if version == self.version and self.stale is None:
-                    return False
+                    changes = read_changes(connection, self.changes)
+                    if self.version is not None and self.stale is None:
+                        if not changes:
+                            return False
+                        if not needs_full_read(changes):
+                            return self._update(connection, changes)
                 version, listings = load_listings(self.engine)
             except SQLAlchemyError as error:
                 log.warning("matching from the last index: %s", type(error).__name__)
@@ -138,7 +124,7 @@ class MatchService:
             except Unindexable as error:
                 if self.version is None:  # start-up: no earlier index to keep
                     self._mark_stale(f"cannot index service(s) {error}: matching without them")
-                    return self._rebuild(version, error.listings, complete=False)
+                    return self._rebuild(error.version, error.listings, complete=False)
                 self._mark_stale(
                     f"cannot index service(s) {error}: matching from version {self.version} "
                     "until they are fixed"
@@ -148,6 +134,32 @@ class MatchService:
                 self._mark_stale(f"not rebuilt ({type(error).__name__}): matching from the last")
                 return False
             return self._rebuild(version, listings, complete=True)
+
+    def _update(self, connection: Connection, changes: list[Changed]) -> bool:
+        """Rewrite the changed services in a new index (or build one from the listings kept)."""
+        started = time.perf_counter()
+        ids = sorted({str(change.service_id) for change in changes})
+        listings, problems = changed_listings(connection, ids)
+        if problems:
+            raise Unindexable(problems, [])
+        index = self.index.with_changes(listings)
+        if index is None:
+            kept = {item.id: item for item in self.index.listings}
+            kept.update(listings)
+            index = build_index(
+                [kept[key] for key in sorted(kept) if kept[key] is not None],
+                recognised=self.recognised,
+            )
+        self.index = index
+        self.changes.applied(changes)
+        self.version = self.changes.version
+        log.info(
+            "match index: %d service(s) changed, version %d, %.3f s",
+            len(ids),
+            self.version,
+            time.perf_counter() - started,
+        )
+        return True
 
     def _mark_stale(self, reason: str) -> None:
         """Log why the index is behind, once for each new reason (not at every retry)."""
@@ -163,6 +175,7 @@ class MatchService:
             self._mark_stale(f"not rebuilt ({type(error).__name__}): matching from the last")
             return False
         self.index, self.version = index, version
+        self.changes.reset(version, self._present(version))
         if complete and self.stale is not None:
             log.info("match index: every service can be indexed again")
             self.stale = None
@@ -174,15 +187,16 @@ class MatchService:
         )
         return True
 
+    def _present(self, version: int) -> list[int]:
+        try:
+            with self.engine.connect() as connection:
+                return present_numbers(connection, version)
+        except SQLAlchemyError:
+            return list(range(version + 1))  # nothing known to be missing: wait for nothing
+
     async def keep_fresh(self) -> None:
-        """Check the directory's version every `refresh_seconds`, forever (cancelled at exit);
-        whatever goes wrong is logged, and the next tick tries again."""
-        while True:
-            await asyncio.sleep(self.refresh_seconds)
-            try:
-                await asyncio.to_thread(self.refresh)
-            except Exception as error:  # noqa: BLE001 - the refresher must never die silently
-                self._mark_stale(f"refresh failed ({type(error).__name__})")
+        """Refresh at every change notification and every `refresh_seconds` (`api.listen`)."""
+        await refresh_forever(self.engine, self.refresh, self.refresh_seconds, self._mark_stale)
 
     # --- one search ---------------------------------------------------------------------------
 

@@ -9,9 +9,14 @@ synthetic directory. Then a minimal `/health` run on the same machine gives the 
 mixed run sends, from `--concurrency` clients at once:
 - `match`: anonymous `POST /v1/match` when the app has it, else `/hsds/services?search=` searches;
 - `hsds`: HSDS reads (a service, a page of services, a page of organizations);
-- `edit`: when the partner API is there, `PATCH` with `If-Match` and capacity `PUT`s, each client
-  on its own services, checked at the end: every acknowledged value must be the one stored
-  (a lost update is counted, never tolerated).
+- `search`: the website's `POST /search` (the form a person sends), when the app has it;
+- `capacity`, `patch` (and `partner_get`, the read before a `PATCH`): when the partner API is
+  there, `PATCH` with `If-Match` and capacity `PUT`s, each client on its own services, checked at
+  the end: every acknowledged value must be the one stored (a lost update is counted, never
+  tolerated);
+- `approve`: one curator approving the changes the `PATCH`es left waiting, one every 2 s.
+`benchmarks.load_probe` says where the time went: CPU seconds of the load generator, the server
+and PostgreSQL, and what the database's sessions were waiting on (sampled).
 Figures go to `benchmarks/results/load-<date>.json` and `.md`: throughput, p50/p99 and errors per
 kind, and ratios to the `/health` baseline. No figure is asserted; errors are counted.
 """
@@ -32,10 +37,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from sqlalchemy import text
 
+from benchmarks.load_probe import Probe
 from benchmarks.server import passerelle_env, running_server
 from benchmarks.synthetic import directory
 from directory.database import make_engine, session_scope, upgrade_schema
@@ -96,6 +103,8 @@ class Load:
         self.features = features
         self.tallies: dict[str, Tally] = defaultdict(Tally)
         self.rng = random.Random(7)
+        self.waiting: dict[str, str] = {}
+        """Change ids left waiting by accepted `PATCH`es, by service (the latest of each)."""
 
     async def timed(
         self,
@@ -120,7 +129,24 @@ class Load:
             tally.errors += 1
         return answer
 
+    async def search(self, client: httpx.AsyncClient) -> None:
+        """The website's search form, as a browser sends it."""
+        form = [
+            ("place", self.rng.choice(PLACES)),
+            *(("needs", need) for need in self.rng.sample(NEEDS, self.rng.randint(1, 2))),
+            ("languages", self.rng.choice(("fr", "nl", "en", "ro"))),
+            ("goal", self.rng.choice(("exit", "stay_safer", "undecided"))),
+        ]
+        body = urlencode(form)
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        await self.timed(
+            "search", lambda: client.post("/search", content=body, headers=headers), {200}
+        )
+
     async def match(self, client: httpx.AsyncClient) -> None:
+        if "search" in self.features and self.rng.random() < 1 / 3:
+            await self.search(client)
+            return
         if "match" in self.features:
             body = {
                 "location": {"place": self.rng.choice(PLACES)},
@@ -132,7 +158,7 @@ class Load:
             return
         word = self.rng.choice(SEARCH_WORDS)
         await self.timed(
-            "search", lambda: client.get("/hsds/services", params={"search": word}), {200}
+            "hsds_search", lambda: client.get("/hsds/services", params={"search": word}), {200}
         )
 
     async def hsds(self, client: httpx.AsyncClient) -> None:
@@ -151,7 +177,7 @@ class Load:
         if self.rng.random() < 0.5:
             beds = self.rng.randint(0, 40)
             answer = await self.timed(
-                "edit",
+                "capacity",
                 lambda: client.put(
                     f"/v1/partner/services/{service_id}/capacity",
                     json={"beds_available": beds},
@@ -164,7 +190,7 @@ class Load:
             return
         if service_id not in partner.etags:
             read = await self.timed(
-                "edit",
+                "partner_get",
                 lambda: client.get(f"/v1/partner/services/{service_id}", headers=auth),
                 {200},
             )
@@ -173,7 +199,7 @@ class Load:
             partner.etags[service_id] = read.headers["etag"]
         description = f"Load edit {self.rng.getrandbits(32):08x}"
         answer = await self.timed(
-            "edit",
+            "patch",
             lambda: client.patch(
                 f"/v1/partner/services/{service_id}",
                 json={"description": description},
@@ -185,8 +211,28 @@ class Load:
         if answer is not None and answer.status_code == 202:
             partner.etags[service_id] = answer.headers["etag"]
             partner.descriptions[service_id] = description
+            change_id = answer.json().get("change_id")
+            if change_id:
+                self.waiting[service_id] = change_id
         else:
             partner.etags.pop(service_id, None)  # read again next time
+
+    async def curator_loop(self, deadline: float, token: str) -> None:
+        """Approve one waiting change every 2 s (409 when a newer edit moved it on: expected)."""
+        auth = {"Authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(base_url=self.base, timeout=30) as client:
+            while time.monotonic() + 2 < deadline:
+                await asyncio.sleep(2)
+                if not self.waiting:
+                    continue
+                service_id = self.rng.choice(sorted(self.waiting))
+                path = f"/v1/curator/changes/{self.waiting.pop(service_id)}/approve"
+                await self.timed(
+                    "approve",
+                    lambda path=path: client.post(path, headers=auth),  # type: ignore[misc]
+                    {200},
+                    conflict={409},
+                )
 
     async def client_loop(self, deadline: float, partner: Partner | None) -> None:
         async with httpx.AsyncClient(base_url=self.base, timeout=30) as client:
@@ -263,35 +309,34 @@ def seed(database_url: str, services: int) -> list[dict[str, Any]]:
     return records
 
 
-def partner_tokens(database_url: str, records: list[dict[str, Any]], count: int) -> list[Partner]:
+def partner_tokens(
+    database_url: str, records: list[dict[str, Any]], count: int
+) -> tuple[list[Partner], str]:
     """`count` partners, each with a token (`passerelle token create`, run side by side) for
-    its own organisation."""
+    its own organisation, and a curator's token."""
     chosen = records[:count]
+    scopes = [["--org", record["organization_id"]] for record in chosen] + [["--curator"]]
     running = [
         subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "api.cli",
-                "token",
-                "create",
-                "--org",
-                record["organization_id"],
-            ],
+            [sys.executable, "-m", "api.cli", "token", "create", *scope],
             env=passerelle_env(database_url),
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
         )
-        for record in chosen
+        for scope in scopes
     ]
-    partners = []
-    for record, process in zip(chosen, running, strict=True):
+    tokens = []
+    for process in running:
         output, _ = process.communicate(timeout=120)
         if process.returncode != 0:
             raise RuntimeError("passerelle token create failed")
-        partners.append(Partner(token=output.strip().splitlines()[-1], service_ids=[record["id"]]))
-    return partners
+        tokens.append(output.strip().splitlines()[-1])
+    partners = [
+        Partner(token=token, service_ids=[record["id"]])
+        for record, token in zip(chosen, tokens, strict=False)
+    ]
+    return partners, tokens[-1]
 
 
 def features_of(base: str) -> set[str]:
@@ -301,11 +346,19 @@ def features_of(base: str) -> set[str]:
         found.add("match")
     if "/v1/partner/services/{service_id}/capacity" in paths:
         found.add("edit")
+    if "/v1/curator/changes/{change_id}/approve" in paths:
+        found.add("approve")
+    if httpx.post(f"{base}/search", data={"needs": "housing"}, timeout=30).status_code == 200:
+        found.add("search")
     return found
 
 
 async def mixed_run(
-    base: str, records: list[dict[str, Any]], partners: list[Partner], args: argparse.Namespace
+    base: str,
+    records: list[dict[str, Any]],
+    partners: list[Partner],
+    curator: str | None,
+    args: argparse.Namespace,
 ) -> tuple[dict[str, Any], int]:
     load = Load(base, [record["id"] for record in records], features_of(base))
     deadline = time.monotonic() + args.seconds
@@ -313,6 +366,8 @@ async def mixed_run(
         load.client_loop(deadline, partners[index] if index < len(partners) else None)
         for index in range(args.concurrency)
     ]
+    if curator and "approve" in load.features:
+        clients.append(load.curator_loop(deadline, curator))
     started = time.monotonic()
     await asyncio.gather(*clients)
     elapsed = time.monotonic() - started
@@ -325,16 +380,20 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     records = seed(database_url, args.services)
     settings = {"rate_match": UNLIMITED, "rate_forms": UNLIMITED, "rate_login": UNLIMITED}
     log = folder / "serve.log"
-    with running_server(database_url, workers=args.workers, log=log, **settings) as (base, _):
+    with running_server(database_url, workers=args.workers, log=log, **settings) as (base, pid):
         features = features_of(base)
-        partners = (
+        partners, curator = (
             partner_tokens(database_url, records, min(args.concurrency // 2, 4))
             if "edit" in features
-            else []
+            else ([], None)
         )
         asyncio.run(health_run(base, 1.0, args.workers))  # warm every worker up first
+        health_probe = Probe(pid, None)
         health = asyncio.run(health_run(base, args.health_seconds, args.concurrency))
-        mixed, lost = asyncio.run(mixed_run(base, records, partners, args))
+        health["where"] = health_probe.stop()
+        probe = Probe(pid, args.database_url)
+        mixed, lost = asyncio.run(mixed_run(base, records, partners, curator, args))
+        where = probe.stop()
     total = sum(kind["requests"] for kind in mixed.values()) / args.seconds
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -350,6 +409,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         },
         "health": health,
         "mixed": mixed,
+        "where": where,
         "mixed_throughput_rps": round(total, 1),
         "ratio_mixed_to_health": round(total / max(health["throughput_rps"], 0.1), 3),
         "errors": sum(kind["errors"] for kind in mixed.values()) + health["errors"],
@@ -382,6 +442,9 @@ def markdown(result: dict[str, Any]) -> str:
         f"{result['ratio_mixed_to_health']} x the `/health` baseline. "
         f"Errors: {result['errors']}. Lost updates: {result['lost_updates']}. "
         f"Server tracebacks: {result['server_tracebacks']}.",
+        "",
+        f"Where the time went (mixed run): {json.dumps(result['where'])}; "
+        f"`/health` alone: {json.dumps(result['health']['where'])}.",
         "",
     ]
     return "\n".join(lines)

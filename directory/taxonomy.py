@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,10 @@ COARSE = "passerelle_coarse"
 `/hsds` or exports): the only point matching may use for such a site."""
 
 
+@lru_cache(maxsize=4096)
 def derived_id(*parts: str) -> str:
-    """A stable uuid5 for a Passerelle-made identifier, e.g. `derived_id("service", "payoke")`."""
+    """A stable uuid5 for a Passerelle-made identifier, e.g. `derived_id("service", "payoke")`
+    (kept: the same few are asked for every record)."""
     return str(uuid.uuid5(NAMESPACE, ":".join(parts)))
 
 

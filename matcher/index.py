@@ -5,9 +5,11 @@ over the 64 commonest codes (rarer codes keep a boolean column each), coordinate
 radians. A query touches every row only through vectorised numpy operations.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+import copy
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -124,47 +126,56 @@ class Index:
         return len(self.listings)
 
     def _services(self, items: Sequence[Listing]) -> None:
-        self.needs = np.array([need_bits(i.needs) for i in items], dtype=np.uint32)
-        self.welcome = np.array([_bits(i.words("welcome"), STATUS_BIT) for i in items], np.uint8)
-        self.genders = np.array([_bits(i.words("audience"), GENDER_BIT) for i in items], np.uint8)
         self._languages(items)
+        self.area_sets = []
+        for name, value in self._service_columns(items).items():
+            _set_column(self, name, value)
+        self._derived()
+
+    def _service_columns(self, items: Sequence[Listing]) -> dict[str, npt.NDArray[Any]]:
+        """Every per-service array for `items`, by name (`flag:<name>`, `fit:<goal>`,
+        `rare:<code>` for the dictionaries)."""
         inf = np.float32(np.inf)
-        self.min_age = np.array([i.minimum_age or -inf for i in items], dtype=np.float32)
-        self.max_age = np.array(
-            [inf if i.maximum_age is None else i.maximum_age for i in items], dtype=np.float32
-        )
-        self.assured_day = np.array(
-            [np.nan if i.assured_date is None else (i.assured_date - EPOCH).days for i in items],
-            dtype=np.float32,
-        )
-        self.beds = np.array([np.nan if i.beds is None else i.beds for i in items], np.float32)
-        self.beds_time = np.array(
-            [i.beds_updated.timestamp() if i.beds_updated else np.nan for i in items], np.float64
-        )
-        self.fit = {
-            goal: np.array([goal_fit(i, goal) for i in items], dtype=np.float32)
-            for goal in ("exit", "stay_safer", "undecided")
+        flags = {name: [code in i.codes for i in items] for name, code in FLAG_CODES.items()}
+        flags["interpretation"] = [i.interpretation for i in items]
+        flags["recognised"] = [i.organization_id in self.recognised for i in items]
+        flags["youth_only"] = [i.words("audience") == {"minors"} for i in items]
+        flags["own_phone"] = [_own_phone(i) for i in items]
+        flags["reachable"] = [i.reachable for i in items]
+        columns: dict[str, npt.NDArray[Any]] = {
+            "needs": np.array([need_bits(i.needs) for i in items], dtype=np.uint32),
+            "welcome": np.array([_bits(i.words("welcome"), STATUS_BIT) for i in items], np.uint8),
+            "genders": np.array([_bits(i.words("audience"), GENDER_BIT) for i in items], np.uint8),
+            "languages": np.array(
+                [_bits(i.languages, self.language_bit) for i in items], dtype=np.uint64
+            ),
+            "min_age": np.array([i.minimum_age or -inf for i in items], dtype=np.float32),
+            "max_age": np.array(
+                [inf if i.maximum_age is None else i.maximum_age for i in items], dtype=np.float32
+            ),
+            "assured_day": np.array([_day(i.assured_date) for i in items], dtype=np.float32),
+            "beds": np.array([np.nan if i.beds is None else i.beds for i in items], np.float32),
+            "beds_time": np.array(
+                [i.beds_updated.timestamp() if i.beds_updated else np.nan for i in items],
+                np.float64,
+            ),
+            "area_set": np.array([self._area_number(i.service_areas) for i in items], np.int32),
         }
-        self.flags = {
-            name: np.array([code in i.codes for i in items], dtype=np.bool_)
-            for name, code in FLAG_CODES.items()
-        }
-        self.flags["interpretation"] = np.array([i.interpretation for i in items], np.bool_)
+        for goal in ("exit", "stay_safer", "undecided"):
+            columns[f"fit:{goal}"] = np.array([goal_fit(i, goal) for i in items], np.float32)
+        for name, values in flags.items():
+            columns[f"flag:{name}"] = np.array(values, dtype=np.bool_)
+        for code in self.rare_languages:
+            columns[f"rare:{code}"] = np.array([code in i.languages for i in items], np.bool_)
+        return columns
+
+    def _derived(self) -> None:
+        """What follows from the per-service arrays and the listings."""
         self.interpretation_score = np.where(self.flags["interpretation"], 0.6, 0.2).astype(
             np.float32
         )
-        self.flags["recognised"] = np.array(
-            [i.organization_id in self.recognised for i in items], np.bool_
-        )
-        self.flags["youth_only"] = np.array(
-            [i.words("audience") == {"minors"} for i in items], np.bool_
-        )
-        self.flags["own_phone"] = np.array([_own_phone(i) for i in items], np.bool_)
-        self.flags["reachable"] = np.array([i.reachable for i in items], np.bool_)
         self.any_flag = {name: bool(flag.any()) for name, flag in self.flags.items()}
-        self.area_sets = []
-        self.area_set = np.array([self._area_number(i.service_areas) for i in items], np.int32)
-        self.with_openings = [n for n, i in enumerate(items) if i.openings]
+        self.with_openings = [n for n, i in enumerate(self.listings) if i.openings]
 
     def _languages(self, items: Sequence[Listing]) -> None:
         counts: dict[str, int] = {}
@@ -173,13 +184,8 @@ class Index:
                 counts[code] = counts.get(code, 0) + 1
         common = sorted(counts, key=lambda code: (-counts[code], code))
         self.language_bit = {code: 1 << n for n, code in enumerate(common[:LANGUAGE_BITS])}
-        self.languages = np.array(
-            [_bits(i.languages, self.language_bit) for i in items], dtype=np.uint64
-        )
-        self.rare_languages = {
-            code: np.array([code in i.languages for i in items], dtype=np.bool_)
-            for code in common[LANGUAGE_BITS:]
-        }
+        self.rare_languages = {code: np.zeros(0, np.bool_) for code in common[LANGUAGE_BITS:]}
+        self.flags, self.fit = {}, {}
 
     def _area_number(self, areas: tuple[str, ...]) -> int:
         """The number of this set of areas in `area_sets` (-1: no areas, reachable anywhere)."""
@@ -191,6 +197,16 @@ class Index:
         return number
 
     def _rows(self, items: Sequence[Listing]) -> None:
+        for name, value in self._row_columns(items, range(len(items))).items():
+            setattr(self, name, value)
+        self.row_needs = self.needs[self.row_service]
+        self.located = ~np.isnan(self.xyz[0])
+        self.unreachable_row = ~self.flags["reachable"][self.row_service]
+
+    def _row_columns(
+        self, items: Sequence[Listing], numbers: Sequence[int]
+    ) -> dict[str, npt.NDArray[Any]]:
+        """The per-row arrays of `items`, services number `numbers` in this index."""
         service: list[int] = []
         site: list[int] = []
         lat: list[float] = []
@@ -198,7 +214,7 @@ class Index:
         remote: list[bool] = []
         regional: list[bool] = []
         areas: list[int] = []
-        for n, item in enumerate(items):
+        for n, item in zip(numbers, items, strict=True):
             for s, place in enumerate(item.sites):
                 service.append(n)
                 site.append(s)
@@ -215,15 +231,14 @@ class Index:
                 remote.append(item.remote)
                 regional.append(False)
                 areas.append(int(self.area_set[n]))
-        self.row_service = np.array(service, dtype=np.int32)
-        self.row_needs = self.needs[self.row_service]
-        self.row_area_set = np.array(areas, dtype=np.int32)
-        self.row_site = np.array(site, dtype=np.int32)
-        self.xyz = unit_vectors(np.array(lat, dtype=np.float64), np.array(lon, dtype=np.float64))
-        self.located = ~np.isnan(self.xyz[0])
-        self.remote_row = np.array(remote, dtype=np.bool_)
-        self.unreachable_row = ~self.flags["reachable"][self.row_service]
-        self.regional_row = np.array(regional, dtype=np.bool_)
+        return {
+            "row_service": np.array(service, dtype=np.int32),
+            "row_area_set": np.array(areas, dtype=np.int32),
+            "row_site": np.array(site, dtype=np.int32),
+            "xyz": unit_vectors(np.array(lat, dtype=np.float64), np.array(lon, dtype=np.float64)),
+            "remote_row": np.array(remote, dtype=np.bool_),
+            "regional_row": np.array(regional, dtype=np.bool_),
+        }
 
     def _site_areas(self, n: int, item: Listing, place: Site) -> int:
         """Where a site with no point (a confidential one) is in reach: its service's areas,
@@ -231,6 +246,51 @@ class Index:
         if place.located or item.service_areas or place.region is None:
             return int(self.area_set[n])
         return self._area_number((place.region,))
+
+    def with_changes(self, changed: Mapping[str, Listing | None]) -> "Index | None":
+        """A new index where only these services' rows differ (None: left out, no longer
+        active), this one untouched (a match reading it meanwhile sees it whole); None when
+        that cannot be done in place (a service added, its sites or languages beyond what the
+        index holds): then build a new one."""
+        position = {item.id: n for n, item in enumerate(self.listings)}
+        wanted = {key: value for key, value in changed.items() if key in position}
+        if len(wanted) != len(changed) or not wanted:
+            return None
+        if any(value is None or value.status != "active" for value in wanted.values()):
+            return None
+        items = [value for value in wanted.values() if value is not None]
+        numbers = [position[item.id] for item in items]
+        known = set(self.language_bit) | set(self.rare_languages)
+        if any(code not in known for item in items for code in item.languages):
+            return None
+        new = copy.copy(self)
+        new.listings = list(self.listings)
+        for n, item in zip(numbers, items, strict=True):
+            new.listings[n] = item
+        new.area_sets, new.area_numbers = list(self.area_sets), dict(self.area_numbers)
+        new.flags, new.fit = dict(self.flags), dict(self.fit)
+        new.rare_languages, new.per_day = dict(self.rare_languages), {}
+        where = np.array(numbers, dtype=np.intp)
+        for name, value in new._service_columns(items).items():
+            column = _column(new, name).copy()
+            column[where] = value
+            _set_column(new, name, column)
+        rows = np.flatnonzero(np.isin(self.row_service, where))
+        fresh = new._row_columns(items, numbers)
+        if len(rows) != len(fresh["row_service"]):
+            return None
+        order = np.argsort(fresh["row_service"], kind="stable")
+        if not np.array_equal(self.row_service[rows], fresh["row_service"][order]):
+            return None
+        for name, value in fresh.items():
+            column = getattr(new, name).copy()
+            column[..., rows] = value[..., order]
+            setattr(new, name, column)
+        new.row_needs = new.needs[new.row_service]
+        new.located = ~np.isnan(new.xyz[0])
+        new.unreachable_row = ~new.flags["reachable"][new.row_service]
+        new._derived()
+        return new
 
     def daily(self, name: str, day: float, compute: Callable[[], Floats]) -> Floats:
         """`compute()`, kept until the day changes (for arrays that depend only on the date)."""
@@ -289,6 +349,35 @@ def days_since_epoch(moment: datetime) -> float:
 
 def build_index(listings: Iterable[Listing], *, recognised: Iterable[str] = ()) -> Index:
     return Index(list(listings), frozenset(recognised))
+
+
+def _table(index: Index, name: str) -> tuple[dict[str, Any] | None, str]:
+    """The dictionary of the index that holds column `name` (None: an attribute), and its key."""
+    kind, _, key = name.partition(":")
+    tables: dict[str, dict[str, Any]] = {
+        "flag": index.flags,
+        "fit": index.fit,
+        "rare": index.rare_languages,
+    }
+    return tables.get(kind), key
+
+
+def _column(index: Index, name: str) -> npt.NDArray[Any]:
+    table, key = _table(index, name)
+    found: npt.NDArray[Any] = getattr(index, name) if table is None else table[key]
+    return found
+
+
+def _set_column(index: Index, name: str, value: npt.NDArray[Any]) -> None:
+    table, key = _table(index, name)
+    if table is None:
+        setattr(index, name, value)
+    else:
+        table[key] = value
+
+
+def _day(day: date | None) -> float:
+    return np.nan if day is None else (day - EPOCH).days
 
 
 def _own_phone(listing: Listing) -> bool:

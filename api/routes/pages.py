@@ -14,16 +14,15 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
-from sqlalchemy.engine import Engine
 
 from api.deps import LangDep, LangQuery, SettingsDep, request_language
 from api.match_models import MatchRequest, MatchResponse
 from api.matching import MatchService
+from api.page_records import PublicRecords
 from api.ratelimit import rate_limited
 from api.settings import Settings
 from directory.errors import InvalidInput, NotFound
 from directory.faults import UNAVAILABLE, code
-from directory.hsds import repository
 from directory.taxonomy import Need
 from web import public, search_form
 from web.i18n import supported, translator
@@ -157,10 +156,13 @@ async def search(request: Request, settings: SettingsDep, lang: LangDep) -> HTML
     )  # fmt: skip
 
 
-def _stored_views(engine: Engine, ids: Sequence[str], lang: str) -> list[ServiceView]:
-    """Public, active services of `ids`, in that order, as the directory holds them."""
-    with engine.connect() as connection:
-        records = repository.service_records(connection, list(dict.fromkeys(ids)))
+def _stored_views(request: Request, ids: Sequence[str], lang: str) -> list[ServiceView]:
+    """Public, active services of `ids`, in that order, as the directory holds them: those that
+    changed since this worker last read them, read again in one batch (`api.page_records`)."""
+    state = request.app.state
+    if getattr(state, "public_records", None) is None:
+        state.public_records = PublicRecords()
+    records = state.public_records.records(state.engine, ids)
     return [service_view(record, lang) for record in records if record.get("status") == "active"]
 
 
@@ -170,7 +172,7 @@ def _views(request: Request, ids: Sequence[str], lang: str) -> list[ServiceView]
     if not ids:
         return []
     try:
-        return _stored_views(request.app.state.engine, ids, lang)
+        return _stored_views(request, ids, lang)
     except UNAVAILABLE as error:
         matching: MatchService = request.app.state.matching
         summaries = matching.summaries(ids)

@@ -106,7 +106,7 @@ def suspend(connection: Connection, *, service_id: str, reason: str) -> None:
     now = utc_now()
     add_suspension(connection, service_id=service_id, reason=reason, now=now)
     add_rows(connection, [suspension_row(service_id, old="", new=reason, now=now)])
-    bump_version(connection)
+    bump_version(connection, [service_id])
 
 
 def unsuspend(connection: Connection, *, service_id: str) -> None:
@@ -117,4 +117,4 @@ def unsuspend(connection: Connection, *, service_id: str) -> None:
         raise NotSuspended(service_id)
     remove_suspension(connection, service_id)
     add_rows(connection, [suspension_row(service_id, old=reason, new="", now=utc_now())])
-    bump_version(connection)
+    bump_version(connection, [service_id])

@@ -2,14 +2,14 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from directory.changes.ownership import validate
 from directory.hsds.audit import field_rows
 from directory.hsds.coarse_points import refresh_coarse_points
 from directory.hsds.importer import prepare
 from directory.hsds.repository import write_flat
-from directory.hsds.tree import Flat, Record
+from directory.hsds.tree import TABLES, Flat, Record
 from directory.state import bump_version
 
 
@@ -36,4 +36,25 @@ def write_record(
         flat.rows["metadata"][row["id"]] = row
     write_flat(connection, flat)
     refresh_coarse_points(connection)
-    bump_version(connection)
+    bump_version(connection, _services_sharing(connection, new, old))
+
+
+def _services_sharing(connection: Connection, new: Record, old: Record | None) -> set[str]:
+    """The service written and every service at one of its locations (theirs changed too)."""
+    locations = {
+        str(link["location"]["id"])
+        for record in (new, old or {})
+        for link in record.get("service_at_locations") or []
+        if isinstance(link, dict)
+        and isinstance(link.get("location"), dict)
+        and link["location"].get("id")
+    }
+    sal = TABLES["service_at_location"]
+    found = {str(new["id"])}
+    if locations:
+        found.update(
+            connection.execute(
+                select(sal.c.service_id).where(sal.c.location_id.in_(sorted(locations)))
+            ).scalars()
+        )
+    return found

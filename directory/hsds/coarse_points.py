@@ -209,10 +209,16 @@ def _matching_location(location: Record, coarse: Any, region_of: RegionOf) -> Re
     }
 
 
-def matching_records(connection: Connection, *, region_of: RegionOf | None = None) -> list[Record]:
-    """Every service record for the match index: confidential locations carry their coarse point
-    (or only their region) in `COARSE`, and nothing else of where they are."""
-    records = service_records(connection, include_confidential=True)
+def matching_records(
+    connection: Connection,
+    *,
+    region_of: RegionOf | None = None,
+    ids: Sequence[str] | None = None,
+) -> list[Record]:
+    """Every service record (or those of `ids`) for the match index: confidential locations
+    carry their coarse point (or only their region) in `COARSE`, and nothing else of where
+    they are."""
+    records = service_records(connection, ids, include_confidential=True)
     hidden = confidential_location_ids(connection)
     if not hidden:
         return records

@@ -5,7 +5,7 @@ unit of work commits or rolls back. Bulk paths use SQLAlchemy Core, not the ORM:
 thousand services must stay a matter of seconds.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select
@@ -107,21 +107,32 @@ def existing_ids(connection: Connection, table_name: str, ids: Iterable[str]) ->
 
 
 def ensure_taxonomy(connection: Connection) -> None:
-    """Write Passerelle's taxonomies and every one of their terms as the code defines them."""
-    upsert_rows(
-        connection,
-        "taxonomy",
-        [
-            {
-                "id": taxonomy.id,
-                "name": taxonomy.name,
-                "description": taxonomy.description,
-                "version": taxonomy.version,
-            }
-            for taxonomy in TAXONOMIES
-        ],
-    )
-    upsert_rows(connection, "taxonomy_term", [term_record(code) for code in KNOWN])
+    """Write Passerelle's taxonomies and every one of their terms as the code defines them: only
+    the rows that are missing or differ (a write takes no lock on the rows it leaves alone)."""
+    taxonomies = [
+        {
+            "id": taxonomy.id,
+            "name": taxonomy.name,
+            "description": taxonomy.description,
+            "version": taxonomy.version,
+        }
+        for taxonomy in TAXONOMIES
+    ]
+    for table, wanted in (
+        ("taxonomy", taxonomies),
+        ("taxonomy_term", [term_record(code) for code in KNOWN]),
+    ):
+        target = TABLES[table]
+        stored = {row["id"]: dict(row) for row in connection.execute(select(target)).mappings()}
+        upsert_rows(
+            connection,
+            table,
+            [row for row in wanted if _differs(stored.get(row["id"]), row)],
+        )
+
+
+def _differs(stored: Mapping[str, Any] | None, row: Mapping[str, Any]) -> bool:
+    return stored is None or any(stored.get(key) != value for key, value in row.items())
 
 
 # --- confidentiality ---------------------------------------------------------------------------

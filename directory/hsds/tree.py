@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Table
@@ -270,8 +271,9 @@ class Flat:
             self.paths.setdefault(key, where)
 
 
+@cache
 def column_type(table: str, column: str) -> type:
-    """The Python type a column holds: str, float, date or datetime."""
+    """The Python type a column holds: str, float, date or datetime (kept: asked per value)."""
     kind = TABLES[table].c[column].type
     if isinstance(kind, UTCDateTime):
         return datetime

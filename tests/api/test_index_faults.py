@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-import api.matching
+import api.index_feed
 from api.app import create_app
 from api.settings import Settings
 from directory.state import bump_version
@@ -100,7 +100,7 @@ def unindexable(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             raise OverflowError("cannot convert float infinity to integer")
         return real(record)
 
-    monkeypatch.setattr(api.matching, "listing_from_record", listing)
+    monkeypatch.setattr(api.index_feed, "listing_from_record", listing)
     yield
 
 

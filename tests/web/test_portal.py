@@ -188,7 +188,7 @@ def test_an_error_is_put_in_words_by_its_code_whatever_its_message_says() -> Non
 
 
 def test_an_error_without_words_of_its_own_has_those_of_its_kind() -> None:
-    assert portal.codes_of(AlreadySuspended("x")) == ["already_suspended", "conflict"]
+    assert portal.codes_of(AlreadySuspended("x")) == ["already_suspended", "conflict", "error"]
     assert portal.error_texts(FR, AlreadySuspended("x")) == [FR(portal.ERROR_WORDS["conflict"])]
 
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 from markupsafe import escape
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from directory.accounts.login_throttle import PER_ACCOUNT, PER_ADDRESS
@@ -166,6 +166,16 @@ def test_guesses_spread_over_many_addresses_meet_a_per_account_bound(
     for number in range(free):
         assert login_from(app, f"10.0.{number}.1", "wrong").status_code == 401
     assert login_from(app, "10.1.0.1", "wrong").status_code == 401  # the first that costs a wait
+    with engine.begin() as connection:  # still waiting (a slow hash must not end the 1 s wait)
+        stored = connection.execute(
+            select(LoginThrottle.__table__.c.blocked_until)  # type: ignore[attr-defined]
+        ).scalars()
+        assert any(until is not None for until in stored), "the failure set a wait"
+        connection.execute(
+            update(LoginThrottle.__table__)  # type: ignore[attr-defined]
+            .where(LoginThrottle.__table__.c.blocked_until.is_not(None))  # type: ignore[attr-defined]
+            .values(blocked_until=datetime.now(UTC) + timedelta(seconds=30))
+        )
     refused = login_from(app, "10.1.0.2", PASSWORD)
     assert refused.status_code == 429 and 1 <= int(refused.headers["retry-after"]) <= 60
     with engine.begin() as connection:  # the wait is over: the owner signs in

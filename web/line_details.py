@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from babel.dates import get_day_names
 
 from directory.places.local_names import place_name
+from directory.places.names import BELGIUM_NAMES, REGION_NAMES, normalise
 from matcher.messages import Param
 
 DETAILS: dict[str, str] = {
@@ -22,26 +23,25 @@ DETAILS: dict[str, str] = {
 """Fragments of a line's details, joined by "; " inside brackets after the notice's sentence."""
 
 AREA_NAMES: dict[str, str] = {
-    "vlaanderen": "Flanders",
-    "flanders": "Flanders",
-    "bruxelles": "Brussels",
-    "brussel": "Brussels",
-    "brussels": "Brussels",
-    "wallonie": "Wallonia",
-    "wallonia": "Wallonia",
-    "belgium": "Belgium",
-    "belgique": "Belgium",
-    "belgië": "Belgium",
+    "BE-VLG": "Flanders",
+    "BE-BRU": "Brussels",
+    "BE-WAL": "Wallonia",
+    "BE": "Belgium",
 }
-"""Service-area names of the bundled directory -> their English name (the msgid)."""
+"""Belgium and its regions -> their English name (the msgid); a service area is recognised in
+any language the gazetteer knows ("Vlaanderen", "Région flamande", "België", ...)."""
+
+
+def _area_key(area: str) -> str | None:
+    key = normalise(area)
+    return "BE" if key in BELGIUM_NAMES else REGION_NAMES.get(key)
 
 
 def area_names(areas: str, say: Callable[[str], str]) -> str:
     """Comma-separated service areas, each named in the reader's language when it is known."""
     named = [area.strip() for area in areas.split(",") if area.strip()]
     return ", ".join(
-        say(AREA_NAMES[area.casefold()]) if area.casefold() in AREA_NAMES else area
-        for area in named
+        say(AREA_NAMES[key]) if (key := _area_key(area)) in AREA_NAMES else area for area in named
     )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from directory.hsds.stale import months_before
 from directory.places.gazetteer import Gazetteer
-from directory.taxonomy import TERMS
+from directory.taxonomy import TERMS, code_of
 
 FRESH_MONTHS = 12
 THIN = 1
@@ -83,10 +83,7 @@ def counted(record: Mapping[str, Any], *, today: date, places: Gazetteer) -> Cou
     """A public service record as the report counts it; None when it is not active."""
     if record.get("status") != "active":
         return None
-    codes = {
-        str((item.get("taxonomy_term") or {}).get("code") or "")
-        for item in record.get("attributes") or []
-    }
+    codes = {code_of(item) or "" for item in record.get("attributes") or []}
     provinces: set[str] = set()
     for area in record.get("service_areas") or []:
         provinces |= places.provinces_of_area(str(area.get("name") or area.get("extent") or ""))

@@ -106,3 +106,8 @@ def test_no_notice_promises_help_whatever_the_papers() -> None:
 )
 def test_an_area_is_named_in_the_readers_language(lang: str, name: str) -> None:
     assert name in render(message("residence_in_area", area="Wallonie"), lang)
+
+
+def test_an_area_is_recognised_in_any_language_and_an_unknown_one_kept_as_written() -> None:
+    text = render(message("residence_in_area", area="Région flamande, België, Gent"), "nl")
+    assert text.endswith("Vlaanderen, België, Gent")

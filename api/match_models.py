@@ -168,6 +168,11 @@ class Notice(BaseModel):
         description="False when the number was read in a public source and not yet confirmed "
         "with the service; `text` then says so and what to do if nobody answers.",
     )
+    service_id: str | None = Field(
+        default=None,
+        description="The service of the directory whose line this notice names (none for 112, "
+        "101 and a notice naming no line). That service is not repeated among `results`.",
+    )
 
 
 class UnderstoodPlace(BaseModel):

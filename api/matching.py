@@ -354,6 +354,7 @@ def _notice(notice: SafetyNotice, lang: str) -> Notice:
         summary=summary,
         phone=notice.phone,
         phone_confirmed=notice.phone_confirmed,
+        service_id=notice.service_id,
     )
 
 

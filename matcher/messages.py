@@ -27,6 +27,9 @@ class Notice:
     phone_confirmed: bool = True
     """False for a number read in a public source that nobody has confirmed with the service:
     the notice then says so, and what to do if nobody answers."""
+    service_id: str | None = None
+    """The service of the directory whose line the notice names (none for 112, 101 and a notice
+    naming no line): it is not repeated among the results."""
 
 
 class ReasonCode(StrEnum):

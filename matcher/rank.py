@@ -83,14 +83,17 @@ def _shortlist(query: Query, usable: Bools, scores: Floats, meets: Bools) -> lis
     return candidates
 
 
-def _notices(query: Query, usable: Bools, eligible: Bools) -> tuple[Notice, ...]:
-    """The safety notices (`matcher.safety`) of a person in danger, controlled or a minor."""
+def _notices(query: Query, usable: Bools, eligible: Bools) -> tuple[tuple[Notice, ...], Bools]:
+    """The safety notices (`matcher.safety`) of a person in danger, controlled or a minor, and
+    the rows of the services whose line they name: the page gives such a line once, in its
+    notice, not again among the results."""
     person, index = query.person, query.index
+    named = np.zeros(len(index.row_service), np.bool_)
     if not (person.in_danger_now or person.controlled_by_someone or person.minor):
-        return ()
+        return (), named
     usable_services = np.zeros(index.size, dtype=np.bool_)
     usable_services[index.row_service[usable]] = True
-    notices = safety_notices(
+    notices, services = safety_notices(
         index,
         person,
         usable_services,
@@ -98,7 +101,9 @@ def _notices(query: Query, usable: Bools, eligible: Bools) -> tuple[Notice, ...]
         distance=query.distance,
         opened=query.open_now,
     )
-    return tuple(notices)
+    if services:
+        named[np.isin(index.row_service, services)] = True
+    return tuple(notices), named
 
 
 def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
@@ -127,6 +132,9 @@ def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
     added: list[int] = []
     if person.controlled_by_someone:
         added = safety_rows(index, usable, scores, lowered, SAFETY_SLOTS)
+    notices, named = _notices(query, usable, eligible)
+    ranked = [row for row in ranked if not named[row]]
+    added = [row for row in added if not named[row]]
     chosen = place_safety_rows(ranked, added, person.limit)
     why = {row: message(ReasonCode.FIRST_FOR_NEED, need=need) for row, need in firsts.items()}
     why |= {row: message(ReasonCode.SAFETY_MOVED_UP) for row in added}
@@ -140,5 +148,5 @@ def rank(index: Index, person: Person, *, now: datetime) -> Ranking:
     )
     covered = int(np.bitwise_or.reduce(index.row_needs[usable])) if needs else 0
     unmet = tuple(need for need in needs if not covered & NEED_BIT[need])
-    total = matching_services(index, usable & meets, chosen)
-    return Ranking(results, _notices(query, usable, eligible), unmet, total)
+    total = matching_services(index, usable & meets & ~named, chosen)
+    return Ranking(results, notices, unmet, total)

@@ -72,7 +72,8 @@ def _line_notice(kind: NoticeKind, text: Message, listing: Listing | None) -> No
     phone = listing.best_phone if listing else None
     if phone is None:
         return Notice(kind, text)
-    return Notice(kind, text, phone.number, phone_confirmed=phone.confirmed)
+    assert listing is not None
+    return Notice(kind, text, phone.number, phone_confirmed=phone.confirmed, service_id=listing.id)
 
 
 class Lines:
@@ -81,6 +82,10 @@ class Lines:
     def __init__(self, index: Index, person: Person, usable: Bools, opened: Bools) -> None:
         self.index, self.person, self.usable, self.opened = index, person, usable, opened
         self.given: set[str] = set()
+        self.positions: dict[str, int] = {}
+        """The position in the index of each listing offered so far, by id."""
+        self.named: dict[str, int] = {}
+        """The services whose line a notice names, by id: their position in the index."""
 
     def ordered(self, *needs: str) -> Ints:
         """Every line (crisis_line plus `needs`) the person can use, best first: lines for young
@@ -122,11 +127,13 @@ class Lines:
             if phone is not None and phone.number not in seen:
                 seen.add(phone.number)
                 chosen.append(listing)
+                self.positions[listing.id] = int(n)
         return chosen
 
     def give(self, listing: Listing | None) -> Listing | None:
         if listing is not None and listing.best_phone is not None:
             self.given.add(listing.best_phone.number)
+            self.named[listing.id] = self.positions[listing.id]
         return listing
 
     def helplines(self) -> Ints:
@@ -148,10 +155,11 @@ def safety_notices(
     eligible: Bools | None = None,
     distance: Floats | None = None,
     opened: Bools | None = None,
-) -> Sequence[Notice]:
-    """Notices for this person. Per service: `usable` marks those that pass the hard filters and
-    are in reach, `eligible` those that pass the hard filters (a recognised centre is named even
-    out of reach), `opened` those open now; `distance` is per row (NaN without a point)."""
+) -> tuple[list[Notice], list[int]]:
+    """Notices for this person, and the services whose line they name (positions in the
+    index). Per service: `usable` marks those that pass the hard filters and are in reach,
+    `eligible` those that pass the hard filters (a recognised centre is named even out of
+    reach), `opened` those open now; `distance` is per row (NaN without a point)."""
     opened = opened if opened is not None else np.zeros(index.size, np.bool_)
     lines = Lines(index, person, usable, opened)
     notices: list[Notice] = []
@@ -176,7 +184,7 @@ def safety_notices(
             named.append(
                 _line_notice("helpline", message("crisis_line", **line_details(line)), line)
             )
-    return [*notices, *named]
+    return [*notices, *named], sorted(lines.named.values())
 
 
 def _minor_notice(lines: Lines) -> Notice:
@@ -196,7 +204,9 @@ def _trafficking_notices(lines: Lines, eligible: Bools, distance: Floats | None)
     """The nearest recognised centre (all of them without a place), then one trafficking line:
     a line for young people for a minor, else a reporting line with its justice caution."""
     index, person = lines.index, lines.person
-    centres = _centres(index, eligible, distance if person.located else None)
+    found_centres = _centres(index, eligible, distance if person.located else None)
+    lines.positions |= {index.listings[n].id: n for n in found_centres}
+    centres = [index.listings[n] for n in found_centres]
     notices: list[Notice] = []
     if len(centres) == 1:
         centre = lines.give(centres[0])
@@ -226,7 +236,7 @@ def _trafficking_notices(lines: Lines, eligible: Bools, distance: Floats | None)
     return notices
 
 
-def _centres(index: Index, eligible: Bools, distance: Floats | None) -> list[Listing]:
+def _centres(index: Index, eligible: Bools, distance: Floats | None) -> list[int]:
     """One service per recognised centre, with a phone and a public address if it has one: the
     nearest only when the person's place is known and some centre has a point."""
     best: dict[str, int] = {}
@@ -240,10 +250,8 @@ def _centres(index: Index, eligible: Bools, distance: Floats | None) -> list[Lis
         near = {org: _nearest(index, org, distance) for org in best}
         located = [n for n in chosen if np.isfinite(near[index.listings[n].organization_id])]
         if located:
-            return [
-                index.listings[min(located, key=lambda n: near[index.listings[n].organization_id])]
-            ]
-    return [index.listings[n] for n in chosen]
+            return [min(located, key=lambda n: near[index.listings[n].organization_id])]
+    return chosen
 
 
 def _nearest(index: Index, organization_id: str, distance: Floats) -> float:

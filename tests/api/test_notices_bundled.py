@@ -192,3 +192,41 @@ def test_the_summary_is_the_notice_without_its_caution(searcher: TestClient) -> 
             assert notice["text"] == notice["summary"]
         else:
             assert "not yet confirmed" not in notice["summary"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"situation": {"in_danger_now": True}, "location": {"place": "Gent"}, "lang": "nl"},
+        {
+            "situation": {"controlled_by_someone": True},
+            "needs": ["housing", "trafficking_support"],
+            "location": {"place": "Antwerpen"},
+            "lang": "en",
+        },
+        {
+            "situation": {"controlled_by_someone": True, "in_danger_now": True},
+            "needs": ["trafficking_support", "legal_migration"],
+            "lang": "fr",
+        },
+        {
+            "age": 16,
+            "situation": {"in_danger_now": True},
+            "needs": ["health_general"],
+            "lang": "nl",
+        },
+    ],
+)
+def test_a_line_named_in_a_notice_is_not_repeated_among_the_results(
+    searcher: TestClient, body: dict[str, Any]
+) -> None:
+    answer = searcher.post("/v1/match", json={"limit": 50, **body})
+    assert answer.status_code == 200, answer.text
+    named = {n["service_id"] for n in answer.json()["notices"] if n["service_id"]}
+    results = {r["service"]["id"] for r in answer.json()["results"]}
+    assert named, "the notices name lines of the directory"
+    assert not named & results
+    assert all(
+        n["service_id"] is None for n in answer.json()["notices"] if n["kind"] == "emergency"
+    )
+    assert answer.json()["total"] >= len(results)

@@ -145,18 +145,30 @@ def test_in_danger_puts_emergency_notices_first_and_open_services_up() -> None:
 
 def test_controlled_by_someone_brings_trafficking_centres_into_the_top() -> None:
     centre = service("Centre", "need.trafficking_support", at=LIEGE)
+    shelter = service(
+        "Centre shelter",
+        "need.trafficking_support",
+        "need.emergency_shelter",
+        at=LIEGE,
+        phones=[],
+        organization=centre["organization"],
+        organization_id=centre["organization_id"],
+    )
     others = [service(f"Housing {n}") for n in range(8)]
-    index = index_of([*others, centre], recognised=[centre["organization_id"]])
+    index = index_of([*others, centre, shelter], recognised=[centre["organization_id"]])
     found = search(index, in_brussels(controlled_by_someone=True, needs=("housing",), limit=5))
-    assert "Centre" in names(found)[:3]
-    result = next(r for r in found.results if r.listing.name == "Centre")
+    assert "Centre shelter" in names(found)[:3]
+    result = next(r for r in found.results if r.listing.name == "Centre shelter")
     assert "safety_added" in codes(result.reasons)
     assert "recognised_trafficking_centre" in codes(result.reasons)
     assert [n.kind for n in found.notices] == ["trafficking"]
-    # the notice names the recognised centre itself, with its phone
+    # the notice names the recognised centre itself, with its phone, and only there: the line a
+    # notice gives is not repeated among the results
     assert found.notices[0].message.code == "trafficking_centre"
     assert found.notices[0].message.params["name"] == "Centre"
     assert found.notices[0].phone == centre["phones"][0]["number"]
+    assert found.notices[0].service_id == centre["id"]
+    assert "Centre" not in names(found)
 
 
 def test_trafficking_notice_takes_its_phone_from_a_line_in_the_directory() -> None:

@@ -212,3 +212,13 @@ def test_a_page_for_a_controlled_person_names_the_centre_before_the_reporting_li
     assert centre < federal
     assert "enquête pénale" in page[centre:]
     assert "quels que soient vos papiers" not in page
+
+
+def test_a_line_given_in_a_notice_links_to_its_service_and_is_no_result_card(
+    site: TestClient,
+) -> None:
+    page = shown(search(site, "fr", place="Liège", controlled_by_someone="true"))
+    notices, results = page.split('class="results"', 1)
+    linked = set(re.findall(r'href="/services/([0-9a-f-]+)\?lang=fr">En savoir plus', notices))
+    assert linked, "a notice naming a line links to that service's page"
+    assert not linked & set(re.findall(r"/services/([0-9a-f-]+)", results))

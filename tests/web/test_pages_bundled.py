@@ -221,4 +221,6 @@ def test_a_line_given_in_a_notice_links_to_its_service_and_is_no_result_card(
     notices, results = page.split('class="results"', 1)
     linked = set(re.findall(r'href="/services/([0-9a-f-]+)\?lang=fr">En savoir plus', notices))
     assert linked, "a notice naming a line links to that service's page"
-    assert not linked & set(re.findall(r"/services/([0-9a-f-]+)", results))
+    cards = set(re.findall(r'name="service" value="([0-9a-f-]+)"', results))
+    assert cards, "the page has result cards"
+    assert not linked & cards

@@ -10,11 +10,8 @@ from typing import Literal
 from babel import Locale
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from directory.taxonomy import Need
+from directory.taxonomy import DocumentationStatus, Need
 
-DocumentationStatus = Literal[
-    "citizen", "eu_citizen", "non_eu_permit", "asylum_seeker", "undocumented", "unknown"
-]
 Goal = Literal["exit", "stay_safer", "undecided"]
 Gender = Literal["woman", "man", "trans", "nonbinary", "unspecified"]
 NoticeKind = Literal["emergency", "helpline", "trafficking", "minor"]

@@ -12,6 +12,7 @@ words are the distance criterion's. A residents-only service is never excluded: 
 
 import numpy as np
 
+from directory.taxonomy import DocumentationStatus
 from matcher.index import GENDER_BIT, STATUS_BIT, Bools, Index
 from matcher.listing import Listing
 from matcher.messages import CautionCode, Message, ReasonCode, message
@@ -35,7 +36,7 @@ ASYLUM_CAUTION = {
     True: CautionCode.ASYLUM_APPLICATION_UNDOCUMENTED,
 }
 """For a service only for people applying for asylum: whether the person is undocumented."""
-WITHOUT_PERMIT = ("undocumented", "asylum_seeker")
+WITHOUT_PERMIT = (DocumentationStatus.undocumented, DocumentationStatus.asylum_seeker)
 """Statuses a service requiring a residence permit is closed to."""
 NOTHING = Explained((), ())
 
@@ -187,7 +188,7 @@ class Requirements(Rule):
         requires = listing.words("requires")
         cautions: list[Message] = []
         if "asylum_application" in requires:
-            undocumented = query.person.known_status == "undocumented"
+            undocumented = query.person.known_status == DocumentationStatus.undocumented
             cautions.append(message(ASYLUM_CAUTION[undocumented]))
         cautions += [message(code) for word, code in REQUIREMENTS.items() if word in requires]
         return Explained([], cautions)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from directory.taxonomy import DocumentationStatus
 from matcher.criteria import CRITERIA
 from matcher.eligibility import explain_eligibility
 from matcher.listing import Listing, Phone, Site
@@ -13,7 +14,14 @@ from matcher.lowering import lowering_cautions
 from matcher.messages import CAUTIONS, TO_CHECK, CautionCode, Message, ReasonCode, message
 from matcher.query import Query
 
-AUTHORITY_FIRST = frozenset({None, "unknown", "undocumented", "asylum_seeker"})
+AUTHORITY_FIRST = frozenset(
+    {
+        None,
+        DocumentationStatus.unknown,
+        DocumentationStatus.undocumented,
+        DocumentationStatus.asylum_seeker,
+    }
+)
 """Statuses for whom authority sharing is the first caution (none stated counts as unknown)."""
 CAUTION_ORDER: dict[str, int] = {code.value: n for n, code in enumerate(CAUTIONS)}
 
@@ -50,7 +58,9 @@ def result(
     if row in query.text_rows:
         reasons.append(message(ReasonCode.MATCHES_TEXT))
     if papers:
-        reasons.append(message(ReasonCode.WELCOMES_STATUS, status="undocumented"))
+        reasons.append(
+            message(ReasonCode.WELCOMES_STATUS, status=DocumentationStatus.undocumented.value)
+        )
     eligibility = explain_eligibility(query, listing)
     reasons += eligibility.reasons
     cautions += eligibility.cautions

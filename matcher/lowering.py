@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from directory.taxonomy import DocumentationStatus
 from matcher.index import NEED_BIT, Bools, Floats, Index
 from matcher.listing import Listing
 from matcher.messages import CautionCode, Message, message
@@ -32,7 +33,7 @@ def authority_penalised(query: Query) -> Bools | None:
     None when no service is."""
     index = query.index
     person = query.person
-    if person.known_status != "undocumented" or not index.any_flag["shares"]:
+    if person.known_status != DocumentationStatus.undocumented or not index.any_flag["shares"]:
         return None
     helpline = (index.needs & np.uint32(NEED_BIT["crisis_line"])) != 0
     accommodation = (index.needs & np.uint32(NEED_BIT["housing"])) != 0

@@ -17,6 +17,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from directory.taxonomy import DocumentationStatus
 from matcher.index import Index
 from matcher.person import Person
 from matcher.phrases import SITUATIONS
@@ -373,5 +374,6 @@ def open_without_papers(index: Index, rows: list[int]) -> set[int]:
     return {
         r
         for r in rows
-        if "undocumented" in index.listings[int(index.row_service[r])].words("welcome")
+        if DocumentationStatus.undocumented
+        in index.listings[int(index.row_service[r])].words("welcome")
     }

@@ -14,6 +14,7 @@ from babel import Locale
 from babel.numbers import format_decimal
 
 from directory.places.local_names import place_name
+from directory.taxonomy import DocumentationStatus
 from matcher.messages import Message, Param
 from web.i18n import DEFAULT_LANGUAGE, supported, translator
 from web.line_details import AREA_NAMES, DETAILS, area_names, details
@@ -112,11 +113,11 @@ TEXTS: dict[str, str] = {
 """Code -> English text (the msgid)."""
 
 STATUS_TEXTS: dict[str, str] = {
-    "undocumented": "Open to people without papers",
-    "asylum_seeker": "Open to asylum seekers",
-    "non_eu_permit": "Open to people with a non-EU residence permit",
-    "eu_citizen": "Open to EU citizens",
-    "citizen": "Open to citizens",
+    DocumentationStatus.undocumented: "Open to people without papers",
+    DocumentationStatus.asylum_seeker: "Open to asylum seekers",
+    DocumentationStatus.non_eu_permit: "Open to people with a non-EU residence permit",
+    DocumentationStatus.eu_citizen: "Open to EU citizens",
+    DocumentationStatus.citizen: "Open to citizens",
 }
 REGION_TEXTS: dict[str, str] = {
     "BE-VLG": "In Flanders",

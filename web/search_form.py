@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from directory.taxonomy import Need
+from directory.taxonomy import DocumentationStatus, Need
 
 
 def N_(message: str) -> str:
@@ -17,13 +17,16 @@ def N_(message: str) -> str:
     return message
 
 
-STATUSES: tuple[tuple[str, str], ...] = (
-    ("unknown", N_("I prefer not to say")),
-    ("citizen", N_("I am a citizen of this country")),
-    ("eu_citizen", N_("I am a citizen of another EU country")),
-    ("non_eu_permit", N_("I have a residence permit (from outside the EU)")),
-    ("asylum_seeker", N_("I have asked for asylum")),
-    ("undocumented", N_("I have no papers right now")),
+STATUS_WORDS: dict[DocumentationStatus, str] = {
+    DocumentationStatus.unknown: N_("I prefer not to say"),
+    DocumentationStatus.citizen: N_("I am a citizen of this country"),
+    DocumentationStatus.eu_citizen: N_("I am a citizen of another EU country"),
+    DocumentationStatus.non_eu_permit: N_("I have a residence permit (from outside the EU)"),
+    DocumentationStatus.asylum_seeker: N_("I have asked for asylum"),
+    DocumentationStatus.undocumented: N_("I have no papers right now"),
+}
+STATUSES: tuple[tuple[str, str], ...] = tuple(
+    (status.value, STATUS_WORDS[status]) for status in DocumentationStatus
 )
 GOALS: tuple[tuple[str, str], ...] = (
     ("", N_("I prefer not to say")),
@@ -64,7 +67,7 @@ class SearchForm:
     postcode: str = ""
     needs: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
-    documentation_status: str = "unknown"
+    documentation_status: str = DocumentationStatus.unknown
     goal: str = ""
     gender: str = "unspecified"
     age: str = ""
@@ -124,8 +127,8 @@ def read_form(items: Iterable[tuple[str, str]]) -> SearchForm:
         anonymous_only=_flag(values, "anonymous_only"),
         free_only=_flag(values, "free_only"),
     )
-    _choice(form, "documentation_status", _one(values, "documentation_status") or "unknown",
-            STATUSES)  # fmt: skip
+    status = _one(values, "documentation_status") or DocumentationStatus.unknown
+    _choice(form, "documentation_status", status, STATUSES)
     _choice(form, "goal", _one(values, "goal"), GOALS)
     _choice(form, "gender", _one(values, "gender") or "unspecified", GENDERS)
     _limit(form, _one(values, "limit"))

@@ -70,3 +70,20 @@ def test_code_of_reads_an_attributes_term_and_nothing_else() -> None:
     assert taxonomy.code_of({"taxonomy_term": {"code": "need.housing"}}) == "need.housing"
     for value in ({}, {"taxonomy_term": None}, {"taxonomy_term": {"code": 3}}, None, "x"):
         assert taxonomy.code_of(value) is None
+
+
+VOCABULARIES = (ROOT / "matcher" / "phrases.py", ROOT / "matcher" / "text.py")
+"""The words people type ("undocumented", "no papers"): language, not the status codes."""
+
+
+def test_no_production_module_spells_a_residence_status() -> None:
+    statuses = {status.value for status in DocumentationStatus}
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {value!r}"
+        for package in PRODUCTION
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if not _exempt(path) and path not in VOCABULARIES
+        for line, value in _string_literals(path)
+        if value in statuses
+    ]
+    assert not found, "use directory.taxonomy.DocumentationStatus:\n" + "\n".join(found)

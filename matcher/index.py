@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from directory.emergency_numbers import EMERGENCY_NUMBER, POLICE_NUMBER
+from directory.places.distance import EARTH_RADIUS_KM
 from directory.taxonomy import (
     AUDIENCE_MINORS,
     CONDITION_EXIT_COMMITMENT_REQUIRED,
@@ -42,7 +43,6 @@ GENDER_BIT: dict[str, int] = {
 }
 EPOCH = date(1970, 1, 1)
 LANGUAGE_BITS = 64
-EARTH_KM = 6371.0088
 
 EXIT_NEEDS = frozenset({"exit_programme", "training", "employment", "housing"})
 SAFER_NEEDS = frozenset(
@@ -317,7 +317,9 @@ class Index:
         x, y, z = self.xyz
         chord = np.sqrt((x - x0) ** 2 + (y - y0) ** 2 + (z - z0) ** 2)
         # 2 asin(c / 2) = c + c^3 / 24 + 3 c^5 / 640 ...: within 1e-6 up to 1000 km
-        km: Floats = chord * (np.float32(EARTH_KM) + np.float32(EARTH_KM / 24) * chord * chord)
+        km: Floats = chord * (
+            np.float32(EARTH_RADIUS_KM) + np.float32(EARTH_RADIUS_KM / 24) * chord * chord
+        )
         return km
 
 

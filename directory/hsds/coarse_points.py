@@ -29,6 +29,7 @@ from sqlmodel import Field, SQLModel
 from directory.db_types import UTCDateTime
 from directory.hsds.repository import confidential_location_ids, service_records
 from directory.hsds.tree import TABLES, Record
+from directory.places.distance import EARTH_RADIUS_KM
 from directory.taxonomy import COARSE, GEO_APPROXIMATE, term_id
 
 __all__ = [
@@ -48,7 +49,6 @@ MIN_OFFSET_KM = 1.25
 MAX_OFFSET_KM = 3.0
 MAX_DRAWS = 64
 """Draws before giving up (a site on a region's edge): the site then has no coarse point."""
-EARTH_KM = 6371.0088
 
 RegionOf = Callable[[float, float], str | None]
 """`(latitude, longitude) -> "BE-VLG" | "BE-WAL" | "BE-BRU" | None` (the gazetteer's)."""
@@ -83,7 +83,7 @@ class TruePoint:
 
 def _moved(latitude: float, longitude: float, *, km: float, bearing: float) -> tuple[float, float]:
     """The point `km` away from (latitude, longitude) towards `bearing` (radians from north)."""
-    lat, lon, angle = math.radians(latitude), math.radians(longitude), km / EARTH_KM
+    lat, lon, angle = math.radians(latitude), math.radians(longitude), km / EARTH_RADIUS_KM
     new_lat = math.asin(
         math.sin(lat) * math.cos(angle) + math.cos(lat) * math.sin(angle) * math.cos(bearing)
     )

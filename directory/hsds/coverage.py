@@ -6,29 +6,19 @@ location lies within that distance of the postcode's centre and, if its service 
 areas, one of them covers the postcode. Confidential locations are never among the sites.
 """
 
-import math
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from directory.hsds.paging import SiteOfService
-
-EARTH_RADIUS_M = 6_371_000.0
-
-
-def metres_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle (haversine) distance in metres."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+from directory.places.distance import haversine_km
 
 
 def _within(site: SiteOfService, place: Any, metres: float) -> bool:
     if site.latitude is None or site.longitude is None:
         return False
-    distance = metres_between(site.latitude, site.longitude, place.latitude, place.longitude)
-    return distance <= metres
+    km = haversine_km(site.latitude, site.longitude, [place.latitude], [place.longitude])[0]
+    return float(km) * 1000 <= metres
 
 
 def sites_serving(

@@ -4,7 +4,7 @@ the matcher's answer once `api` renders it, so it lives with the API tests)."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.matching import answer
+from api.match_answer import answer
 from matcher.messages import Message
 from matcher.person import Person
 from tests.matcher.persons import codes, search

@@ -93,3 +93,18 @@ def test_no_template_spells_the_emergency_numbers() -> None:
     for path in sorted((ROOT / "web" / "templates").rglob("*.html")):
         text = path.read_text()
         assert not re.search(r"(?<![\d/.])(112|101)(?![\d/.])", text), path
+
+
+MAX_MODULE_LINES = 400
+"""A room small enough to read at once (issue 14); migrations are history, not rooms."""
+
+
+def test_no_production_module_is_over_400_lines() -> None:
+    found = [
+        f"{path.relative_to(ROOT)}: {lines} lines"
+        for package in sorted(ALLOWED)
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "migrations" not in path.parts
+        if (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    ]
+    assert not found, "split these modules by what they hold:\n" + "\n".join(found)

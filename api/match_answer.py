@@ -18,7 +18,7 @@ from api.match_models import (
 from directory.emergency_numbers import EMERGENCY_NUMBER
 from directory.places.local_names import place_name
 from matcher.listing import Listing, Phone
-from matcher.messages import Message, message
+from matcher.messages import Message, NoticeCode, message
 from matcher.messages import Notice as SafetyNotice
 from matcher.rank import Ranking, Result
 from web.messages import render
@@ -80,7 +80,7 @@ def _explanation(item: Message) -> Explanation:
 def _notice(notice: SafetyNotice, lang: str) -> Notice:
     summary = text = render(notice.message, lang)
     if not notice.phone_confirmed:
-        caution = message("line_not_confirmed", phone=EMERGENCY_NUMBER)
+        caution = message(NoticeCode.LINE_NOT_CONFIRMED, phone=EMERGENCY_NUMBER)
         text = f"{text} {render(caution, lang)}"
     return Notice(
         kind=notice.kind,

@@ -17,7 +17,7 @@ from directory.emergency_numbers import EMERGENCY_NUMBER, POLICE_NUMBER
 from directory.taxonomy import OFFERS_OPEN_24_7, PRIVACY_MAY_SHARE_WITH_AUTHORITIES
 from matcher.index import NEED_BIT, Bools, Floats, Index
 from matcher.listing import Listing, Opening
-from matcher.messages import Message, Notice, NoticeKind, message
+from matcher.messages import Message, Notice, NoticeCode, NoticeKind, message
 from matcher.person import Person
 
 MAX_LINES = 3
@@ -166,11 +166,15 @@ def safety_notices(
     if person.in_danger_now:
         notices.append(
             Notice(
-                "emergency", message("emergency_number", phone=EMERGENCY_NUMBER), EMERGENCY_NUMBER
+                "emergency",
+                message(NoticeCode.EMERGENCY_NUMBER, phone=EMERGENCY_NUMBER),
+                EMERGENCY_NUMBER,
             )
         )
         notices.append(
-            Notice("emergency", message("police_number", phone=POLICE_NUMBER), POLICE_NUMBER)
+            Notice(
+                "emergency", message(NoticeCode.POLICE_NUMBER, phone=POLICE_NUMBER), POLICE_NUMBER
+            )
         )
     named: list[Notice] = []
     if person.controlled_by_someone:  # first served: a minor's youth line may be its line
@@ -182,7 +186,9 @@ def safety_notices(
         for line in lines.fresh(lines.helplines())[: max(0, room)]:
             lines.give(line)
             named.append(
-                _line_notice("helpline", message("crisis_line", **line_details(line)), line)
+                _line_notice(
+                    "helpline", message(NoticeCode.CRISIS_LINE, **line_details(line)), line
+                )
             )
     return [*notices, *named], sorted(lines.named.values())
 
@@ -196,8 +202,8 @@ def _minor_notice(lines: Lines) -> Notice:
     fresh = lines.fresh(young)
     line = lines.give(fresh[0] if fresh else None)
     if line is None:
-        return Notice("minor", message("minor"))
-    return _line_notice("minor", message("minor_line", **line_details(line)), line)
+        return Notice("minor", message(NoticeCode.MINOR))
+    return _line_notice("minor", message(NoticeCode.MINOR_LINE, **line_details(line)), line)
 
 
 def _trafficking_notices(lines: Lines, eligible: Bools, distance: Floats | None) -> list[Notice]:
@@ -210,18 +216,20 @@ def _trafficking_notices(lines: Lines, eligible: Bools, distance: Floats | None)
     notices: list[Notice] = []
     if len(centres) == 1:
         centre = lines.give(centres[0])
-        text = message("trafficking_centre", place=_place(centres[0]), **line_details(centres[0]))
+        text = message(
+            NoticeCode.TRAFFICKING_CENTRE, place=_place(centres[0]), **line_details(centres[0])
+        )
         notices.append(_line_notice("trafficking", text, centre))
     elif centres:
-        notices.append(Notice("trafficking", message("trafficking_centres")))
+        notices.append(Notice("trafficking", message(NoticeCode.TRAFFICKING_CENTRES)))
         for centre in centres:
             lines.give(centre)
             text = message(
-                "trafficking_centre_listed", place=_place(centre), name=line_name(centre)
+                NoticeCode.TRAFFICKING_CENTRE_LISTED, place=_place(centre), name=line_name(centre)
             )
             notices.append(_line_notice("trafficking", text, centre))
     else:
-        notices.append(Notice("trafficking", message("trafficking")))
+        notices.append(Notice("trafficking", message(NoticeCode.TRAFFICKING)))
     found = lines.ordered("trafficking_support")
     found = found[~index.flags["recognised"][found]]
     if not person.minor:
@@ -231,7 +239,8 @@ def _trafficking_notices(lines: Lines, eligible: Bools, distance: Floats | None)
         line = lines.give(fresh[0])
         assert line is not None
         shares = PRIVACY_MAY_SHARE_WITH_AUTHORITIES in line.codes
-        code = "trafficking_report_line" if shares and not person.minor else "trafficking_line"
+        report = shares and not person.minor
+        code = NoticeCode.TRAFFICKING_REPORT_LINE if report else NoticeCode.TRAFFICKING_LINE
         notices.append(_line_notice("trafficking", message(code, **line_details(line)), line))
     return notices
 

@@ -14,7 +14,7 @@ from tests.partner_fixtures import World
 def _record(client: TestClient, service_id: str) -> str:
     page = client.get(f"/portal/records/{service_id}")
     assert page.status_code == 200
-    return page.text
+    return str(page.text)
 
 
 def test_search_by_name_organisation_place_and_code(client: TestClient, world: World) -> None:

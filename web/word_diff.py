@@ -9,6 +9,10 @@ from typing import Literal
 TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 """Words, runs of space, and each other sign on its own."""
 
+REWRITTEN = 0.5
+"""Below this share of words in common, a text was rewritten: shown as the old text, then the
+new, instead of words scattered between the few they share."""
+
 PieceKind = Literal["same", "removed", "added"]
 
 
@@ -23,9 +27,12 @@ def _pieces(kind: PieceKind, tokens: list[str]) -> list[Piece]:
 
 
 def word_diff(old: str, new: str) -> list[Piece]:
-    """`old` turned into `new`: kept, removed and added stretches of words, in order."""
+    """`old` turned into `new`: kept, removed and added stretches of words, in order (a text
+    rewritten from scratch: all of it removed, then all of the new added)."""
     before, after = TOKEN.findall(old), TOKEN.findall(new)
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    if matcher.ratio() < REWRITTEN:
+        return _pieces("removed", before) + _pieces("added", after)
     found: list[Piece] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":

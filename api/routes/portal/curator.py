@@ -224,13 +224,17 @@ def close_suggestion(
 # --- the audit log -------------------------------------------------------------------------------
 
 
+def _problem(_: Translator, label: str, problem: str) -> str:
+    return _("{field}: {problem}", field=_(label), problem=_(problem))
+
+
 def _day(_: Translator, label: str, text: str, errors: list[str]) -> date | None:
     if not text:
         return None
     try:
         return date.fromisoformat(text)
     except ValueError:
-        errors.append(_("{field}: please write a date such as 2026-12-03.", field=_(label)))
+        errors.append(_problem(_, label, N_("please write a date such as 2026-12-03.")))
         return None
 
 
@@ -245,11 +249,13 @@ def audit_filter(_: Translator, chosen: Mapping[str, str]) -> tuple[EventFilter,
     errors: list[str] = []
     kind = chosen["kind"]
     if kind and kind not in audit_view.EVENT_LABELS:
-        errors.append(_("{field}: please choose one of the values offered.", field=_("Kind")))
+        errors.append(_problem(_, N_("Kind"), words_of.FIELD_PROBLEMS["not_offered"]))
     since = _day(_, N_("From (date)"), chosen["from"], errors)
     until = _day(_, N_("Until (date)"), chosen["to"], errors)
     if since and until and until < since:
-        errors.append(_("Until (date): please choose a day after the first one."))
+        errors.append(
+            _problem(_, N_("Until (date)"), N_("please choose a day on or after the start date."))
+        )
     picked = EventFilter(
         service=chosen["service"].strip(),
         organization_id=chosen["organisation"],

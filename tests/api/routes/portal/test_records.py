@@ -77,7 +77,7 @@ def test_the_curators_edit_is_published_at_once_and_audited(
     assert sorted(item["code"] for item in public["languages"]) == ["bg", "fr"]
     audit = client.get("/portal/audit", params={"kind": "curator_edit"}).text
     words = text_of(audit)
-    assert "Curator's edit" in words and "by the curator" in words
+    assert "Curator's edit" in words and "By: curator" in words
     assert "<del>service</del><ins>shelter</ins>" in audit
     assert "Added: Bulgarian" in words
     assert '"code"' not in audit and world.service_a not in words

@@ -274,6 +274,13 @@ def _known(_: Translator, labels: Mapping[str, str], code: str) -> str:
     return _(labels[code]) if code in labels else code
 
 
+def _detail(event: AuditedEvent, _: Translator) -> str:
+    """A new service, or (for an import) one already listed; edits of listed services: nothing."""
+    if event.detail == "create" or (event.kind == "import" and event.detail):
+        return _known(_, DETAIL_LABELS, event.detail)
+    return ""
+
+
 def entry(event: AuditedEvent, _: Translator, organizations: Mapping[str, str]) -> dict[str, Any]:
     """One event as the audit log shows it: when, what, by which role, on which service."""
     return {
@@ -284,7 +291,7 @@ def entry(event: AuditedEvent, _: Translator, organizations: Mapping[str, str]) 
         "service_id": event.service_id,
         "service_name": event.service_name,
         "organization": organizations.get(event.organization_id or "", ""),
-        "detail": _known(_, DETAIL_LABELS, event.detail) if event.detail else "",
+        "detail": _detail(event, _),
         "reason": event.reason or "",
         "diff": readable_diff(event.before, event.after, _),
     }

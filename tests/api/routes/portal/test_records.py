@@ -4,11 +4,20 @@ done once, and a refused form says which field, with nothing written."""
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
-from tests.api.routes.portal.accounts import CURATOR, PARTNER, hidden, sign_in
-from tests.api.routes.words_shown import text_of
+from tests.api.routes.portal.accounts import (
+    CURATOR,
+    PARTNER,
+    hidden,
+    sign_in,
+    sign_in_in_language,
+)
+from tests.api.routes.words_shown import ENGLISH_ONLY, assert_no_english_left, text_of
 from tests.partner_fixtures import World
+from web.i18n import translator
 
 
 def _record(client: TestClient, service_id: str) -> str:
@@ -140,3 +149,25 @@ def test_suspending_needs_a_reason_and_a_service(client: TestClient, world: Worl
     assert "This was not found" in text_of(not_suspended.text)
     no_token = client.post(f"/portal/records/{world.service_a}/suspend", data={"reason": "x"})
     assert no_token.status_code == 403
+
+
+@pytest.mark.parametrize("lang", ["nl", "de", "bg"])
+def test_the_curators_tools_in_their_language(client: TestClient, world: World, lang: str) -> None:
+    csrf = sign_in_in_language(client, CURATOR, lang)
+    client.post(
+        f"/portal/records/{world.service_b}/suspend",
+        data={"reason": "caveats to check", "csrf_token": csrf},
+    )
+    pages = [
+        client.get("/portal/search", params={"q": "a"}, headers=ENGLISH_ONLY),
+        client.get(f"/portal/records/{world.service_b}", headers=ENGLISH_ONLY),
+        client.get(f"/portal/records/{world.service_a}", headers=ENGLISH_ONLY),
+        client.get("/portal/audit", headers=ENGLISH_ONLY),
+        client.get("/portal/audit", params={"from": "never"}, headers=ENGLISH_ONLY),
+    ]
+    for page in pages:
+        assert f'<html lang="{lang}">' in page.text
+        assert_no_english_left(page.text, "portal", lang)
+    _ = translator(lang, "portal")
+    assert escape(_("Suspension")) in pages[3].text
+    assert escape(_("From (date)")) in pages[4].text and pages[4].status_code == 422

@@ -124,6 +124,13 @@ class ChangeNotFound(NotFound):
         super().__init__(f"no change with id {change_id}")
 
 
+class SuggestionNotFound(NotFound):
+    code = "suggestion_not_found"
+
+    def __init__(self, suggestion_id: str) -> None:
+        super().__init__(f"no open suggestion with id {suggestion_id}")
+
+
 class NotSuspended(NotFound):
     code = "not_suspended"
 

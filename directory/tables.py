@@ -3,10 +3,11 @@
 from directory import state
 from directory.accounts import models as accounts
 from directory.changes import models as changes
-from directory.hsds import coarse_points, models, research_notes, suspensions
+from directory.hsds import audit_events, coarse_points, models, research_notes, suspensions
 
 __all__ = [
     "accounts",
+    "audit_events",
     "changes",
     "coarse_points",
     "models",

@@ -2,6 +2,8 @@
 service and list it again. Each locks what it decides on first, so that decisions are taken on
 what is really stored."""
 
+from datetime import datetime
+
 from sqlalchemy import Connection
 
 from directory.changes import repository as store
@@ -22,7 +24,9 @@ from directory.errors import (
 )
 from directory.hsds import merge_patch
 from directory.hsds.audit import add_rows, field_changes, suspension_row
+from directory.hsds.audit_events import EventKind, record_event
 from directory.hsds.suspensions import add_suspension, remove_suspension, suspension_reason
+from directory.hsds.tree import Record
 from directory.state import bump_version
 
 
@@ -53,10 +57,12 @@ def approve(connection: Connection, *, change_id: str) -> None:
         organization_id=change.organization_id,
         who="partner",
     )
+    now = utc_now()
     if not store.decide_change(
-        connection, change, status=ChangeStatus.approved, who="curator", now=utc_now()
+        connection, change, status=ChangeStatus.approved, who="curator", now=now
     ):
         raise ChangeMovedOn()
+    _audit(connection, EventKind.approval, change, old=published, now=now)
 
 
 def reject(connection: Connection, *, change_id: str, reason: str) -> None:
@@ -69,15 +75,39 @@ def reject(connection: Connection, *, change_id: str, reason: str) -> None:
         raise ChangeNotFound(change_id)
     if change.status is not ChangeStatus.pending:
         raise ChangeDecided(change.status.value)
+    now = utc_now()
     if not store.decide_change(
-        connection,
-        change,
-        status=ChangeStatus.rejected,
-        who="curator",
-        now=utc_now(),
-        reason=reason,
+        connection, change, status=ChangeStatus.rejected, who="curator", now=now, reason=reason
     ):
         raise ChangeMovedOn()
+    old = published_record(connection, change.service_id)
+    _audit(connection, EventKind.rejection, change, old=old, now=now, reason=reason)
+
+
+def _audit(
+    connection: Connection,
+    kind: EventKind,
+    change: Change,
+    *,
+    old: Record | None,
+    now: datetime,
+    reason: str | None = None,
+) -> None:
+    """The audit's event for a decision on `change` (what it would change in `old`)."""
+    record_event(
+        connection,
+        kind=kind,
+        who="curator",
+        now=now,
+        service_id=change.service_id,
+        service_name=str(change.record.get("name") or (old or {}).get("name") or ""),
+        organization_id=change.organization_id,
+        old=old,
+        new=change.record,
+        change_id=change.id,
+        detail=change.kind.value,
+        reason=reason,
+    )
 
 
 def diff(connection: Connection, change: Change) -> list[merge_patch.FieldChange]:
@@ -106,6 +136,7 @@ def suspend(connection: Connection, *, service_id: str, reason: str) -> None:
     now = utc_now()
     add_suspension(connection, service_id=service_id, reason=reason, now=now)
     add_rows(connection, [suspension_row(service_id, old="", new=reason, now=now)])
+    _suspension_event(connection, EventKind.suspension, service_id, reason=reason, now=now)
     bump_version(connection, [service_id])
 
 
@@ -116,5 +147,23 @@ def unsuspend(connection: Connection, *, service_id: str) -> None:
     if reason is None:
         raise NotSuspended(service_id)
     remove_suspension(connection, service_id)
-    add_rows(connection, [suspension_row(service_id, old=reason, new="", now=utc_now())])
+    now = utc_now()
+    add_rows(connection, [suspension_row(service_id, old=reason, new="", now=now)])
+    _suspension_event(connection, EventKind.unsuspension, service_id, reason=reason, now=now)
     bump_version(connection, [service_id])
+
+
+def _suspension_event(
+    connection: Connection, kind: EventKind, service_id: str, *, reason: str, now: datetime
+) -> None:
+    name, organization_id = store.service_identity(connection, service_id)
+    record_event(
+        connection,
+        kind=kind,
+        who="curator",
+        now=now,
+        service_id=service_id,
+        service_name=name,
+        organization_id=organization_id,
+        reason=reason,
+    )

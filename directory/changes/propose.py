@@ -39,6 +39,7 @@ from directory.errors import (
     StaleVersion,
 )
 from directory.hsds import merge_patch
+from directory.hsds.audit_events import EventKind, record_event
 from directory.hsds.tree import Record
 from directory.limits import BEDS_MAX, BEDS_PROBLEM
 from directory.taxonomy import (
@@ -96,8 +97,19 @@ def propose(
             who="partner",
             checked=True,
         )
+        _audit(connection, EventKind.published_at_once, state, old=state.published, new=published)
         published = published_record(connection, service_id) or published
     after = _keep_waiting(connection, state, published=published, proposed=proposed, now=utc_now())
+    if after.change is not None:
+        amended = state.change is not None
+        _audit(
+            connection,
+            EventKind.amendment if amended else EventKind.proposal,
+            state,
+            old=state.change.record if state.change else published,
+            new=proposed,
+            change_id=after.change.id,
+        )
     return Outcome(
         change_id=after.change.id if after.change else None, published=taken, after=after
     )
@@ -240,8 +252,53 @@ def _amend_new(
     amended = _amend(
         connection, state.change, base="", patch=proposed, record=proposed, now=utc_now()
     )
+    _audit(
+        connection,
+        EventKind.amendment,
+        state,
+        old=state.change.record,
+        new=proposed,
+        change_id=amended.id,
+        detail="create",
+    )
     after = dataclasses.replace(state, change=amended)
     return Outcome(change_id=amended.id, published=[], after=after)
+
+
+def _audit(
+    connection: Connection,
+    kind: EventKind,
+    state: Working,
+    *,
+    old: Record | None,
+    new: Record,
+    who: str = "partner",
+    **details: Any,
+) -> None:
+    """The audit's event for what a partner's request did to the service."""
+    record_event(
+        connection,
+        kind=kind,
+        who=who,
+        now=utc_now(),
+        service_id=state.service_id,
+        service_name=str(new.get("name") or (old or {}).get("name") or ""),
+        organization_id=state.organization_id,
+        old=old,
+        new=new,
+        **details,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AtOnce:
+    """An edit that publishes at once, and the kind of audit event it is."""
+
+    kind: EventKind
+    apply: Callable[[Record], Record]
+
+    def __call__(self, record: Record) -> Record:
+        return self.apply(record)
 
 
 def publish_at_once(
@@ -249,7 +306,7 @@ def publish_at_once(
     *,
     organization_id: str | None,
     service_id: str,
-    edit: Callable[[Record], Record],
+    edit: AtOnce,
     who: str = "partner",
 ) -> Outcome:
     """Publish `edit` of the service now (capacity, "still accurate"), and carry it into the
@@ -262,6 +319,7 @@ def publish_at_once(
     write_record(
         connection, old=state.published, new=new, organization_id=state.organization_id, who=who
     )
+    _audit(connection, edit.kind, state, old=state.published, new=new, who=who)
     published = published_record(connection, service_id) or new
     after = dataclasses.replace(state, published=published, base_version=version_of(published))
     if state.change:
@@ -274,7 +332,7 @@ def publish_at_once(
     )
 
 
-def with_beds(beds: int) -> Callable[[Record], Record]:
+def with_beds(beds: int) -> AtOnce:
     """An edit that sets the service's `capacity.beds_available` attribute to `beds`."""
     if isinstance(beds, bool) or not isinstance(beds, int) or not 0 <= beds <= BEDS_MAX:
         raise BedsInvalid(BEDS_PROBLEM)
@@ -290,17 +348,17 @@ def with_beds(beds: int) -> Callable[[Record], Record]:
         record["attributes"] = sorted(attributes, key=lambda a: str(a.get("id")))
         return record
 
-    return edit
+    return AtOnce(EventKind.capacity, edit)
 
 
-def confirmed(today: date) -> Callable[[Record], Record]:
+def confirmed(today: date) -> AtOnce:
     """An edit that marks the service as checked today ("still accurate")."""
 
     def edit(record: Record) -> Record:
         record["assured_date"] = today.isoformat()
         return record
 
-    return edit
+    return AtOnce(EventKind.confirmation, edit)
 
 
 def propose_new(connection: Connection, *, organization_id: str, record: Any) -> str:
@@ -316,4 +374,16 @@ def propose_new(connection: Connection, *, organization_id: str, record: Any) ->
     new = _new_change(str(proposed["id"]), organization_id, "", proposed, proposed, utc_now())
     if not _insert(connection, new):
         raise NewServiceAlreadyWaiting()
+    record_event(
+        connection,
+        kind=EventKind.proposal,
+        who="partner",
+        now=new.created_at,
+        service_id=new.service_id,
+        service_name=str(proposed.get("name") or ""),
+        organization_id=organization_id,
+        new=proposed,
+        change_id=new.id,
+        detail="create",
+    )
     return new.id

@@ -184,6 +184,17 @@ def service_owner(connection: Connection, service_id: str) -> str | None:
     return str(row.organization_id or "")
 
 
+def service_identity(connection: Connection, service_id: str) -> tuple[str, str]:
+    """A stored service's name and organisation ("" for what it lacks)."""
+    service = TABLES["service"]
+    row = connection.execute(
+        select(service.c.name, service.c.organization_id).where(service.c.id == service_id)
+    ).first()
+    if row is None:
+        return "", ""
+    return str(row.name or ""), str(row.organization_id or "")
+
+
 def lock_service(connection: Connection, service_id: str) -> None:
     """Hold the service's row until the transaction ends (SQLite: the database's write lock)."""
     service = TABLES["service"]

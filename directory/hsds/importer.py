@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 
 from directory.errors import FieldError, ImportFailed
 from directory.hsds.audit import import_rows
+from directory.hsds.audit_events import add_events, import_events
 from directory.hsds.coarse_points import refresh_coarse_points
 from directory.hsds.repository import ensure_taxonomy, existing_ids, write_flat
 from directory.hsds.research_notes import notes_field_problems, notes_in_records, replace_notes
@@ -175,9 +176,11 @@ def import_records(
     ensure_taxonomy(connection)
     flat, service_ids = prepare(connection, records, progress=progress)
     existing = existing_ids(connection, "service", service_ids)
-    for row in import_rows(service_ids, existing, who=who, now=datetime.now(UTC)):
+    now = datetime.now(UTC)
+    for row in import_rows(service_ids, existing, who=who, now=now):
         flat.rows["metadata"][row["id"]] = row
     write_flat(connection, flat)
+    add_events(connection, import_events(records, existing, who=who, now=now))
     refresh_coarse_points(connection)
     noted, notes = notes_in_records(records)
     replace_notes(connection, service_ids=noted, notes=notes)

@@ -278,7 +278,9 @@ def test_a_new_service_waiting_for_review_can_be_corrected(
         headers={**world.auth(world.token_a), "If-Match": fixed.headers["etag"]},
     )  # fmt: skip
     assert bad.status_code == 422 and "url" in bad.text
-    assert all_row_counts(engine) == before  # only the waiting change moved
+    after = all_row_counts(engine)
+    assert after.pop("audit_event") == before.pop("audit_event") + 1  # the amendment, audited
+    assert after == before  # only the waiting change moved
     approved = client.post(
         f"/v1/curator/changes/{change_id}/approve", headers=world.auth(world.curator)
     )

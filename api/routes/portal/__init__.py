@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException
 from api import portal_security as security
 from api.deps import SessionDep, negotiated_language, request_language
 from api.portal_security import SignedIn
+from api.routes.portal import notices
 from directory.accounts import service as accounts
 from directory.accounts.models import Principal
 from web import portal as words_of
@@ -61,6 +62,10 @@ def page(
     """A portal page in the request's language (`api.deps.request_language`); `switch_path`:
     where the language links lead (this page, when it is a GET)."""
     chosen = request_language(request)
+    _ = translator(chosen, "portal")
+    notice = notices.waiting_notice(request)
+    if notice and not context.get("message"):
+        context["message"] = _(notice)
     context.setdefault("message", None)
     context.setdefault("errors", [])
     if switch_path is None:
@@ -71,10 +76,12 @@ def page(
         principal=signed_in.principal if signed_in else None,
         csrf_token=signed_in.csrf_token if signed_in else "",
         switch_path=switch_path,
-        **words_of.labels(translator(chosen, "portal")),
+        **words_of.labels(_),
         **context,
     )
     response = HTMLResponse(html, status_code=status, headers=headers)
+    if notice:
+        notices.clear_notice(request, response)
     if signed_in:
         remember_language(request, response, signed_in.session_id)
     return response
@@ -156,7 +163,7 @@ def see_other(location: str) -> RedirectResponse:
     return RedirectResponse(location, status_code=303)
 
 
-from api.routes.portal import curator, partner, reports, session  # noqa: E402  (routes join `router`)
+from api.routes.portal import curator, partner, records, reports, session  # noqa: E402
 
 __all__ = [
     "curator",
@@ -164,6 +171,7 @@ __all__ = [
     "message_page",
     "page",
     "partner",
+    "records",
     "reports",
     "router",
     "session",

@@ -1,16 +1,18 @@
-"""The curators' pages: the queue, decisions, suspensions, the audit log, stale services and
-research notes. Every action goes through `_curator_action`: check, act, show the queue."""
+"""The curators' pages: the queue, decisions, the audit log, stale services and research notes.
+Every action goes through `curator_action`: check, act, then 303 to a page that says what was
+done (post/redirect/get), or show what went wrong with nothing written."""
 
 import math
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Form, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Connection, select
 
-from api.deps import PortalWordsDep, SessionDep, undone_if_refused
+from api.deps import PortalWordsDep, SessionDep, request_language, undone_if_refused
 from api.portal_security import SignedIn
 from api.routes.portal import (
     CsrfField,
@@ -21,16 +23,20 @@ from api.routes.portal import (
     page,
     router,
 )
+from api.routes.portal.notices import see_other_saying
 from directory.changes import decide
 from directory.changes import repository as changes
-from directory.errors import PasserelleError
-from directory.hsds.audit import audit_page
+from directory.changes.working import published_record
+from directory.errors import PasserelleError, SuggestionNotFound
+from directory.hsds.audit_events import Event, EventFilter, events_page
+from directory.hsds.curator_search import organization_names
 from directory.hsds.research_notes import notes_by_service
 from directory.hsds.stale import stale_services
 from directory.hsds.suspensions import SUSPENSION
 from directory.hsds.tree import TABLES
+from web import audit_view
 from web import portal as words_of
-from web.i18n import N_, Translator
+from web.i18n import N_, Translator, translator
 
 AUDIT_PAGE = 50
 
@@ -43,7 +49,7 @@ def _names(connection: Connection, table: str, ids: set[str]) -> dict[str, str]:
     return {row.id: row.name for row in rows}
 
 
-def _queue(connection: Connection) -> dict[str, Any]:
+def _queue(connection: Connection, _: Translator) -> dict[str, Any]:
     waiting = changes.waiting_changes(connection)
     suggestions = changes.open_suggestions(connection)
     suspended = list(connection.execute(select(SUSPENSION).order_by(SUSPENSION.c.suspended_at)))
@@ -63,7 +69,9 @@ def _queue(connection: Connection) -> dict[str, Any]:
                 kind=change.kind.value,
                 services=services,
                 organizations=organizations,
-                diff=decide.diff(connection, change),
+                diff=audit_view.readable_diff(
+                    published_record(connection, change.service_id), change.record, _
+                ),
                 touches=decide.touches(connection, change),
                 notes=noted.get(change.service_id, []),
             )
@@ -93,7 +101,7 @@ def _queue_page(
     message: str | None = None,
     errors: list[str] | None = None,
 ) -> HTMLResponse:
-    context = _queue(session.connection())
+    context = _queue(session.connection(), translator(request_language(request), "portal"))
     return page(
         request,
         "queue.html",
@@ -113,28 +121,34 @@ def queue(request: Request, user: SignedInDep, session: SessionDep) -> HTMLRespo
 
 
 Action = Callable[[Connection], object]
+Failed = Callable[[int, list[str]], HTMLResponse]
 
 
-def _curator_action(
+def curator_action(
     request: Request,
     user: SignedIn,
     session: SessionDep,
     _: Translator,
     csrf_token: str | None,
     action: Action,
-    done: str,
-) -> HTMLResponse:
-    """Do `action`, then show the queue saying `done` (a msgid) or what went wrong."""
+    *,
+    notice: str,
+    then: str,
+    failed: Failed | None = None,
+) -> Response:
+    """Do `action`, then 303 to `then` whose page says `notice` once; what went wrong is shown
+    on `failed`'s page (by default the queue), nothing written."""
     check_csrf(request, user, csrf_token)
     curator_only(user)
     try:
         with undone_if_refused(session) as connection:
             action(connection)
     except PasserelleError as error:
-        return _queue_page(
-            request, user, session, status=error.status_code, errors=words_of.error_texts(_, error)
-        )
-    return _queue_page(request, user, session, message=_(done))
+        errors = words_of.error_texts(_, error)
+        if failed is not None:
+            return failed(error.status_code, errors)
+        return _queue_page(request, user, session, status=error.status_code, errors=errors)
+    return see_other_saying(request, then, notice)
 
 
 @router.post("/changes/{change_id}/approve")
@@ -145,15 +159,16 @@ def approve(
     session: SessionDep,
     _: PortalWordsDep,
     csrf_token: CsrfField = None,
-) -> HTMLResponse:
-    return _curator_action(
+) -> Response:
+    return curator_action(
         request,
         user,
         session,
         _,
         csrf_token,
         lambda connection: decide.approve(connection, change_id=change_id),
-        N_("Approved and published."),
+        notice="approved",
+        then="/portal/queue",
     )
 
 
@@ -166,15 +181,16 @@ def reject(
     _: PortalWordsDep,
     reason: Annotated[str, Form(max_length=2000)] = "",
     csrf_token: CsrfField = None,
-) -> HTMLResponse:
-    return _curator_action(
+) -> Response:
+    return curator_action(
         request,
         user,
         session,
         _,
         csrf_token,
         lambda connection: decide.reject(connection, change_id=change_id, reason=reason),
-        N_("Rejected."),
+        notice="rejected",
+        then="/portal/queue",
     )
 
 
@@ -186,59 +202,76 @@ def close_suggestion(
     session: SessionDep,
     _: PortalWordsDep,
     csrf_token: CsrfField = None,
-) -> HTMLResponse:
-    return _curator_action(
-        request,
-        user,
-        session,
-        _,
-        csrf_token,
-        lambda connection: changes.close_suggestion(
+) -> Response:
+    def close(connection: Connection) -> None:
+        if not changes.close_suggestion(
             connection, suggestion_id=suggestion_id, now=datetime.now(UTC)
-        ),
-        N_("Marked as dealt with."),
-    )
+        ):
+            raise SuggestionNotFound(suggestion_id)
 
-
-@router.post("/suspend")
-def suspend(
-    request: Request,
-    user: SignedInDep,
-    session: SessionDep,
-    _: PortalWordsDep,
-    service_id: Annotated[str, Form(max_length=64)] = "",
-    reason: Annotated[str, Form(max_length=2000)] = "",
-    csrf_token: CsrfField = None,
-) -> HTMLResponse:
-    return _curator_action(
+    return curator_action(
         request,
         user,
         session,
         _,
         csrf_token,
-        lambda connection: decide.suspend(connection, service_id=service_id.strip(), reason=reason),
-        N_("Suspended: the service is no longer public."),
+        close,
+        notice="suggestion_closed",
+        then="/portal/queue",
     )
 
 
-@router.post("/services/{service_id}/unsuspend")
-def unsuspend(
-    request: Request,
-    service_id: str,
-    user: SignedInDep,
-    session: SessionDep,
-    _: PortalWordsDep,
-    csrf_token: CsrfField = None,
-) -> HTMLResponse:
-    return _curator_action(
-        request,
-        user,
-        session,
-        _,
-        csrf_token,
-        lambda connection: decide.unsuspend(connection, service_id=service_id),
-        N_("The service is public again."),
+# --- the audit log -------------------------------------------------------------------------------
+
+
+def _problem(_: Translator, label: str, problem: str) -> str:
+    return _("{field}: {problem}", field=_(label), problem=_(problem))
+
+
+def _day(_: Translator, label: str, text: str, errors: list[str]) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors.append(_problem(_, label, N_("please write a date such as 2026-12-03.")))
+        return None
+
+
+def _midnight(day: date | None, *, days: int = 0) -> datetime | None:
+    if day is None:
+        return None
+    return datetime.combine(day + timedelta(days=days), time(), tzinfo=UTC)
+
+
+def audit_filter(_: Translator, chosen: Mapping[str, str]) -> tuple[EventFilter, list[str]]:
+    """The audit's filter from its form (`chosen`), and what in the form cannot be used."""
+    errors: list[str] = []
+    kind = chosen["kind"]
+    if kind and kind not in audit_view.EVENT_LABELS:
+        errors.append(_problem(_, N_("Kind"), words_of.FIELD_PROBLEMS["not_offered"]))
+    since = _day(_, N_("From (date)"), chosen["from"], errors)
+    until = _day(_, N_("Until (date)"), chosen["to"], errors)
+    if since and until and until < since:
+        errors.append(
+            _problem(_, N_("Until (date)"), N_("please choose a day on or after the start date."))
+        )
+    picked = EventFilter(
+        service=chosen["service"].strip(),
+        organization_id=chosen["organisation"],
+        kind=kind,
+        since=_midnight(since),
+        until=_midnight(until, days=1),
     )
+    return picked, errors
+
+
+def _page_url(chosen: Mapping[str, str], page_number: int) -> str:
+    kept = {key: value for key, value in chosen.items() if value}
+    return "/portal/audit?" + urlencode({**kept, "page": page_number})
+
+
+TextQuery = Annotated[str, Query(max_length=200)]
 
 
 @router.get("/audit")
@@ -246,18 +279,46 @@ def audit(
     request: Request,
     user: SignedInDep,
     session: SessionDep,
+    _: PortalWordsDep,
+    service: TextQuery = "",
+    organisation: Annotated[str, Query(max_length=64)] = "",
+    kind: Annotated[str, Query(max_length=40)] = "",
+    since: Annotated[str, Query(alias="from", max_length=40)] = "",
+    until: Annotated[str, Query(alias="to", max_length=40)] = "",
     page_number: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1,
 ) -> HTMLResponse:
     curator_only(user)
-    total, entries = audit_page(session.connection(), page=page_number, per_page=AUDIT_PAGE)
+    connection = session.connection()
+    chosen = {
+        "service": service,
+        "organisation": organisation,
+        "kind": kind,
+        "from": since,
+        "to": until,
+    }
+    picked, errors = audit_filter(_, chosen)
+    total, events = 0, list[Event]()
+    if not errors:
+        total, events = events_page(connection, picked, page=page_number, per_page=AUDIT_PAGE)
+    organizations = organization_names(connection)
+    names = dict(organizations)
+    pages = max(1, math.ceil(total / AUDIT_PAGE))
     return page(
         request,
         "audit.html",
+        status=422 if errors else 200,
         signed_in=user,
-        entries=entries,
+        switch_path="/portal/audit",
+        errors=errors,
+        chosen=chosen,
+        organizations=organizations,
+        kinds=[(code, _(label)) for code, label in audit_view.EVENT_LABELS.items()],
+        entries=[audit_view.entry(event, _, names) for event in events],
         total=total,
         page=page_number,
-        pages=max(1, math.ceil(total / AUDIT_PAGE)),
+        pages=pages,
+        newer_url=_page_url(chosen, page_number - 1) if page_number > 1 else "",
+        older_url=_page_url(chosen, page_number + 1) if page_number < pages else "",
     )
 
 

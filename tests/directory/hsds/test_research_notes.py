@@ -57,8 +57,9 @@ def old_engine(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0004-1")
-    # the change log (`directory_change`, 0005) does not exist yet at that schema
+    # the change log (`directory_change`, 0005) and the audit's events (0006) do not exist yet
     monkeypatch.setattr("directory.hsds.importer.bump_version", lambda *_, **__: None)
+    monkeypatch.setattr("directory.hsds.importer.add_events", lambda *_, **__: None)
     with session_scope(engine) as session:
         import_records(session.connection(), OLD_BUNDLE, who="curator")
     monkeypatch.undo()

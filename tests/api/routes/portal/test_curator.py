@@ -13,17 +13,23 @@ from tests.partner_fixtures import World
 from web.i18n import translator
 
 
-def test_curator_suspends_and_sees_stale(client: TestClient, world: World) -> None:
+def test_curator_suspends_from_the_record_page_and_sees_stale(
+    client: TestClient, world: World
+) -> None:
     csrf = sign_in(client, CURATOR)
     stale = client.get("/portal/stale")
     assert "Alpha beds" in stale.text and "Beta advice" in stale.text
+    found = client.get("/portal/search", params={"q": "beta"})
+    assert f'href="/portal/records/{world.service_b}"' in found.text
     done = client.post(
-        "/portal/suspend",
-        data={"service_id": world.service_b, "reason": "caveats to check", "csrf_token": csrf},
+        f"/portal/records/{world.service_b}/suspend",
+        data={"reason": "caveats to check", "csrf_token": csrf},
     )
     assert done.status_code == 200 and "caveats to check" in done.text
+    assert done.url.path == f"/portal/records/{world.service_b}"
+    assert "Suspended: the service is no longer public." in done.text
     assert client.get(f"/hsds/services/{world.service_b}").status_code == 404
-    client.post(f"/portal/services/{world.service_b}/unsuspend", data={"csrf_token": csrf})
+    client.post(f"/portal/records/{world.service_b}/unsuspend", data={"csrf_token": csrf})
     assert client.get(f"/hsds/services/{world.service_b}").status_code == 200
 
 

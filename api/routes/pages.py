@@ -36,7 +36,8 @@ router = APIRouter(include_in_schema=False)
 MAX_SHEET = 30
 FORM_FIELDS = frozenset(
     {"place", "postcode", "needs", "languages", "documentation_status", "goal", "gender", "age",
-     "in_danger_now", "controlled_by_someone", "anonymous_only", "free_only", "text"}
+     "in_danger_now", "controlled_by_someone", "anonymous_only", "free_only", "accessibility",
+     "text"}
 )  # fmt: skip
 
 

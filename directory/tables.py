@@ -4,12 +4,14 @@ from directory import state
 from directory.accounts import models as accounts
 from directory.changes import models as changes
 from directory.hsds import coarse_points, models, research_notes, suspensions
+from directory.outcomes import models as outcomes
 
 __all__ = [
     "accounts",
     "changes",
     "coarse_points",
     "models",
+    "outcomes",
     "research_notes",
     "state",
     "suspensions",

@@ -71,6 +71,7 @@ def page(
         principal=signed_in.principal if signed_in else None,
         csrf_token=signed_in.csrf_token if signed_in else "",
         switch_path=switch_path,
+        outcomes_enabled=request.app.state.settings.referral_outcomes,
         **words_of.labels(translator(chosen, "portal")),
         **context,
     )
@@ -156,12 +157,13 @@ def see_other(location: str) -> RedirectResponse:
     return RedirectResponse(location, status_code=303)
 
 
-from api.routes.portal import curator, partner, reports, session  # noqa: E402  (routes join `router`)
+from api.routes.portal import curator, outcomes, partner, reports, session  # noqa: E402  (routes join `router`)
 
 __all__ = [
     "curator",
     "error_page",
     "message_page",
+    "outcomes",
     "page",
     "partner",
     "reports",

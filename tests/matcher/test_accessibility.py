@@ -2,6 +2,7 @@
 is a caution naming it; what is stated yes is a reason."""
 
 from directory.hsds.accessibility import with_answers
+from matcher.listing import listing_from_record
 from tests.builders import accessible, at_locations, location
 from tests.matcher.persons import codes, in_brussels, index_of, names, search, service
 
@@ -69,3 +70,14 @@ def test_a_remote_service_is_kept_without_accessibility_words() -> None:
     found = search(index, in_brussels(accessibility=("step_free",), needs=("crisis_line",)))
     (result,) = found.results
     assert "accessibility_not_stated" not in codes(result.cautions)
+
+
+def test_an_index_changed_in_place_reads_the_new_answers() -> None:
+    record = accessible(service("Ramp"), step_free=True)
+    index = index_of([record, service("Other")])
+    changed = accessible(record, step_free=False)
+    updated = index.with_changes({record["id"]: listing_from_record(changed)})
+    assert updated is not None
+    person = in_brussels(needs=("housing",), accessibility=("step_free",))
+    assert names(search(updated, person)) == ["Other"]
+    assert sorted(names(search(index, person))) == ["Other", "Ramp"]

@@ -24,7 +24,6 @@ from api.routes.portal import (
     CsrfField,
     SignedInDep,
     check_csrf,
-    curator_only,
     message_page,
     page,
     router,
@@ -92,7 +91,6 @@ def outcomes(
             _(outcome_words.HOW_TO_RECORD),
             signed_in=user,
         )
-    curator_only(user)
     counts = monthly_counts(session.connection())
     return page(
         request,

@@ -32,7 +32,9 @@ from directory.places.gazetteer import gazetteer
 token_app = typer.Typer(
     help="API tokens for partner organisations and curators.", no_args_is_help=True
 )
-user_app = typer.Typer(help="Portal accounts for partners and curators.", no_args_is_help=True)
+user_app = typer.Typer(
+    help="Portal accounts for partners, curators and referrers.", no_args_is_help=True
+)
 org_app = typer.Typer(help="Organisations of the directory.", no_args_is_help=True)
 
 
@@ -53,6 +55,12 @@ def _role(org: str | None, curator: bool) -> Role:
     return Role.curator if curator else Role.partner
 
 
+def _user_role(org: str | None, curator: bool, referrer: bool) -> Role:
+    if [bool(org), curator, referrer].count(True) != 1:
+        _fail("give exactly one of --org ORG (its id or exact name), --curator or --referrer")
+    return Role.referrer if referrer else _role(org, curator)
+
+
 def _organization(engine: Engine, org: str | None) -> str | None:
     """The id of the organisation `--org` names (an id or an exact name), or None."""
     if org is None:
@@ -69,6 +77,13 @@ OrgOption = Annotated[
     typer.Option("--org", help="The partner organisation: its HSDS id or exact name."),
 ]
 CuratorOption = Annotated[bool, typer.Option("--curator", help="A curator (all organisations).")]
+ReferrerOption = Annotated[
+    bool,
+    typer.Option(
+        "--referrer",
+        help="A social worker who may only record referral outcomes (no organisation).",
+    ),
+]
 
 
 @token_app.command("create")
@@ -124,10 +139,11 @@ def user_create(
     email: EmailOption,
     org: OrgOption = None,
     curator: CuratorOption = False,
+    referrer: ReferrerOption = False,
     password_stdin: StdinOption = False,
 ) -> None:
     """Create a portal account (the password is asked for, never shown)."""
-    role = _role(org, curator)
+    role = _user_role(org, curator, referrer)
     engine = _engine()
     org_id = _organization(engine, org)
     password = _password(password_stdin)

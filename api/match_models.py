@@ -10,7 +10,7 @@ from typing import Literal
 from babel import Locale
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from directory.taxonomy import DocumentationStatus, Need
+from directory.taxonomy import Access, DocumentationStatus, Need
 
 Goal = Literal["exit", "stay_safer", "undecided"]
 Gender = Literal["woman", "man", "trans", "nonbinary", "unspecified"]
@@ -61,6 +61,12 @@ class MatchRequest(Strict):
     situation: Situation | None = None
     anonymous_only: bool = False
     free_only: bool = False
+    accessibility: list[Access] = Field(
+        default_factory=list,
+        max_length=len(Access),
+        description="`access.` words: a location whose data says no to one is left out; "
+        "where the data does not say, the result carries `accessibility_not_stated`.",
+    )
     text: str | None = Field(default=None, max_length=1000)
     lang: str | None = Field(default=None, max_length=35)
     limit: int = Field(default=10, ge=1, le=50)

@@ -239,6 +239,7 @@ class MatchService:
             controlled_by_someone=bool(situation and situation.controlled_by_someone),
             anonymous_only=request.anonymous_only,
             free_only=request.free_only,
+            accessibility=tuple(dict.fromkeys(word.value for word in request.accessibility)),
             text=request.text,
             limit=request.limit,
             now=datetime.now(LOCAL_TIME),

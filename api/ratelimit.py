@@ -35,7 +35,7 @@ __all__ = ["Bucket", "ClientKeys", "RateLimits", "client_address", "counted_as",
 
 log = logging.getLogger("passerelle")
 
-Bucket = Literal["match", "login", "forms"]
+Bucket = Literal["match", "login", "forms", "outcomes"]
 """Each bucket has its own limit, the setting `rate_<bucket>` ("60/minute")."""
 
 Address = IPv4Address | IPv6Address
@@ -112,6 +112,7 @@ class RateLimits:
             "match": parse(settings.rate_match),
             "login": parse(settings.rate_login),
             "forms": parse(settings.rate_forms),
+            "outcomes": parse(settings.rate_outcomes),
         }
         master = settings.secret_key.encode() or os.urandom(32)
         self.keys = ClientKeys(master)
@@ -131,8 +132,15 @@ class RateLimits:
 
     def check(self, bucket: Bucket, request: Request) -> None:
         """Count one request; raise 429 with `Retry-After` when the client is over its limit."""
+        self._hit(bucket, self.keys.key(counted_as(client_address(request, self.trusted))))
+
+    def check_account(self, bucket: Bucket, subject_id: str) -> None:
+        """Count one request of a signed-in account (known to the storage only by a keyed hash
+        of its id, like an address); 429 with `Retry-After` over its limit."""
+        self._hit(bucket, self.keys.key(f"account:{subject_id}"))
+
+    def _hit(self, bucket: Bucket, key: str) -> None:
         item = self.items[bucket]
-        key = self.keys.key(counted_as(client_address(request, self.trusted)))
         try:
             allowed = self.windows.hit(item, bucket, key)
             retry = 0 if allowed else self.windows.retry_after(item, bucket, key)
@@ -155,7 +163,7 @@ def rate_limited(
 ) -> Callable[[Request], Coroutine[Any, Any, None]]:
     """A dependency counting each request in `bucket` for its client; `page=True` on routes
     that answer people with pages, so that a refusal is the error page, not JSON."""
-    if bucket not in ("match", "login", "forms"):
+    if bucket not in ("match", "login", "forms", "outcomes"):
         raise ValueError(f"unknown rate-limit bucket {bucket!r}")
 
     async def check(request: Request) -> None:

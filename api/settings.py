@@ -39,6 +39,14 @@ class Settings(BaseSettings):
     rate_match: str = Field(default="60/minute", description="Anonymous matches per client.")
     rate_login: str = Field(default="10/minute", description="Portal login attempts per client.")
     rate_forms: str = Field(default="20/minute", description="Public form posts per client.")
+    rate_outcomes: str = Field(
+        default="20/hour", description="Referral outcomes recorded per portal account."
+    )
+    referral_outcomes: bool = Field(
+        default=False,
+        description="Let signed-in partners, curators and referrers record what became of a "
+        "referral (counts per service and month only); off: no pages, no links.",
+    )
     rate_key_prefix: str = Field(
         default="passerelle-rate", description="Prefix of the rate-limit keys kept in Redis."
     )
@@ -63,7 +71,7 @@ class Settings(BaseSettings):
             ip_network(item, strict=False)  # a ValueError names the bad entry
         return value
 
-    @field_validator("rate_match", "rate_login", "rate_forms")
+    @field_validator("rate_match", "rate_login", "rate_forms", "rate_outcomes")
     @classmethod
     def _rate(cls, value: str) -> str:
         parse(value)  # a ValueError says what is wrong with "60/minute"-style strings

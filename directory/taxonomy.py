@@ -216,6 +216,17 @@ class Need(StrEnum):
     exit_programme = "exit_programme"
 
 
+class Access(StrEnum):
+    """What a person may ask of a location's accessibility: the `access.` codes without their
+    prefix."""
+
+    step_free = "step_free"
+    accessible_toilet = "accessible_toilet"
+    sign_language = "sign_language"
+    quiet_room = "quiet_room"
+    public_transport = "public_transport"
+
+
 class DocumentationStatus(StrEnum):
     """A person's residence documentation, as the match API and the search form take it."""
 
@@ -309,6 +320,9 @@ def codes_with_prefix(prefix: str) -> tuple[str, ...]:
 
 assert TAXONOMIES[0].id == TAXONOMY_ID, "taxonomy id drifted"
 assert {f"need.{need.value}" for need in Need} == set(codes_with_prefix("need")), "Need drifted"
+assert [f"access.{word.value}" for word in Access] == list(codes_with_prefix("access")), (
+    "Access drifted"
+)
 assert {status.value for status in WELCOME_STATUSES} | {"unknown"} == set(DocumentationStatus), (
     "DocumentationStatus drifted"
 )

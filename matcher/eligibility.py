@@ -13,6 +13,7 @@ words are the distance criterion's. A residents-only service is never excluded: 
 import numpy as np
 
 from directory.taxonomy import DocumentationStatus
+from matcher.accessibility import accessible_rows
 from matcher.index import GENDER_BIT, STATUS_BIT, Bools, Index
 from matcher.listing import Listing
 from matcher.messages import CautionCode, Message, ReasonCode, message
@@ -288,6 +289,9 @@ REACH = Reach()
 
 def usable_rows(query: Query, eligible: Bools) -> Bools:
     """Per row: its service passes every hard filter (`eligible`, per service: from
-    `eligible_services`), and the row is in reach."""
+    `eligible_services`), the row is in reach, and its location's data says no to none of the
+    accessibility asked for."""
     usable: Bools = eligible[query.index.row_service] & REACH.mask(query)
+    if query.person.accessibility:
+        usable &= accessible_rows(query)
     return usable

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from directory.taxonomy import DocumentationStatus
+from matcher.accessibility import explain_accessibility
 from matcher.criteria import CRITERIA
 from matcher.eligibility import explain_eligibility
 from matcher.listing import Listing, Phone, Site
@@ -61,9 +62,9 @@ def result(
         reasons.append(
             message(ReasonCode.WELCOMES_STATUS, status=DocumentationStatus.undocumented.value)
         )
-    eligibility = explain_eligibility(query, listing)
-    reasons += eligibility.reasons
-    cautions += eligibility.cautions
+    for explained in (explain_eligibility(query, listing), explain_accessibility(query, row)):
+        reasons += explained.reasons
+        cautions += explained.cautions
     site_number = int(index.row_site[row])
     site = listing.sites[site_number] if site_number >= 0 else None
     phones = listing.phones_at(site)

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from directory.emergency_numbers import EMERGENCY_NUMBER, POLICE_NUMBER
+from directory.hsds.accessibility import ACCESS_WORDS
 from directory.places.distance import EARTH_RADIUS_KM
 from directory.taxonomy import (
     AUDIENCE_MINORS,
@@ -29,6 +30,7 @@ from directory.taxonomy import (
     REQUIRES_RESIDENCE_PERMIT,
     Need,
 )
+from matcher.goals import goal_fit
 from matcher.listing import Listing, Site
 from matcher.person import GENDERS, STATUSES
 
@@ -41,13 +43,9 @@ STATUS_BIT: dict[str, int] = {status: 1 << position for position, status in enum
 GENDER_BIT: dict[str, int] = {
     word: 1 << position for position, word in enumerate(sorted(set(GENDERS.values())))
 }
+ACCESS_BIT: dict[str, int] = {word: 1 << position for position, word in enumerate(ACCESS_WORDS)}
 EPOCH = date(1970, 1, 1)
 LANGUAGE_BITS = 64
-
-EXIT_NEEDS = frozenset({"exit_programme", "training", "employment", "housing"})
-SAFER_NEEDS = frozenset(
-    {"health_sexual", "health_general", "harm_reduction", "peer_support", "legal_labour"}
-)
 
 
 def need_bits(needs: Iterable[str]) -> int:
@@ -56,19 +54,6 @@ def need_bits(needs: Iterable[str]) -> int:
 
 def _bits(words: Iterable[str], table: dict[str, int]) -> int:
     return sum(table[word] for word in set(words) if word in table)
-
-
-def goal_fit(listing: Listing, goal: str) -> float:
-    """How directly a service serves a goal, 0..1: it never judges the goal itself."""
-    needs, approach = listing.needs, listing.words("approach")
-    if goal == "exit":
-        return 1.0 if needs & EXIT_NEEDS or "exit_focused" in approach else 0.5
-    if goal == "stay_safer":
-        if needs & SAFER_NEEDS or "rights_based" in approach:
-            return 1.0
-        return 0.3 if "exit_focused" in approach else 0.5
-    both = bool(needs & EXIT_NEEDS) and bool(needs & SAFER_NEEDS)
-    return 0.8 if both or "rights_based" in approach or "neutral" in approach else 0.5
 
 
 @dataclass
@@ -115,6 +100,11 @@ class Index:
     per_day: dict[tuple[str, float], Floats] = field(init=False, default_factory=dict)
     """Arrays that depend only on today's date (months since verification), kept for the day."""
     row_area_set: Ints = field(init=False)
+    row_access_yes: npt.NDArray[np.uint8] = field(init=False)
+    """Per row, the `access.` words its location says it has (`ACCESS_BIT`); 0 for a row
+    with no location."""
+    row_access_no: npt.NDArray[np.uint8] = field(init=False)
+    """Per row, the `access.` words its location says it does not have."""
 
     def __post_init__(self) -> None:
         self.listings = [item for item in self.listings if item.status == "active"]
@@ -214,8 +204,12 @@ class Index:
         remote: list[bool] = []
         regional: list[bool] = []
         areas: list[int] = []
+        access_yes: list[int] = []
+        access_no: list[int] = []
         for n, item in zip(numbers, items, strict=True):
             for s, place in enumerate(item.sites):
+                access_yes.append(_bits(place.access_yes, ACCESS_BIT))
+                access_no.append(_bits(place.access_no, ACCESS_BIT))
                 service.append(n)
                 site.append(s)
                 lat.append(np.nan if place.latitude is None else place.latitude)
@@ -224,6 +218,8 @@ class Index:
                 regional.append(not place.located)
                 areas.append(self._site_areas(n, item, place))
             if item.remote or not item.sites:
+                access_yes.append(0)
+                access_no.append(0)
                 service.append(n)
                 site.append(-1)
                 lat.append(np.nan)
@@ -238,6 +234,8 @@ class Index:
             "xyz": unit_vectors(np.array(lat, dtype=np.float64), np.array(lon, dtype=np.float64)),
             "remote_row": np.array(remote, dtype=np.bool_),
             "regional_row": np.array(regional, dtype=np.bool_),
+            "row_access_yes": np.array(access_yes, dtype=np.uint8),
+            "row_access_no": np.array(access_no, dtype=np.uint8),
         }
 
     def _site_areas(self, n: int, item: Listing, place: Site) -> int:

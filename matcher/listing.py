@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
+from directory.hsds.accessibility import answers
 from directory.limits import beds_from_text, web_address
 from directory.taxonomy import (
     CAPACITY_BEDS_AVAILABLE,
@@ -52,6 +53,10 @@ class Site:
     """The site's own numbers (a branch's phone)."""
     region: str | None = None
     """A confidential site's Belgian region ("BE-BRU"), when it has no point."""
+    access_yes: frozenset[str] = frozenset()
+    """`access.` words the location's data says it has (`step_free`, ...)."""
+    access_no: frozenset[str] = frozenset()
+    """`access.` words the location's data says it does not have; the others are not stated."""
 
     @property
     def located(self) -> bool:
@@ -265,6 +270,8 @@ def _confidential_site(location: Mapping[str, Any]) -> Site:
         confidential=True,
         phones=phones_of(location.get("phones") or []),
         region=None if located else coarse.get("region"),
+        access_yes=_access(location, True),
+        access_no=_access(location, False),
     )
 
 
@@ -291,7 +298,14 @@ def _site(location: Mapping[str, Any], service_confidential: bool) -> Site | Non
         approximate=approximate,
         confidential=False,
         phones=phones_of(location.get("phones") or []),
+        access_yes=_access(location, True),
+        access_no=_access(location, False),
     )
+
+
+def _access(location: Mapping[str, Any], answer: bool) -> frozenset[str]:
+    """The `access.` words the location's data answers with `answer`."""
+    return frozenset(word for word, value in answers(location).items() if value is answer)
 
 
 def _sources(record: Mapping[str, Any]) -> tuple[str, ...]:

@@ -56,6 +56,7 @@ class ReasonCode(StrEnum):
     MATCHES_TEXT = "matches_text"
     FIRST_FOR_NEED = "first_for_need"
     SAFETY_MOVED_UP = "safety_moved_up"
+    ACCESSIBLE = "accessible"
 
 
 REASONS: dict[ReasonCode, tuple[str, ...]] = {
@@ -80,8 +81,9 @@ REASONS: dict[ReasonCode, tuple[str, ...]] = {
     ReasonCode.MATCHES_TEXT: (),
     ReasonCode.FIRST_FOR_NEED: ("need",),
     ReasonCode.SAFETY_MOVED_UP: (),
+    ReasonCode.ACCESSIBLE: ("features",),
 }
-"""Reason codes and their parameters."""
+"""Reason codes and their parameters (`features`: comma-separated `access.` words)."""
 
 
 class CautionCode(StrEnum):
@@ -108,6 +110,7 @@ class CautionCode(StrEnum):
     AUDIENCE_RESTRICTED = "audience_restricted"
     NO_BEDS = "no_beds"
     ADDRESS_CONFIDENTIAL = "address_confidential"
+    ACCESSIBILITY_NOT_STATED = "accessibility_not_stated"
     TO_CHECK = "to_check"
 
 
@@ -133,10 +136,12 @@ CAUTIONS: dict[CautionCode, tuple[str, ...]] = {
     CautionCode.AUDIENCE_RESTRICTED: ("groups",),
     CautionCode.NO_BEDS: (),
     CautionCode.ADDRESS_CONFIDENTIAL: (),
+    CautionCode.ACCESSIBILITY_NOT_STATED: ("features",),
     CautionCode.TO_CHECK: ("items",),
 }
 """Caution codes and their parameters (`groups`: comma-separated audience words; `items`:
-comma-separated words of `TO_CHECK`; `area`: the service areas' names, comma-separated), in the
+comma-separated words of `TO_CHECK`; `features`: comma-separated `access.` words; `area`: the
+service areas' names, comma-separated), in the
 order a result lists them: what matters most first."""
 
 TO_CHECK = ("listing", "eligibility", "phone")

@@ -30,6 +30,9 @@ class Person:
     controlled_by_someone: bool = False
     anonymous_only: bool = False
     free_only: bool = False
+    accessibility: tuple[str, ...] = ()
+    """`access.` words the person asks for (`step_free`, ...): a location whose data says no
+    to one of them is left out."""
     text: str | None = None
     limit: int = 10
     now: datetime | None = field(default=None, compare=False)

@@ -35,7 +35,7 @@ SOURCES: dict[str, list[tuple[str, list[tuple[str, str]]]]] = {
     "portal": [
         ("web/templates/portal", [("**.html", "jinja2")]),
         ("api/routes/portal", [("**.py", "python")]),
-        ("web", [("portal.py", "python"), ("audit_view.py", "python")]),
+        ("web", [("portal.py", "python"), ("audit_view.py", "python"), ("outcomes.py", "python")]),
     ],
 }
 """Per domain: folders, and the files in them that hold its words (other domains stay out)."""

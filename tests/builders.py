@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from directory.hsds.accessibility import with_answers
 from directory.taxonomy import KNOWN, attribute_record, term_id
 
 
@@ -115,3 +116,10 @@ def with_phone(place: dict[str, Any], number: str | None) -> dict[str, Any]:
     if number:
         place["phones"] = [{"id": new_id(), "location_id": place["id"], "number": number}]
     return place
+
+
+def accessible(record: dict[str, Any], **stated: bool) -> dict[str, Any]:
+    """`record` whose first location states these `access.` answers (`step_free=True`)."""
+    link = record["service_at_locations"][0]
+    link["location"] = with_answers(link["location"], stated)
+    return record

@@ -421,3 +421,27 @@ def test_no_password_on_a_pipe_without_password_stdin(database_url: str, engine:
         assert "no password given" in done.stderr and "--password-stdin" in done.stderr
         assert "Traceback" not in done.stderr
     assert all_row_counts(engine) == before
+
+
+def test_user_create_referrer_makes_an_account_of_no_organisation(
+    database_url: str, engine: Engine
+) -> None:
+    done = passerelle_with_input(
+        database_url, "a long enough secret 123\n",
+        "user", "create", "--referrer", "--email", "r@social.test", "--password-stdin",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Created the referrer account r@social.test." in done.stdout
+    with engine.connect() as connection:
+        principal = check_password(
+            connection, email="r@social.test", password="a long enough secret 123"
+        )
+    assert principal is not None and principal.role == "referrer"
+    assert principal.organization_id is None
+    before = all_row_counts(engine)
+    both = passerelle_with_input(
+        database_url, "a long enough secret 123\n",
+        "user", "create", "--referrer", "--curator", "--email", "x@social.test", "--password-stdin",
+    )  # fmt: skip
+    assert both.returncode == 1 and "--referrer" in both.stderr
+    assert all_row_counts(engine) == before

@@ -3,8 +3,9 @@
 The English text is the msgid; `web/locale/<lang>/LC_MESSAGES/matcher.po` holds the translations
 (read through `web.i18n.translator`). Parameters are filled in after translation: language codes
 become language names in the target language (CLDR, through Babel), need and audience words
-become their translated names, Belgian municipalities their names in the language (or their
-official local names), numbers are formatted for the language.
+become their translated names, `access.` words the taxonomy's names of their terms, Belgian
+municipalities their names in the language (or their official local names), numbers are
+formatted for the language.
 """
 
 from collections.abc import Callable, Mapping
@@ -17,6 +18,7 @@ from directory.places.local_names import place_name
 from directory.taxonomy import DocumentationStatus
 from matcher.messages import Message, Param
 from web.i18n import DEFAULT_LANGUAGE, supported, translator
+from web.labels import term_name
 from web.line_details import AREA_NAMES, DETAILS, area_names, details
 
 DOMAIN = "matcher"
@@ -42,6 +44,7 @@ TEXTS: dict[str, str] = {
     "matches_text": "Matches the words you wrote",
     "first_for_need": "Shown higher because it helps with another of your needs: {need}",
     "safety_moved_up": "Shown higher for your safety: help for people controlled by someone else",
+    "accessible": "Accessibility: {features}",
     # cautions
     "justice_cooperation_for_status": (
         "Help and the 45-day reflection period do not depend on going to the police; a lasting "
@@ -75,6 +78,7 @@ TEXTS: dict[str, str] = {
     "audience_restricted": "Only for: {groups}",
     "no_beds": "No free beds at the last update",
     "address_confidential": "Address kept confidential: call first",
+    "accessibility_not_stated": "Accessibility not stated: {features}",
     # notices
     "emergency_number": "In danger right now? Call {phone} for urgent help (free, day and night).",
     "police_number": "To reach the police, call {phone}.",
@@ -219,6 +223,9 @@ def _render(code: str, items: tuple[tuple[str, Param], ...], lang: str) -> str:
     if "items" in params:
         named = [word for word in str(params["items"]).split(",") if word]
         values["items"] = ", ".join(say(TO_CHECK_NAMES[word]) for word in named)
+    if "features" in params:
+        words = [word for word in str(params["features"]).split(",") if word]
+        values["features"] = ", ".join(term_name(f"access.{word}", lang) for word in words)
     if "area" in params:
         values["area"] = area_names(str(params["area"]), say)
     if "name" in params:  # a line: "Tele-Onthaal (in Dutch; for Belgium; day and night)"

@@ -17,6 +17,7 @@ FIELD_IDS = {
     "documentation_status": "status-field",
     "goal": "goal-field",
     "gender": "gender-field",
+    "accessibility": "access-field",
 }
 """Where an error's link in the summary leads, for fields that are groups of choices."""
 FIELD_MESSAGES: dict[str, str] = {
@@ -24,6 +25,7 @@ FIELD_MESSAGES: dict[str, str] = {
     "postcode": N_("We do not know this postcode. Please check it, or give a town."),
     "languages": N_("Please pick from the list."),
     "needs": N_("Please pick from the list."),
+    "accessibility": N_("Please pick from the list."),
     "age": N_("Please write your age as a number, for example 24."),
     "text": N_("Please write a shorter text (at most 1000 characters)."),
     "form": N_("Something in the form could not be used. Please check your answers."),
@@ -82,6 +84,7 @@ def form_context(form: SearchForm, lang: str) -> dict[str, Any]:
         "errors": {name: messages(text) for name, text in form.errors.items()},
         "field_ids": FIELD_IDS,
         "needs": search_form.NEEDS,
+        "access_words": search_form.ACCESS_WORDS,
         "statuses": search_form.STATUSES,
         "goals": search_form.GOALS,
         "genders": search_form.GENDERS,

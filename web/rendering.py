@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from directory.emergency_numbers import EMERGENCY_NUMBER, POLICE_NUMBER
 from web.i18n import AWAITING_REVIEW, LANGUAGES, NATIVE_NAMES, translator
-from web.labels import need_label, term_description
+from web.labels import need_label, term_description, term_name
 from web.service_view import tel_uri
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -85,8 +85,8 @@ def embedded_stylesheet() -> EmbeddedStylesheet:
 
 
 def render(name: str, /, *, lang: str, domain: str = "messages", **context: Any) -> str:
-    """The page `name` in `lang`, with `_` (from the `domain` catalog), `need_label` and
-    `term_description` in that language."""
+    """The page `name` in `lang`, with `_` (from the `domain` catalog), `need_label`,
+    `term_name` and `term_description` in that language."""
     messages = translator(lang, domain)
     return (
         environment()
@@ -97,6 +97,7 @@ def render(name: str, /, *, lang: str, domain: str = "messages", **context: Any)
             lang=lang,
             need_label=lambda word: need_label(word, lang),
             term_description=lambda code: term_description(code, lang),
+            term_name=lambda code: term_name(code, lang),
             **context,
         )
     )

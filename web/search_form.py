@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from directory.taxonomy import DocumentationStatus, Need
+from directory.taxonomy import Access, DocumentationStatus, Need
 
 
 def N_(message: str) -> str:
@@ -49,6 +49,7 @@ OTHER_LANGUAGES: tuple[str, ...] = (
     "sk", "so", "sw", "th", "ti", "tl", "ur", "vi", "yo",
 )  # fmt: skip
 NEEDS: tuple[str, ...] = tuple(need.value for need in Need)
+ACCESS_WORDS: tuple[str, ...] = tuple(word.value for word in Access)
 TRUE = frozenset({"true", "on", "1", "yes"})
 MAX_TEXT = 1000
 MAX_PLACE = 100
@@ -75,6 +76,8 @@ class SearchForm:
     controlled_by_someone: bool = False
     anonymous_only: bool = False
     free_only: bool = False
+    accessibility: list[str] = field(default_factory=list)
+    """`access.` words asked for (checkboxes)."""
     text: str = ""
     limit: int = PAGE_SIZE
     """How many results to show (more after "More results")."""
@@ -126,6 +129,7 @@ def read_form(items: Iterable[tuple[str, str]]) -> SearchForm:
         controlled_by_someone=_flag(values, "controlled_by_someone"),
         anonymous_only=_flag(values, "anonymous_only"),
         free_only=_flag(values, "free_only"),
+        accessibility=list(dict.fromkeys(v for v in values.get("accessibility", ()) if v)),
     )
     status = _one(values, "documentation_status") or DocumentationStatus.unknown
     _choice(form, "documentation_status", status, STATUSES)
@@ -157,6 +161,9 @@ def _check(form: SearchForm) -> None:
     if any(need not in NEEDS for need in form.needs):
         form.errors["needs"] = N_("Please pick from the list.")
         form.needs = [need for need in form.needs if need in NEEDS]
+    if any(word not in ACCESS_WORDS for word in form.accessibility):
+        form.errors["accessibility"] = N_("Please pick from the list.")
+        form.accessibility = [word for word in form.accessibility if word in ACCESS_WORDS]
     if any(not (code.isalpha() and 2 <= len(code) <= 3) for code in form.languages):
         form.errors["languages"] = N_("Please pick from the list.")
         form.languages = [c for c in form.languages if c.isalpha() and 2 <= len(c) <= 3]
@@ -186,6 +193,7 @@ def match_body(form: SearchForm, *, lang: str) -> dict[str, Any]:
         },
         "anonymous_only": form.anonymous_only,
         "free_only": form.free_only,
+        "accessibility": form.accessibility,
         "lang": lang,
         "limit": form.limit,
     }

@@ -14,6 +14,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from directory.hsds.accessibility import ACCESS_WORDS, answers
 from directory.limits import web_address
 from directory.taxonomy import PRIVACY_CONFIDENTIAL_ADDRESS, code_of
 from matcher.listing import phone_confirmed, phone_label
@@ -43,6 +44,18 @@ class LocationView:
 
 
 @dataclass(frozen=True, slots=True)
+class AccessView:
+    """What one public location's data says of its accessibility, as names in the reader's
+    language: what it has, what it does not have, what it does not state."""
+
+    place: str | None
+    """The location's name, when the service has several."""
+    has: tuple[str, ...]
+    lacks: tuple[str, ...]
+    unknown: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceView:
     id: str
     name: str
@@ -63,6 +76,8 @@ class ServiceView:
     assured_date: str | None
     sources: tuple[str, ...]
     confidential: bool
+    access: tuple[AccessView, ...] = ()
+    """Per public location, its accessibility (none for a confidential service)."""
 
 
 def tel_uri(number: str) -> str:
@@ -144,6 +159,26 @@ def _location_views(
     )
 
 
+def _access_views(
+    record: Mapping[str, Any], confidential: bool, lang: str
+) -> tuple[AccessView, ...]:
+    locations = [] if confidential else list(_locations(record))
+    views = []
+    for location in locations:
+        stated = answers(location)
+
+        def named(wanted: bool | None, stated: dict[str, bool] = stated) -> tuple[str, ...]:
+            return tuple(
+                term_name(f"access.{word}", lang)
+                for word in ACCESS_WORDS
+                if stated.get(word) is wanted
+            )
+
+        place = (location.get("name") or None) if len(locations) > 1 else None
+        views.append(AccessView(place, named(True), named(False), named(None)))
+    return tuple(views)
+
+
 def _hours(record: Mapping[str, Any]) -> tuple[str, ...]:
     rows = [*(record.get("schedules") or ())]
     for link in record.get("service_at_locations") or ():
@@ -212,4 +247,5 @@ def service_view(record: Mapping[str, Any], lang: str) -> ServiceView:
         assured_date=str(record["assured_date"]) if record.get("assured_date") else None,
         sources=_sources(record),
         confidential=confidential,
+        access=_access_views(record, confidential, lang),
     )

@@ -36,7 +36,8 @@ router = APIRouter(include_in_schema=False)
 MAX_SHEET = 30
 FORM_FIELDS = frozenset(
     {"place", "postcode", "needs", "languages", "documentation_status", "goal", "gender", "age",
-     "in_danger_now", "controlled_by_someone", "anonymous_only", "free_only", "text"}
+     "in_danger_now", "controlled_by_someone", "anonymous_only", "free_only", "accessibility",
+     "text"}
 )  # fmt: skip
 
 
@@ -195,7 +196,7 @@ def service_page(
         raise NotFound(f"No service {service_id!r}")
     return page(
         request, settings, "service.html", lang=lang, view=views[0],
-        switch_path=f"/services/{views[0].id}",
+        switch_path=f"/services/{views[0].id}", outcome_links=settings.referral_outcomes,
     )  # fmt: skip
 
 
@@ -232,7 +233,10 @@ async def referral(request: Request, settings: SettingsDep, lang: LangDep) -> HT
             html, headers={"Content-Disposition": 'attachment; filename="services.html"'}
         )
     status = 200 if views else 422
-    return page(request, settings, "referral.html", lang=lang, status_code=status, **context)
+    return page(
+        request, settings, "referral.html", lang=lang, status_code=status,
+        outcome_links=settings.referral_outcomes, **context,
+    )  # fmt: skip
 
 
 @router.get("/safety", response_class=HTMLResponse)

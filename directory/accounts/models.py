@@ -13,6 +13,8 @@ from directory.db_types import UTCDateTime
 class Role(StrEnum):
     partner = "partner"
     curator = "curator"
+    referrer = "referrer"
+    """A social worker who may record referral outcomes, and nothing else."""
 
 
 class ApiToken(SQLModel, table=True):
@@ -29,7 +31,8 @@ class ApiToken(SQLModel, table=True):
 
 
 class PortalUser(SQLModel, table=True):
-    """A person who signs in to the portal: a partner of one organisation, or a curator."""
+    """A person who signs in to the portal: a partner of one organisation, a curator, or a
+    referrer (a social worker recording referral outcomes)."""
 
     __tablename__ = "portal_user"
 

@@ -1,8 +1,9 @@
 """Who may change the directory: API tokens, portal users, their sessions and login throttling.
 
 Secrets are never stored: a token or session id is kept as the sha256 of its random secret, a
-password as an argon2id hash (pwdlib). A principal is a role (`partner` of one organisation, or
-`curator`); audit rows name the role only, never a person.
+password as an argon2id hash (pwdlib). A principal is a role (`partner` of one organisation,
+`curator`, or `referrer`, who only records referral outcomes); audit rows name the role only,
+never a person.
 """
 
 import hashlib
@@ -57,7 +58,7 @@ def _check_scope(connection: Connection, role: Role, organization_id: str | None
         if not organization_exists(connection, organization_id):
             raise NotFound(f"no organization with id {organization_id}")
     elif organization_id:
-        raise InvalidInput("a curator belongs to no organisation")
+        raise InvalidInput(f"a {role.value} belongs to no organisation")
 
 
 # --- API tokens ----------------------------------------------------------------------------------

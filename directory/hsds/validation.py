@@ -2,7 +2,8 @@
 
 HSDS part: the official compiled `service.json` (vendored in `hsds_schema/`), formats included
 (uuid, uri, email, date-time). Passerelle part: ISO 639 language codes, known `passerelle` codes,
-coordinates in range, minimum age not above maximum age, capacity as a whole number, and the
+coordinates in range, minimum age not above maximum age, capacity as a whole number, `access.`
+codes answered yes or no on a location's accessibility (`accessibility`), and the
 bounds of `directory.limits` (nesting, NUL characters, http(s) web addresses).
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 import jsonschema_rs
 import pycountry
 
+from directory.hsds import accessibility
 from directory.hsds.tree import Issue, Record
 from directory.limits import (
     AGE_MAX,
@@ -141,6 +143,7 @@ def _age_issues(record: Record) -> Iterator[Issue]:
 def passerelle_issues(record: Record) -> list[Issue]:
     """Passerelle's own rules, checked on a record that already passed the HSDS schema."""
     issues = list(_age_issues(record))
+    issues += [Issue(path, text) for path, text in accessibility.problems(record)]
     for parent, key, value in _walk(record):
         here = _join(parent, key)
         if key == "languages" and isinstance(value, list):

@@ -143,6 +143,9 @@ def test_language_from_body_then_accept_language_then_english(searcher: TestClie
         ({"situation": {"in_danger_now": "maybe"}}, ["body", "situation", "in_danger_now"]),
         ({"colour": "blue"}, ["body", "colour"]),
         ({"location": {"town": "Gent"}}, ["body", "location", "town"]),
+        ({"accessibility": ["lift"]}, ["body", "accessibility", 0]),
+        ({"accessibility": "step_free"}, ["body", "accessibility"]),
+        ({"accessibility": ["step_free"] * 6}, ["body", "accessibility"]),
     ],
 )
 def test_bad_input_answers_422_naming_the_field(

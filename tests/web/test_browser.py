@@ -196,3 +196,22 @@ def test_typing_capital_letters_does_not_trigger_quick_exit(page: Page, site: Li
     page.wait_for_timeout(300)
     assert page.url.startswith(site)
     assert field.input_value() == "HELP"
+
+
+def test_accessibility_is_asked_with_checkboxes_without_javascript(
+    browser: Browser, site: LiveServer
+) -> None:
+    context = new_context(browser, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/?lang=en")
+    page.get_by_label("Housing", exact=True).check()
+    page.get_by_label("Step-free access").check()
+    page.get_by_label("Sign language").check()
+    page.get_by_role("button", name="Find help").click()
+    page.wait_for_selector("h1:has-text('Help that may suit you')")
+    assert page.locator("li.result").count() > 0
+    caution = "Accessibility not stated: Step-free access, Sign language"
+    assert page.locator(f"li.result:has-text('{caution}')").count() > 0
+    assert page.get_by_label("Step-free access").is_checked()
+    assert context.cookies() == []
+    context.close()

@@ -26,6 +26,7 @@ SAMPLE: dict[str, str | int | float] = {
     "area": "Wallonie",
     "items": "listing,eligibility,phone",
     "region": "BE-BRU",
+    "features": "step_free,sign_language",
 }
 
 
@@ -111,3 +112,15 @@ def test_an_area_is_named_in_the_readers_language(lang: str, name: str) -> None:
 def test_an_area_is_recognised_in_any_language_and_an_unknown_one_kept_as_written() -> None:
     text = render(message("residence_in_area", area="Région flamande, België, Gent"), "nl")
     assert text.endswith("Vlaanderen, België, Gent")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Accessibility not stated: Step-free access, Sign language"),
+        ("de", "Barrierefreiheit nicht angegeben: Stufenloser Zugang, Gebärdensprache"),
+    ],
+)
+def test_accessibility_words_are_the_taxonomy_names(lang: str, text: str) -> None:
+    features = "step_free,sign_language"
+    assert render(message("accessibility_not_stated", features=features), lang) == text

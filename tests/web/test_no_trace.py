@@ -51,7 +51,8 @@ def anonymous_visit(base: str) -> None:
         found = client.post(
             "/search",
             data={"lang": "fr", "needs": ["housing", "legal_migration"], "age": "33",
-                  "text": f"{TEXT_MARKER} je cherche un logement", "controlled_by_someone": "true"},
+                  "text": f"{TEXT_MARKER} je cherche un logement", "controlled_by_someone": "true",
+                  "accessibility": ["step_free", "quiet_room"]},
         )  # fmt: skip
         assert found.status_code == 200 and "referral" in found.text
         assert TEXT_MARKER not in found.text.split('name="text"')[0], "echoed only in the form"

@@ -76,6 +76,7 @@ def page(
         principal=signed_in.principal if signed_in else None,
         csrf_token=signed_in.csrf_token if signed_in else "",
         switch_path=switch_path,
+        outcomes_enabled=request.app.state.settings.referral_outcomes,
         **words_of.labels(_),
         **context,
     )
@@ -163,12 +164,20 @@ def see_other(location: str) -> RedirectResponse:
     return RedirectResponse(location, status_code=303)
 
 
-from api.routes.portal import curator, partner, records, reports, session  # noqa: E402
+from api.routes.portal import (  # noqa: E402  (routes join `router`)
+    curator,
+    outcomes,
+    partner,
+    records,
+    reports,
+    session,
+)
 
 __all__ = [
     "curator",
     "error_page",
     "message_page",
+    "outcomes",
     "page",
     "partner",
     "records",

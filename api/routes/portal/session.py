@@ -20,6 +20,7 @@ from api.routes.portal import (
 )
 from directory.accounts import login_throttle
 from directory.accounts import service as accounts
+from directory.accounts.models import Role
 from web.i18n import Translator
 
 
@@ -116,8 +117,12 @@ def logout(
     return response
 
 
+HOMES = {Role.curator: "/portal/queue", Role.referrer: "/portal/outcomes"}
+"""Where each role lands after signing in (a partner: its services)."""
+
+
 @router.get("/")
 def home(request: Request, user: SignedInDep) -> Response:
-    response = see_other("/portal/queue" if user.principal.is_curator else "/portal/services")
+    response = see_other(HOMES.get(user.principal.role, "/portal/services"))
     remember_language(request, response, user.session_id)
     return response

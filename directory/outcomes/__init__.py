@@ -1,0 +1,1 @@
+"""Referral outcomes: counters per service, month and outcome, and nothing about anyone."""

@@ -92,7 +92,8 @@ def _attribute_issues(path: str, attributes: Any, *, placed: bool) -> Iterator[t
 
 def problems(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
     """(field path, message) for every `access.` attribute of a record that is not on a
-    location's accessibility entry, or whose value is not `yes` or `no`."""
+    location's accessibility entry, whose value is not `yes` or `no`, or whose code the same
+    location states twice."""
     if isinstance(node, list):
         for index, item in enumerate(node):
             yield from problems(item, f"{path}[{index}]")

@@ -9,9 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from directory.database import session_scope
+from directory.hsds.accessibility import answers
 from directory.hsds.importer import import_records
 from directory.taxonomy import TAXONOMY_ID, term_id
-from tests.builders import service_record
+from tests.builders import accessible, service_record
 from tests.conftest import FIXTURES
 from tests.hsds_schemas import errors, page_errors
 
@@ -318,3 +319,19 @@ def test_taxonomies_and_terms_can_be_searched(
     assert TAXONOMY_ID in {item["id"] for item in found["contents"]}
     assert all("passer" in item["name"].lower() for item in found["contents"])
     assert client.get("/hsds/taxonomies", params={"search": "zzz"}).json()["total_items"] == 0
+
+
+def test_a_location_with_accessibility_validates_and_shows_it(
+    client: TestClient, engine: Engine
+) -> None:
+    record = accessible(service_record("Ramp"), step_free=True, sign_language=False)
+    with session_scope(engine) as session:
+        import_records(session.connection(), [record])
+    body = client.get(f"/hsds/services/{record['id']}").json()
+    assert errors(body, "service") == []
+    location = body["service_at_locations"][0]["location"]
+    assert answers(location) == {"step_free": True, "sign_language": False}
+    assert {item["description"] for item in location["accessibility"]} == {
+        "Step-free access: yes",
+        "Sign language: no",
+    }

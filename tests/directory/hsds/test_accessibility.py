@@ -2,13 +2,17 @@
 answered yes or no; import refuses anything else, naming the record and field."""
 
 import copy
+from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 
 from directory.hsds.accessibility import answers, with_answers
+from directory.hsds.exporter import Format
 from directory.hsds.repository import service_records
 from directory.hsds.validation import record_issues
 from tests.builders import accessible, attribute, service_record
+from tests.directory.hsds.test_exporter import export
 from tests.directory.hsds.test_importer import failure, run_import
 
 ENTRY = "service_at_locations[0].location.accessibility[0]"
@@ -92,3 +96,16 @@ def test_other_publishers_entries_are_kept_and_state_nothing() -> None:
     assert answers(changed) == {"quiet_room": True}
     assert answers(with_answers(changed, {})) == {}
     assert len(with_answers(changed, {})["accessibility"]) == 1
+
+
+@pytest.mark.parametrize("form", [Format.json, Format.csv])
+def test_answers_survive_an_export_and_a_new_import(
+    engine: Engine, tmp_path: Path, form: Format
+) -> None:
+    record = accessible(service_record("Ramp"), step_free=True, public_transport=False)
+    run_import(engine, [record])
+    exported = export(engine, tmp_path / "out", format=form)
+    (again,) = [item for item in exported if item["id"] == record["id"]]
+    location = again["service_at_locations"][0]["location"]
+    assert answers(location) == {"step_free": True, "public_transport": False}
+    run_import(engine, exported)

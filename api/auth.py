@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.exceptions import HTTPException
 
-from api.deps import EngineDep
+from api.deps import SessionDep
 from directory.accounts.models import Principal, Role
 from directory.accounts.service import token_principal
 
@@ -19,13 +19,13 @@ def _unauthorized(message: str, error: str | None = None) -> HTTPException:
     return HTTPException(401, message, headers={"WWW-Authenticate": challenge})
 
 
-def bearer_principal(request: Request, engine: EngineDep) -> Principal:
+def bearer_principal(request: Request, session: SessionDep) -> Principal:
+    """The token's principal, read in the request's own unit of work (no second connection)."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorized("a bearer token is required")
-    with engine.connect() as connection:
-        principal = token_principal(connection, token.strip())
+    principal = token_principal(session.connection(), token.strip())
     if principal is None:
         raise _unauthorized("this token is not valid", "invalid_token")
     return principal

@@ -329,3 +329,29 @@ def test_partner_may_edit_its_own_location(client: TestClient, world: World) -> 
     links[0]["location"]["name"] = "Alpha new office"
     answer = patch(client, world, {"service_at_locations": links}, etag)
     assert answer.status_code == 202, answer.text
+
+
+def test_a_partner_request_uses_one_connection_token_and_work_alike(
+    client: TestClient, world: World
+) -> None:
+    """The bearer token is read in the request's own unit of work: one connection per request,
+    not one for the token and another for the route."""
+    from sqlalchemy import event
+
+    _, etag = read(client, world)
+    checkouts: list[object] = []
+
+    def count(*_: object) -> None:
+        checkouts.append(object())
+
+    served: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    event.listen(served, "checkout", count)
+    try:
+        read(client, world)
+        assert len(checkouts) == 1
+        checkouts.clear()
+        answer = patch(client, world, {"description": "One unit of work."}, etag)
+        assert answer.status_code == 202, answer.text
+        assert len(checkouts) == 1
+    finally:
+        event.remove(served, "checkout", count)

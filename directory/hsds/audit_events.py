@@ -57,6 +57,8 @@ class AuditEvent(SQLModel, table=True):
 
 
 AUDIT_EVENT = AuditEvent.__table__  # type: ignore[attr-defined]
+ALL_BUT_IMPORTS = "changes"
+"""The audit filter's kind for every event but imports."""
 HIDDEN = frozenset({"metadata", "last_modified"})
 
 
@@ -155,7 +157,8 @@ class Event:
 @dataclass(frozen=True, slots=True)
 class EventFilter:
     """What the audit shows: events of services whose name holds `service` (or with that id), of
-    one organisation, of one kind, from `since` (inclusive) until `until` (exclusive)."""
+    one organisation, of one kind (`ALL_BUT_IMPORTS`: every kind but imports), from `since`
+    (inclusive) until `until` (exclusive)."""
 
     service: str = ""
     organization_id: str = ""
@@ -176,7 +179,9 @@ def _filtered(query: Select[Any], chosen: EventFilter) -> Select[Any]:
         )
     if chosen.organization_id:
         query = query.where(table.c.organization_id == chosen.organization_id)
-    if chosen.kind:
+    if chosen.kind == ALL_BUT_IMPORTS:
+        query = query.where(table.c.kind != EventKind.import_.value)
+    elif chosen.kind:
         query = query.where(table.c.kind == chosen.kind)
     if chosen.since is not None:
         query = query.where(table.c.happened_at >= chosen.since)

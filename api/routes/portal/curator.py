@@ -28,7 +28,7 @@ from directory.changes import decide
 from directory.changes import repository as changes
 from directory.changes.working import published_record
 from directory.errors import PasserelleError, SuggestionNotFound
-from directory.hsds.audit_events import Event, EventFilter, events_page
+from directory.hsds.audit_events import ALL_BUT_IMPORTS, Event, EventFilter, events_page
 from directory.hsds.curator_search import organization_names
 from directory.hsds.research_notes import notes_by_service
 from directory.hsds.stale import stale_services
@@ -248,7 +248,7 @@ def audit_filter(_: Translator, chosen: Mapping[str, str]) -> tuple[EventFilter,
     """The audit's filter from its form (`chosen`), and what in the form cannot be used."""
     errors: list[str] = []
     kind = chosen["kind"]
-    if kind and kind not in audit_view.EVENT_LABELS:
+    if kind and kind not in audit_view.EVENT_LABELS and kind != ALL_BUT_IMPORTS:
         errors.append(_problem(_, N_("Kind"), words_of.FIELD_PROBLEMS["not_offered"]))
     since = _day(_, N_("From (date)"), chosen["from"], errors)
     until = _day(_, N_("Until (date)"), chosen["to"], errors)
@@ -312,7 +312,10 @@ def audit(
         errors=errors,
         chosen=chosen,
         organizations=organizations,
-        kinds=[(code, _(label)) for code, label in audit_view.EVENT_LABELS.items()],
+        kinds=[
+            (ALL_BUT_IMPORTS, _(N_("All but imports"))),
+            *((code, _(label)) for code, label in audit_view.EVENT_LABELS.items()),
+        ],
         entries=[audit_view.entry(event, _, names) for event in events],
         total=total,
         page=page_number,

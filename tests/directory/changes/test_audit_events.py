@@ -110,5 +110,6 @@ def test_filters_by_organisation_kind_and_name(engine: Engine, world: World) -> 
     _propose(engine, world, {"name": "Alpha night beds"})
     assert {e.service_id for e in _events(engine, organization_id=world.org_b)} == {world.service_b}
     assert [e.kind for e in _events(engine, kind="proposal")] == ["proposal"]
+    assert [e.kind for e in _events(engine, kind="changes")] == ["proposal"]
     assert {e.service_id for e in _events(engine, service="BETA adv")} == {world.service_b}
     assert _events(engine, service="100%_") == []

@@ -153,6 +153,7 @@ def test_the_audit_filters_by_organisation_kind_and_date(client: TestClient, wor
         return _shown(page.text)
 
     assert "2 entries" in audit(kind="import")
+    assert "0 entries" in audit(kind="changes")  # all but imports
     only_b = audit(organisation=world.org_b)
     assert "1 entry" in only_b and "Beta advice" in only_b and "Alpha beds" not in only_b
     today = datetime.now(UTC).date()

@@ -76,11 +76,11 @@ def filled(html: str, action: str, changes: Changes) -> dict[str, Any]:
             data[name] = value
         else:
             data[name] = [*existing, value] if isinstance(existing, list) else [existing, value]
-    for name, value in changes.items():
-        if value is None:
+    for name, change in changes.items():
+        if change is None:
             data.pop(name, None)
         else:
-            data[name] = value
+            data[name] = change
     return data
 
 

@@ -3,6 +3,7 @@
 
 import html as html_lib
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,7 +15,7 @@ from directory.changes import repository as changes
 from directory.hsds.stale import stale_services
 from directory.taxonomy import code_of
 from tests.api.routes.portal.accounts import CURATOR, PARTNER, sign_in, sign_in_in_language
-from tests.api.routes.portal.service_form import send
+from tests.api.routes.portal.service_form import Changes, send
 from tests.api.routes.words_shown import ENGLISH_ONLY, assert_no_english_left
 from tests.builders import new_id
 from tests.partner_fixtures import World, all_row_counts
@@ -26,7 +27,7 @@ def _edit(client: TestClient, world: World) -> tuple[str, str]:
     return url, client.get(url).text
 
 
-def _waiting_record(engine: Engine, service_id: str) -> dict[str, object]:
+def _waiting_record(engine: Engine, service_id: str) -> dict[str, Any]:
     with engine.connect() as connection:
         change = changes.waiting_change(connection, service_id)
     assert change is not None
@@ -76,7 +77,7 @@ def test_a_stale_edit_is_refused_with_412_and_keeps_everything_typed(
     first = send(client, old, url, {"name": "Alpha first edit"})
     assert first.status_code == 303
     before = all_row_counts(engine)
-    typed = {
+    typed: Changes = {
         "name": "Alpha lost update?",
         "loc-0-phones": "+32 2 555 12 34",
         "hours-MO-opens": "09:00",
@@ -125,7 +126,7 @@ def test_phones_address_hours_and_who_is_welcome_go_through_the_review(
     )
     assert sent.status_code == 303, sent.text
     record = _waiting_record(engine, world.service_a)
-    location = record["service_at_locations"][0]["location"]  # type: ignore[index]
+    location = record["service_at_locations"][0]["location"]
     assert [p["number"] for p in location["phones"]] == ["+32 2 555 12 34", "02 555 56 78"]
     assert record["phones"] == []
     address = location["addresses"][0]
@@ -136,9 +137,9 @@ def test_phones_address_hours_and_who_is_welcome_go_through_the_review(
     )
     assert 50.5 < location["latitude"] < 50.7 and 5.4 < location["longitude"] < 5.7
     assert "geo.approximate" in {code_of(a) for a in location["attributes"]}
-    hours = {(s["byday"], s["opens_at"], s["closes_at"]) for s in record["schedules"]}  # type: ignore[union-attr]
+    hours = {(s["byday"], s["opens_at"], s["closes_at"]) for s in record["schedules"]}
     assert hours == {("MO,TU", "09:00", "17:00"), ("SA", "10:00", "12:30")}
-    codes = {code_of(a) for a in record["attributes"]}  # type: ignore[union-attr]
+    codes = {code_of(a) for a in record["attributes"]}
     assert {"welcome.undocumented", "welcome.asylum_seeker", "audience.women"} <= codes
     assert {"need.housing", "offers.free", "offers.anonymous", "requires.appointment"} <= codes
     assert record["minimum_age"] == 18 and "maximum_age" not in record
@@ -166,7 +167,7 @@ def test_typed_coordinates_are_checked_against_the_town_without_a_map(
         {"loc-0-postal_code": "1000", "loc-0-latitude": "50.8467", "loc-0-longitude": "4.3525"},
     )
     assert near.status_code == 303
-    location = _waiting_record(engine, world.service_a)["service_at_locations"][0]["location"]  # type: ignore[index]
+    location = _waiting_record(engine, world.service_a)["service_at_locations"][0]["location"]
     assert (location["latitude"], location["longitude"]) == (50.8467, 4.3525)
     assert "geo.approximate" not in {code_of(a) for a in location.get("attributes", [])}
 
@@ -177,7 +178,7 @@ def test_every_bad_field_is_named_beside_it_nothing_is_lost_nor_written(
     sign_in(client, PARTNER)
     url, _ = _edit(client, world)
     before = all_row_counts(engine)
-    typed = {
+    typed: Changes = {
         "name": "",
         "loc-0-phones": "call us maybe",
         "loc-0-postal_code": "9999",
@@ -273,8 +274,8 @@ def test_a_place_can_be_added_and_removed(client: TestClient, world: World, engi
     )
     assert added.status_code == 303, added.text
     links = _waiting_record(engine, world.service_a)["service_at_locations"]
-    assert [link["location"]["name"] for link in links] == ["Alpha Antwerp"]  # type: ignore[index, union-attr]
-    assert links[0]["location"]["phones"][0]["number"] == "03 123 45 67"  # type: ignore[index]
+    assert [link["location"]["name"] for link in links] == ["Alpha Antwerp"]
+    assert links[0]["location"]["phones"][0]["number"] == "03 123 45 67"
 
 
 def test_post_redirect_get_for_beds_and_still_accurate(client: TestClient, world: World) -> None:

@@ -79,7 +79,7 @@ def test_public_and_portal_words_stay_apart() -> None:
     portal = {location for m in _extractor().catalog("portal") for location, _ in m.locations}
     assert not any("templates/portal/" in location for location in public)
     assert "web/templates/suggest.html" in public and "web/public.py" in public
-    portal_code = ("api/routes/portal/", "web/portal.py")
+    portal_code = ("api/routes/portal/", "web/portal.py", "web/portal_")
     assert portal and all(
         "templates/portal/" in location or location.startswith(portal_code) for location in portal
     )

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from directory.bundled.opening_hours import DAYS, TIME_ZONE_NOTE
 from directory.hsds.tree import Record
-from directory.limits import text_limit
+from directory.limits import text_limit, web_address
 from directory.places.distance import haversine_km
 from directory.places.gazetteer import gazetteer
 from directory.taxonomy import (
@@ -82,6 +82,7 @@ PROBLEMS = {
     "coordinates_far": N_("these coordinates are {km} km from {place}: please check them."),
     "coordinates_half": N_("please give both the latitude and the longitude, or neither."),
     "not_offered": N_("please choose one of the values offered."),
+    "web_address": N_("please write a web address starting with http:// or https://."),
     "too_many_locations": N_("please give at most {limit} locations."),
 }
 """A problem beside a field of the service form, by its code (`Problems.add`)."""
@@ -109,10 +110,12 @@ class Problems:
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A part of the form: its values for a record; what the posted form makes of the record."""
+    """A part of the form: its values for a record; what the posted form makes of the record.
+    `marker`: a field the part always sends; a post without it leaves that part as it is."""
 
     show: Callable[[Record], Values]
     read: Callable[[Record, Posted, Problems], None]
+    marker: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +158,6 @@ BASIC_FIELDS = ("name", "description", "url", "email")
 def show_basics(record: Record) -> Values:
     values: Values = {name: record.get(name) or "" for name in BASIC_FIELDS}
     values["status"] = record.get("status") or "active"
-    values["languages"] = [str(item.get("code")) for item in record.get("languages") or []]
     values["phones"] = "\n".join(str(p.get("number", "")) for p in record.get("phones") or [])
     return values
 
@@ -164,24 +166,29 @@ def read_basics(record: Record, posted: Posted, problems: Problems) -> None:
     for name in BASIC_FIELDS:
         value = _text(posted, name)
         _limit(problems, name, value, text_limit(name))
+        if name == "url" and value and web_address(value) is None:
+            problems.add(name, "web_address")
         if name == "name" and not value:
             problems.add(name, "required")
         if value:
             record[name] = value
         else:
             record.pop(name, None)
-    status = _text(posted, "status")
+    status = _text(posted, "status") or str(record.get("status") or "")
     if status not in STATUSES:
         problems.add("status", "not_offered")
     else:
         record["status"] = status
-    _read_languages(record, posted, problems)
     record["phones"] = _phones(
         record.get("phones") or [], posted, "phones", problems, owner=("service_id", record["id"])
     )
 
 
-def _read_languages(record: Record, posted: Posted, problems: Problems) -> None:
+def show_languages(record: Record) -> Values:
+    return {"languages": [str(item.get("code")) for item in record.get("languages") or []]}
+
+
+def read_languages(record: Record, posted: Posted, problems: Problems) -> None:
     wanted = list(dict.fromkeys(str(code) for code in posted.getlist("languages")))
     if any(not _LANGUAGE.fullmatch(code) for code in wanted):
         problems.add("languages", "not_offered")
@@ -206,6 +213,8 @@ def _phones(
 ) -> list[dict[str, Any]]:
     """The phone rows a textarea of numbers (one per line) asks for; rows whose number is
     unchanged are kept as they are (their description and confirmation stay)."""
+    if name not in posted.keys():
+        return current
     numbers = [line.strip() for line in _text(posted, name).splitlines() if line.strip()]
     if len(numbers) > MAX_PHONES:
         problems.add(name, "too_many_phones", limit=MAX_PHONES)
@@ -540,10 +549,11 @@ def _new_link(service_id: str) -> dict[str, Any]:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section(show_basics, read_basics),
-    Section(show_attributes, read_attributes),
-    Section(show_hours, read_hours),
-    Section(show_locations, read_locations),
+    Section(show_basics, read_basics, marker="name"),
+    Section(show_languages, read_languages, marker="languages-shown"),
+    Section(show_attributes, read_attributes, marker="attributes-shown"),
+    Section(show_hours, read_hours, marker=f"hours-{WEEKDAYS[0]}-opens"),
+    Section(show_locations, read_locations, marker="locations"),
 )
 
 
@@ -559,8 +569,10 @@ def proposed_record(record: Record, posted: Posted) -> tuple[Record, Problems]:
     """The record the posted form asks for, and every problem of the form, by field."""
     proposed = copy.deepcopy(dict(record))
     problems = Problems()
+    sent = set(posted.keys())
     for section in SECTIONS:
-        section.read(proposed, posted, problems)
+        if section.marker in sent:
+            section.read(proposed, posted, problems)
     return proposed, problems
 
 

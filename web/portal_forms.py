@@ -18,9 +18,15 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from directory.bundled.opening_hours import DAYS, TIME_ZONE_NOTE
+from directory.changes.record_checks import (
+    NEAR_KM,
+    belgian_place,
+    clock_time,
+    distance_km,
+    phone_ok,
+)
 from directory.hsds.tree import Record
 from directory.limits import text_limit, web_address
-from directory.places.distance import haversine_km
 from directory.places.gazetteer import gazetteer
 from directory.taxonomy import (
     GEO_APPROXIMATE,
@@ -51,13 +57,9 @@ MULTI = frozenset({"languages", *GROUPS})
 """Fields whose posted values are lists (boxes to tick)."""
 LANGUAGES = COMMON_LANGUAGES + OTHER_LANGUAGES
 WEEKDAYS = tuple(day.upper() for day in DAYS)
-NEAR_KM = 10.0
-"""Coordinates typed for a location must lie this close to the place its address names."""
 MAX_AGE = 120
 MAX_PHONES = 10
 MAX_LOCATIONS = 20
-_TIME = re.compile(r"^(?:[01]?\d|2[0-3])[:h.][0-5]\d$|^24[:h.]00$")
-_PHONE = re.compile(r"^\+?[\d\s()./-]+$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 PROBLEMS = {
@@ -218,7 +220,7 @@ def _phones(
     numbers = [line.strip() for line in _text(posted, name).splitlines() if line.strip()]
     if len(numbers) > MAX_PHONES:
         problems.add(name, "too_many_phones", limit=MAX_PHONES)
-    if any(not _PHONE.fullmatch(n) or not 6 <= sum(c.isdigit() for c in n) <= 20 for n in numbers):
+    if not all(phone_ok(number) for number in numbers):
         problems.add(name, "not_a_phone")
         return current
     if numbers == [str(p.get("number")) for p in current]:
@@ -306,11 +308,10 @@ def _time(posted: Posted, name: str, problems: Problems) -> str | None:
     text = _text(posted, name)
     if not text:
         return None
-    if not _TIME.fullmatch(text):
+    time = clock_time(text)
+    if time is None:
         problems.add(name, "not_a_time")
-        return None
-    hours, minutes = re.split(r"[:h.]", text)
-    return f"{int(hours):02d}:{minutes}"
+    return time
 
 
 def read_hours(record: Record, posted: Posted, problems: Problems) -> None:
@@ -436,17 +437,15 @@ def _read_address(
     if not (typed["postal_code"] or typed["city"]):
         problems.add(f"{prefix}postal_code", "place_required")
         return
-    place = gazetteer().resolve(f"{typed['postal_code']} {typed['city']}".strip())
-    if place is None or place.country != "BE":
+    place = belgian_place(typed["postal_code"], typed["city"])
+    if place is None:
         problems.add(f"{prefix}postal_code", "unknown_place")
         return
     point = _coordinates(posted, prefix, problems) if typed_point else None
     if point is not None:
-        km = haversine_km(point[0], point[1], place.latitude, place.longitude)
-        if float(km) > NEAR_KM:
-            problems.add(
-                f"{prefix}latitude", "coordinates_far", km=round(float(km)), place=place.name
-            )
+        km = distance_km(place, point[0], point[1])
+        if km > NEAR_KM:
+            problems.add(f"{prefix}latitude", "coordinates_far", km=round(km), place=place.name)
             return
     address = _address(location) or {"id": str(uuid.uuid4()), "location_id": location["id"]}
     address.update({k: v for k, v in typed.items() if v}, country="BE", address_type="physical")

@@ -164,8 +164,17 @@ def show_basics(record: Record) -> Values:
     return values
 
 
+def _set(owner: Record, key: str, rows: list[dict[str, Any]]) -> None:
+    """`owner[key] = rows`, unless that says what `owner` already says (no key: no rows)."""
+    if rows != (owner.get(key) or []):
+        owner[key] = rows
+
+
 def read_basics(record: Record, posted: Posted, problems: Problems) -> None:
+    sent = set(posted.keys())
     for name in BASIC_FIELDS:
+        if name not in sent:
+            continue
         value = _text(posted, name)
         _limit(problems, name, value, text_limit(name))
         if name == "url" and value and web_address(value) is None:
@@ -181,8 +190,16 @@ def read_basics(record: Record, posted: Posted, problems: Problems) -> None:
         problems.add("status", "not_offered")
     else:
         record["status"] = status
-    record["phones"] = _phones(
-        record.get("phones") or [], posted, "phones", problems, owner=("service_id", record["id"])
+    _set(
+        record,
+        "phones",
+        _phones(
+            record.get("phones") or [],
+            posted,
+            "phones",
+            problems,
+            owner=("service_id", record["id"]),
+        ),
     )
 
 
@@ -259,7 +276,7 @@ def read_attributes(record: Record, posted: Posted, problems: Problems) -> None:
             for code in known
             if code in wanted and code not in present
         )
-    record["attributes"] = attributes
+    _set(record, "attributes", attributes)
     ages = {name: _age(posted, name, problems) for name in ("minimum_age", "maximum_age")}
     youngest, oldest = ages["minimum_age"], ages["maximum_age"]
     if youngest is not None and oldest is not None and youngest > oldest:
@@ -337,6 +354,23 @@ def read_hours(record: Record, posted: Posted, problems: Problems) -> None:
     record["schedules"] = others + _schedules(record["id"], hours)
 
 
+def days_text(days: list[str]) -> str:
+    """Weekdays as the research file writes them: runs of days as "Mo-Fr", others by comma."""
+    runs: list[list[int]] = []
+    for index in sorted(WEEKDAYS.index(day) for day in days):
+        if runs and index == runs[-1][-1] + 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    names: list[str] = []
+    for run in runs:
+        if len(run) > 2:
+            names.append(f"{DAYS[run[0]]}-{DAYS[run[-1]]}")
+        else:
+            names.extend(DAYS[index] for index in run)
+    return ",".join(names)
+
+
 def _schedules(service_id: str, hours: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
     """HSDS weekly schedules: one row per opening range, with the days that share it."""
     ranges: dict[tuple[str, str], list[str]] = {}
@@ -351,7 +385,7 @@ def _schedules(service_id: str, hours: dict[str, tuple[str, str]]) -> list[dict[
             "byday": ",".join(days),
             "opens_at": opens,
             "closes_at": closes,
-            "description": f"{','.join(d.title() for d in days)} {opens}-{closes}",
+            "description": f"{days_text(days)} {opens}-{closes}",
             "notes": TIME_ZONE_NOTE,
         }
         for (opens, closes), days in ranges.items()
@@ -402,12 +436,16 @@ def read_place(location: Record, posted: Posted, prefix: str, problems: Problems
         # a new address with the old position left as it was: placed anew from the address
         keep_point = pointed or not any(shown[key] for key in point_fields)
         _read_address(location, posted, prefix, problems, typed_point=keep_point)
-    location["phones"] = _phones(
-        location.get("phones") or [],
-        posted,
-        f"{prefix}phones",
-        problems,
-        owner=("location_id", location["id"]),
+    _set(
+        location,
+        "phones",
+        _phones(
+            location.get("phones") or [],
+            posted,
+            f"{prefix}phones",
+            problems,
+            owner=("location_id", location["id"]),
+        ),
     )
     confidential = bool(_text(posted, f"{prefix}confidential"))
     _mark(location, PRIVACY_CONFIDENTIAL_ADDRESS, confidential)
@@ -422,7 +460,7 @@ def _mark(location: Record, code: str, on: bool, value: str | None = None) -> No
                 attribute_id, location["id"], code, link_entity="location", value=value
             )
         )
-    location["attributes"] = attributes
+    _set(location, "attributes", attributes)
 
 
 def _read_address(
@@ -521,7 +559,7 @@ def read_locations(record: Record, posted: Posted, problems: Problems) -> None:
         for section in LOCATION_SECTIONS:
             section.read(location, posted, prefix, problems)
         kept.append(link)
-    record["service_at_locations"] = kept
+    _set(record, "service_at_locations", kept)
 
 
 def _count(posted: Posted) -> int:

@@ -340,7 +340,15 @@ def test_a_new_service_proposed_from_the_portal_waits_for_review(
     service_id = new_url.rsplit("/", 1)[1]
     record = _waiting_record(engine, service_id)
     assert record["organization_id"] == world.org_a
-    assert "Alpha day centre" in client.get("/portal/services").text
+    assert f'<a href="{new_url}">Alpha day centre</a>' in client.get("/portal/services").text
+    with engine.begin() as connection:
+        change = changes.waiting_change(connection, service_id)
+        assert change is not None
+        decide.approve(connection, change_id=change.id)
+    public = client.get(f"/hsds/services/{service_id}").json()
+    location = public["service_at_locations"][0]["location"]
+    assert location["phones"][0]["number"] == "+32 2 555 00 11"
+    assert location["addresses"][0]["city"] == "Bruxelles"
 
 
 def test_the_partner_sees_its_changes_and_the_curators_reason(

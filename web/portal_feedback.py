@@ -13,7 +13,14 @@ from directory.errors import FieldError, InvalidInput, PasserelleError
 from directory.hsds.tree import Record
 from web import portal as words_of
 from web.i18n import N_, Translator
-from web.portal_forms import BASIC_FIELDS, PROBLEMS, WEEKDAYS, Problems, location_prefix
+from web.portal_forms import (
+    BASIC_FIELDS,
+    PROBLEMS,
+    WEEKDAYS,
+    Problems,
+    location_prefix,
+    shown_location_count,
+)
 
 DONE: dict[str, str] = {
     "waits": N_("Your change waits for a curator's review."),
@@ -193,12 +200,7 @@ def form_labels(_: Translator, values: Mapping[str, Any], lang: str) -> dict[str
     for day, day_name in weekday_names(lang):
         labels[f"hours-{day}-opens"] = _("{day}: opens", day=day_name)
         labels[f"hours-{day}-closes"] = _("{day}: closes", day=day_name)
-    count = (
-        int(str(values.get("locations", "0")) or 0)
-        if str(values.get("locations", "0")).isdigit()
-        else 0
-    )
-    for index in range(count + 1):
+    for index in range(shown_location_count(values) + 1):
         for name, text in LOCATION_LABELS.items():
             labels[f"{location_prefix(index)}{name}"] = _(
                 "Place {n}: {field}", n=index + 1, field=_(text)

@@ -59,7 +59,7 @@ LANGUAGES = COMMON_LANGUAGES + OTHER_LANGUAGES
 WEEKDAYS = tuple(day.upper() for day in DAYS)
 MAX_AGE = 120
 MAX_PHONES = 10
-MAX_LOCATIONS = 20
+MAX_LOCATIONS = 60
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 PROBLEMS = {
@@ -564,7 +564,13 @@ def read_locations(record: Record, posted: Posted, problems: Problems) -> None:
 
 def _count(posted: Posted) -> int:
     text = _text(posted, "locations")
-    return int(text) if text.isdigit() else 0
+    return int(text) if text.isdigit() and len(text) <= 4 else 0
+
+
+def shown_location_count(values: Mapping[str, Any]) -> int:
+    """How many locations' fieldsets a form shows (a posted count beyond the limit: the limit)."""
+    text = str(values.get("locations") or "")
+    return min(int(text), MAX_LOCATIONS) if text.isdigit() and len(text) <= 4 else 0
 
 
 def _filled(posted: Posted, prefix: str) -> bool:

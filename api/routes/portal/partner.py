@@ -159,14 +159,9 @@ def _service_form(
             for group, codes in forms.GROUPS.items()
         },
         weekdays=feedback.weekday_names(lang),
-        location_count=_count(values),
+        location_count=forms.shown_location_count(values),
         **context,
     )
-
-
-def _count(values: forms.Values) -> int:
-    text = str(values.get("locations", "0"))
-    return int(text) if text.isdigit() else 0
 
 
 def _working(connection: Connection, service_id: str, organization_id: str) -> working.Working:
@@ -191,7 +186,10 @@ def _refused(
     beside = feedback.problem_texts(_, problems) if problems else {}
     top: list[str] = []
     if error is not None:
-        ids = [str(values.get(f"{forms.location_prefix(i)}id", "")) for i in range(_count(values))]
+        ids = [
+            str(values.get(f"{forms.location_prefix(i)}id", ""))
+            for i in range(forms.shown_location_count(values))
+        ]
         beside, top = feedback.error_fields(
             _, error, canonical(proposed or {}), feedback.location_prefixes(ids)
         )

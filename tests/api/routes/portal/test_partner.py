@@ -455,3 +455,17 @@ def test_partner_pages_in_french_and_dutch(client: TestClient, world: World, lan
     too_long = _("please write at most {limit} characters.", limit=500)
     assert escape(too_long) in long_name.text
     assert escape(_("{day}: opens", day="x").split(":")[1]) in long_name.text
+
+
+@pytest.mark.parametrize("count", ["61", "9" * 5000])
+def test_a_forged_count_of_places_is_refused_without_harm(
+    client: TestClient, world: World, count: str
+) -> None:
+    sign_in(client, PARTNER)
+    url, _ = _edit(client, world)
+    sent = send(client, client.get(url), url, {"locations": count})
+    if len(count) > 4:  # not a count: only the first place is read, and it is unchanged
+        assert sent.headers["location"].endswith("?done=nothing")
+    else:
+        assert sent.status_code == 422
+        assert "Places: please give at most 60 locations." in html_lib.unescape(sent.text)

@@ -125,20 +125,6 @@ def _service_form(
     lang = request_language(request)
     record = state.record if state else {}
     service_id = state.service_id if state else ""
-    context: dict[str, Any] = {"waiting": [], "etag": "", "beds": "", "is_new": True}
-    context |= {"assured_date": "", "due": False}
-    if state:
-        context = {
-            "waiting": field_changes(state.service_id, state.published, state.change.record)
-            if state.change
-            else [],
-            "etag": state.etag,
-            "beds": words_of.beds(state.published),
-            "is_new": state.is_new,
-            "assured_date": state.published.get("assured_date") or "",
-            "due": not state.is_new
-            and confirmation_due(state.published.get("assured_date"), before=_reminder_cutoff()),
-        }
     return page(
         request,
         "service_edit.html",
@@ -160,8 +146,32 @@ def _service_form(
         },
         weekdays=feedback.weekday_names(lang),
         location_count=forms.shown_location_count(values),
-        **context,
+        **_state_context(state),
     )
+
+
+def _state_context(state: working.Working | None) -> dict[str, Any]:
+    """What the form shows of the service's state: its waiting change, version, beds, freshness."""
+    if state is None:
+        return {
+            "waiting": [],
+            "etag": "",
+            "beds": "",
+            "is_new": True,
+            "assured_date": "",
+            "due": False,
+        }
+    assured = state.published.get("assured_date")
+    return {
+        "waiting": field_changes(state.service_id, state.published, state.change.record)
+        if state.change
+        else [],
+        "etag": state.etag,
+        "beds": words_of.beds(state.published),
+        "is_new": state.is_new,
+        "assured_date": assured or "",
+        "due": not state.is_new and confirmation_due(assured, before=_reminder_cutoff()),
+    }
 
 
 def _working(connection: Connection, service_id: str, organization_id: str) -> working.Working:

@@ -38,7 +38,10 @@ def clock_time(text: str) -> str | None:
 
 
 def belgian_place(postcode: str, city: str) -> Place | None:
-    """The Belgian place a postcode and town name (either may be empty) name, or None."""
+    """The Belgian place a postcode and town name (either may be empty) name, or None (also for
+    a postcode Belgium does not have, whatever the town)."""
+    if postcode.strip() and gazetteer().by_postcode(postcode) is None:
+        return None
     place = gazetteer().resolve(f"{postcode} {city}".strip())
     return place if place is not None and place.country == "BE" else None
 

@@ -79,7 +79,7 @@ def test_phones_hours_welcome_ages_and_offers_wait_for_review(
             "schedules[0].closes_at",
         ),
         (
-            lambda r, loc: loc["addresses"][0].update(postal_code="9999", city="Nowhere"),
+            lambda r, loc: loc["addresses"][0].update(postal_code="9999"),
             "postal_code",
         ),
         (lambda r, loc: loc.update(latitude=51.2194, longitude=4.4025), "latitude"),

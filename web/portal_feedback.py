@@ -91,17 +91,27 @@ def location_prefixes(posted_ids: list[str]) -> dict[str, str]:
 
 
 def error_fields(
-    _: Translator, error: PasserelleError, proposed: Record, prefixes: Mapping[str, str]
+    _: Translator,
+    error: PasserelleError,
+    proposed: Record,
+    prefixes: Mapping[str, str],
+    labels: Mapping[str, str],
 ) -> tuple[dict[str, list[str]], list[str]]:
-    """A refused edit's problems beside their fields, and the whole list for the page's top."""
+    """A refused edit's problems beside their fields, and the whole list for the page's top,
+    each naming its field as the form's label does."""
     beside: dict[str, list[str]] = {}
     if not (isinstance(error, InvalidInput) and error.errors):
         return beside, words_of.error_texts(_, error)
+    top: list[str] = []
     for item in error.errors:
         name = field_of(item.field, proposed, prefixes)
         if name:
-            beside.setdefault(name, []).append(_problem(_, item))
-    return beside, words_of.error_texts(_, error)
+            text = _problem(_, item)
+            beside.setdefault(name, []).append(text)
+            top.append(_("{field}: {problem}", field=labels.get(name, name), problem=text))
+        else:
+            top.append(words_of.field_problem(_, item))
+    return beside, top
 
 
 def _problem(_: Translator, item: FieldError) -> str:

@@ -201,7 +201,7 @@ def _refused(
             for i in range(forms.shown_location_count(values))
         ]
         beside, top = feedback.error_fields(
-            _, error, canonical(proposed or {}), feedback.location_prefixes(ids)
+            _, error, canonical(proposed or {}), feedback.location_prefixes(ids), labels
         )
     if not top:
         top = feedback.summary(_, beside, labels)

@@ -177,12 +177,20 @@ def user_reset(email: EmailOption, password_stdin: StdinOption = False) -> None:
 
 def stale(
     months: Annotated[int, typer.Option(min=0, max=600, help="Not confirmed for this long.")] = 12,
+    days: Annotated[
+        int | None,
+        typer.Option(min=0, max=20000, help="Not confirmed for this many days (wins over months)."),
+    ] = None,
 ) -> None:
-    """Services not confirmed for MONTHS (or never), oldest first, with whom to ask."""
+    """Services not confirmed for MONTHS or DAYS (or never), oldest first, with whom to ask.
+    `--days 90` lists what the partners' portal reminds them of."""
     with session_scope(_engine()) as session:
-        found = stale_services(session.connection(), months=months, today=datetime.now(UTC).date())
+        found = stale_services(
+            session.connection(), months=months, days=days, today=datetime.now(UTC).date()
+        )
     if not found:
-        typer.echo(f"Every service was confirmed in the last {months} months.")
+        period = f"{days} days" if days is not None else f"{months} months"
+        typer.echo(f"Every service was confirmed in the last {period}.")
         return
     for item in found:
         typer.echo(f"{item.assured_date or 'never'}  {item.name}  ({item.service_id})")

@@ -15,6 +15,7 @@ for people.
     │   ├── PublishedMeanwhile          409  published_meanwhile    a new service's id went public
     │   ├── NewServiceWaiting           409  new_service_waiting    nothing of it is published yet
     │   ├── NewServiceAlreadyWaiting    409  new_service_already_waiting
+    │   ├── ChangeWaiting               409  change_waiting         confirming while an edit waits
     │   └── AlreadySuspended            409  already_suspended
     ├── PreconditionFailed              412  precondition_failed
     │   ├── StaleVersion                412  stale_version          If-Match names an older version
@@ -178,6 +179,15 @@ class NewServiceAlreadyWaiting(Conflict):
 
     def __init__(self) -> None:
         super().__init__("a new service with this id already waits for review")
+
+
+class ChangeWaiting(Conflict):
+    code = "change_waiting"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "a change of this service waits for review: it can be confirmed once it is decided"
+        )
 
 
 class AlreadySuspended(Conflict):

@@ -35,7 +35,15 @@ SOURCES: dict[str, list[tuple[str, list[tuple[str, str]]]]] = {
     "portal": [
         ("web/templates/portal", [("**.html", "jinja2")]),
         ("api/routes/portal", [("**.py", "python")]),
-        ("web", [("portal.py", "python"), ("audit_view.py", "python"), ("outcomes.py", "python")]),
+        (
+            "web",
+            [
+                ("portal.py", "python"),
+                ("portal_*.py", "python"),
+                ("audit_view.py", "python"),
+                ("outcomes.py", "python"),
+            ],
+        ),
     ],
 }
 """Per domain: folders, and the files in them that hold its words (other domains stay out)."""

@@ -6,7 +6,7 @@ import pty
 import re
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -445,3 +445,20 @@ def test_user_create_referrer_makes_an_account_of_no_organisation(
     )  # fmt: skip
     assert both.returncode == 1 and "--referrer" in both.stderr
     assert all_row_counts(engine) == before
+
+
+def test_stale_in_days_lists_what_the_partners_portal_reminds_of(
+    database_url: str, tmp_path: Path
+) -> None:
+    today = datetime.now(UTC).date()
+    records = [
+        service_record("Checked lately", assured_date=(today - timedelta(days=89)).isoformat()),
+        service_record("Checked long ago", assured_date=(today - timedelta(days=91)).isoformat()),
+    ]
+    path = tmp_path / "reminders.json"
+    path.write_text(json.dumps(records))
+    assert passerelle(database_url, "import", str(path)).returncode == 0
+    done = passerelle(database_url, "stale", "--days", "90")
+    assert done.returncode == 0, done.stderr
+    assert "Checked long ago" in done.stdout and "Checked lately" not in done.stdout
+    assert "1 service(s) to check." in done.stdout

@@ -4,7 +4,6 @@ and the request, then asks this module what to say.
 """
 
 import re
-import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
@@ -19,21 +18,9 @@ from directory.errors import (
     PreconditionFailed,
     Unavailable,
 )
-from directory.limits import BEDS_PROBLEM, WEB_PROBLEM, text_limit
+from directory.limits import BEDS_PROBLEM, WEB_PROBLEM
 from directory.taxonomy import CAPACITY_BEDS_AVAILABLE
 from web.i18n import N_, Translator
-
-STATUSES = ("active", "temporarily closed", "inactive", "defunct")
-EDIT_LIMITS = {
-    "name": text_limit("name"),
-    "description": text_limit("description"),
-    "url": text_limit("url"),
-    "email": text_limit("email"),
-    "languages": 500,
-    "status": 40,
-}
-"""The longest text each field of the service form takes, in characters (the record's fields:
-the limits every path applies, `directory.limits`)."""
 
 STATUS_LABELS = {
     "active": N_("active"),
@@ -95,6 +82,10 @@ ERROR_WORDS: dict[str, str] = {
     "conflict": N_("This no longer applies: it changed meanwhile. Please check the page again."),
     "precondition_failed": N_(
         "The service changed since you opened this page: check it and send your change again."
+    ),
+    "change_waiting": N_(
+        "Your change waits for a curator's review: once it is decided, you can confirm that "
+        "the listing is still accurate."
     ),
     "forbidden": N_("You are not allowed to do this."),
     "unavailable": N_("The directory cannot be reached right now. Please try again in a moment."),
@@ -191,60 +182,12 @@ def field_problem(_: Translator, item: FieldError) -> str:
     return _("{field}: this value cannot be used ({problem}).", field=field, problem=item.message)
 
 
-def too_long(_: Translator, fields: Mapping[str, str]) -> list[str]:
-    """The edit form's fields longer than `EDIT_LIMITS` allows, in words."""
-    return [
-        _(
-            "{field}: please write at most {limit} characters.",
-            field=_(FIELD_LABELS[field]),
-            limit=EDIT_LIMITS[field],
-        )
-        for field, value in fields.items()
-        if len(value) > EDIT_LIMITS[field]
-    ]
-
-
-def published_text(_: Translator, published: list[str], *, waits: bool) -> str:
-    """What became of an edit: published at once (which fields), waiting for review, or both."""
-    fields = ", ".join(field_label(_, field) for field in published)
-    text = _("Your change waits for a curator's review.")
-    if published:
-        text = _("Published at once: {fields}.", fields=fields) + " " + text
-    if not waits:
-        text = _("Published at once: {fields}.", fields=fields)
-    return text
-
-
-def form_patch(record: Mapping[str, Any], form: Mapping[str, str]) -> dict[str, Any]:
-    """The merge patch the edit form asks for: only the fields that changed."""
-    patch: dict[str, Any] = {}
-    for name in ("name", "description", "url", "email", "status"):
-        value = form.get(name, "").strip()
-        current = record.get(name)
-        if value != (current or ""):
-            patch[name] = value or None
-    wanted = [code.strip().lower() for code in form.get("languages", "").split(",") if code.strip()]
-    current_languages = record.get("languages", [])
-    if wanted != [item.get("code") for item in current_languages]:
-        by_code = {item.get("code"): item for item in current_languages}
-        patch["languages"] = [
-            by_code.get(code) or {"id": str(uuid.uuid4()), "service_id": record["id"], "code": code}
-            for code in dict.fromkeys(wanted)
-        ]
-    return patch
-
-
 def beds(record: Mapping[str, Any]) -> str:
     """The free beds a record says, as the capacity form shows them ("" when it says none)."""
     for attribute in record.get("attributes", []):
         if (attribute.get("taxonomy_term") or {}).get("code") == CAPACITY_BEDS_AVAILABLE:
             return str(attribute.get("value", ""))
     return ""
-
-
-def languages_text(record: Mapping[str, Any]) -> str:
-    """The record's language codes as the edit form's text field shows them."""
-    return ", ".join(str(item.get("code", "")) for item in record.get("languages", []))
 
 
 # --- the curator's queue -------------------------------------------------------------------------

@@ -137,11 +137,12 @@ def put_capacity(
 def confirm(service_id: str, principal: PartnerDep, session: SessionDep) -> JSONBytes:
     """ "Still accurate": sets the service's `assured_date` to today, published at once."""
     today = datetime.now(UTC).date()
-    outcome = propose.publish_at_once(
+    assert principal.organization_id
+    outcome = propose.confirm(
         session.connection(),
         organization_id=principal.organization_id,
         service_id=service_id,
-        edit=propose.confirmed(today),
+        today=today,
     )
     return JSONBytes({"assured_date": today.isoformat()}, headers={"ETag": outcome.etag})
 

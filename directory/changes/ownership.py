@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from directory.changes import tenancy
+from directory.changes.record_checks import record_problems
 from directory.changes.repository import stored_rows
 from directory.changes.working import HIDDEN_KEYS
 from directory.errors import FieldError, FieldsRefused, NotAnObject, RecordInvalid
@@ -177,6 +178,7 @@ def validate(
         before_record=before,
         organization_id=organization_id,
     )
+    errors += record_problems(record, before=before)
     if errors:
         raise RecordInvalid(errors)
     return flat

@@ -33,6 +33,7 @@ from directory.changes.working import (
 from directory.errors import (
     BedsInvalid,
     ChangedMeanwhile,
+    ChangeWaiting,
     IdTaken,
     NewServiceAlreadyWaiting,
     NewServiceWaiting,
@@ -359,6 +360,23 @@ def confirmed(today: date) -> AtOnce:
         return record
 
     return AtOnce(EventKind.confirmation, edit)
+
+
+def confirm(
+    connection: Connection, *, organization_id: str, service_id: str, today: date
+) -> Outcome:
+    """ "Still accurate": the published record is confirmed today, at once. Refused (ChangeWaiting)
+    while a change waits: the partner would confirm the version it has just corrected."""
+    store.lock_service(connection, service_id)
+    state = working(connection, service_id=service_id, organization_id=organization_id)
+    if state.change is not None and not state.is_new:
+        raise ChangeWaiting()
+    return publish_at_once(
+        connection,
+        organization_id=organization_id,
+        service_id=service_id,
+        edit=confirmed(today),
+    )
 
 
 def propose_new(connection: Connection, *, organization_id: str, record: Any) -> str:

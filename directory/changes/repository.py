@@ -62,6 +62,24 @@ def waiting_changes(connection: Connection, *, organization_id: str | None = Non
     return [_change(row) for row in connection.execute(query.order_by(CHANGE.c.created_at))]
 
 
+def organization_changes(
+    connection: Connection, *, organization_id: str, limit: int = 100
+) -> list[Change]:
+    """An organisation's changes that a person proposed and a curator has or will decide
+    (waiting, approved, rejected; not those amended away), newest first."""
+    shown = (ChangeStatus.pending, ChangeStatus.approved, ChangeStatus.rejected)
+    query = (
+        select(CHANGE)
+        .where(
+            CHANGE.c.organization_id == organization_id,
+            CHANGE.c.status.in_([status.value for status in shown]),
+        )
+        .order_by(CHANGE.c.updated_at.desc(), CHANGE.c.id)
+        .limit(limit)
+    )
+    return [_change(row) for row in connection.execute(query)]
+
+
 def insert_change(
     connection: Connection,
     *,
@@ -154,10 +172,16 @@ def add_suggestion(
     )
 
 
-def open_suggestions(connection: Connection) -> list[Suggestion]:
-    rows = connection.execute(
-        select(SUGGESTION).where(SUGGESTION.c.status == "open").order_by(SUGGESTION.c.created_at)
-    )
+def open_suggestions(
+    connection: Connection, *, organization_id: str | None = None
+) -> list[Suggestion]:
+    """Open correction suggestions, oldest first (about one organisation's services, or all)."""
+    query = select(SUGGESTION).where(SUGGESTION.c.status == "open")
+    if organization_id is not None:
+        service = TABLES["service"]
+        owned = select(service.c.id).where(service.c.organization_id == organization_id)
+        query = query.where(SUGGESTION.c.service_id.in_(owned))
+    rows = connection.execute(query.order_by(SUGGESTION.c.created_at))
     return [Suggestion(r.id, r.service_id, r.message, r.created_at) for r in rows]
 
 

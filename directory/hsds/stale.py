@@ -1,8 +1,9 @@
-"""Services nobody has confirmed lately: `passerelle stale` and the curators' stale page."""
+"""Services nobody has confirmed lately: `passerelle stale`, the curators' stale page and the
+partners' reminders, all from one cutoff (`cutoff`), so that they agree."""
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Connection, or_, select
 
@@ -30,14 +31,41 @@ def months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
-def stale_services(connection: Connection, *, months: int, today: date) -> list[StaleService]:
-    """Services never confirmed or confirmed before `months` ago, oldest first (never: first)."""
+PARTNER_REMINDER_DAYS = 90
+"""A partner is reminded to confirm a listing not confirmed for this many days (DESIGN.md,
+"Freshness"; ranking and the curators keep 12 / 24 months)."""
+
+
+def cutoff(today: date, *, months: int | None = None, days: int | None = None) -> date:
+    """The day before which a confirmation is stale: `days` before today, else `months`."""
+    if days is not None:
+        return today - timedelta(days=days)
+    return months_before(today, months or 0)
+
+
+def confirmation_due(assured_date: date | str | None, *, before: date) -> bool:
+    """A listing never confirmed, or last confirmed before `before`."""
+    if assured_date is None:
+        return True
+    day = assured_date if isinstance(assured_date, date) else date.fromisoformat(assured_date)
+    return day < before
+
+
+def stale_services(
+    connection: Connection,
+    *,
+    today: date,
+    months: int | None = None,
+    days: int | None = None,
+) -> list[StaleService]:
+    """Services never confirmed or confirmed before `days` (else `months`) ago, oldest first
+    (never: first)."""
     service = TABLES["service"]
-    cutoff = months_before(today, months)
+    before = cutoff(today, months=months, days=days)
     rows = sorted(
         connection.execute(
             select(service.c.id, service.c.assured_date, service.c.name).where(
-                or_(service.c.assured_date.is_(None), service.c.assured_date < cutoff)
+                or_(service.c.assured_date.is_(None), service.c.assured_date < before)
             )
         ),
         key=lambda r: (r.assured_date is not None, r.assured_date or today, r.name, r.id),

@@ -1,5 +1,5 @@
-"""The portal's words without HTTP: labels of stored codes, the edit form's merge patch, limits
-and errors in words, the rows of the curator's queue."""
+"""The portal's words without HTTP: labels of stored codes, errors in words, the rows of the
+curator's queue (the service form itself: `test_portal_forms.py`)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,22 +21,6 @@ from web.i18n import translator
 
 FR = translator("fr", "portal")
 EN = translator("en", "portal")
-RECORD: dict[str, Any] = {
-    "id": "s1",
-    "name": "Alpha beds",
-    "description": None,
-    "url": "https://alpha.example",
-    "status": "active",
-    "languages": [{"id": "l1", "service_id": "s1", "code": "fr"}],
-}
-FORM = {
-    "name": "Alpha beds",
-    "description": "",
-    "url": "https://alpha.example",
-    "email": "",
-    "languages": "fr",
-    "status": "active",
-}
 
 
 def test_labels_name_stored_codes_in_the_pages_language_and_keep_unknown_codes() -> None:
@@ -47,35 +31,6 @@ def test_labels_name_stored_codes_in_the_pages_language_and_keep_unknown_codes()
     assert labels["who_label"]("curator") == FR("curator")
     assert labels["action_label"]("unsuspend") == FR("made public again")
     assert labels["status_label"]("no such status") == "no such status"
-
-
-def test_an_unchanged_form_asks_for_no_change() -> None:
-    assert portal.form_patch(RECORD, FORM) == {}
-
-
-def test_the_patch_holds_only_what_changed_and_empties_become_null() -> None:
-    patch = portal.form_patch(RECORD, {**FORM, "name": " Alpha night beds ", "url": ""})
-    assert patch == {"name": "Alpha night beds", "url": None}
-
-
-def test_languages_keep_their_rows_and_new_codes_get_new_rows_once() -> None:
-    patch = portal.form_patch(RECORD, {**FORM, "languages": "NL, fr, nl"})
-    nl, fr = patch["languages"]
-    assert fr == RECORD["languages"][0]
-    assert nl["code"] == "nl" and nl["service_id"] == "s1" and nl["id"]
-    assert portal.form_patch(RECORD, {**FORM, "languages": ""}) == {"languages": []}
-
-
-def test_too_long_fields_are_named_by_their_label_with_their_limit() -> None:
-    fields = {**FORM, "name": "x" * (portal.EDIT_LIMITS["name"] + 1)}
-    assert portal.too_long(FR, fields) == [
-        FR(
-            "{field}: please write at most {limit} characters.",
-            field=FR("Name"),
-            limit=portal.EDIT_LIMITS["name"],
-        )
-    ]
-    assert portal.too_long(FR, FORM) == []
 
 
 @pytest.mark.parametrize(
@@ -118,16 +73,6 @@ def test_field_problems_name_the_field_by_its_label() -> None:
     ]
 
 
-def test_what_became_of_an_edit() -> None:
-    assert portal.published_text(EN, [], waits=True) == "Your change waits for a curator's review."
-    assert portal.published_text(EN, ["status"], waits=True) == (
-        "Published at once: Status. Your change waits for a curator's review."
-    )
-    assert portal.published_text(EN, ["status", "x"], waits=False) == (
-        "Published at once: Status, x."
-    )
-
-
 def test_error_pages_translate_the_portals_own_sentences_only() -> None:
     own = "This page is for curators."
     assert portal.page_error(FR, 403, own) == (FR("Not allowed"), FR(own))
@@ -136,11 +81,10 @@ def test_error_pages_translate_the_portals_own_sentences_only() -> None:
     assert portal.page_error(FR, 500, "boom")[0] == FR("Something went wrong")
 
 
-def test_free_beds_and_languages_as_the_form_shows_them() -> None:
+def test_free_beds_as_the_form_shows_them() -> None:
     beds = {"taxonomy_term": {"code": "capacity.beds_available"}, "value": 3}
     assert portal.beds({"attributes": [beds]}) == "3"
     assert portal.beds({"attributes": [{"taxonomy_term": None}]}) == ""
-    assert portal.languages_text({"languages": [{"code": "fr"}, {"code": "nl"}]}) == "fr, nl"
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ def test_partner_edit_curator_approve(browser: Any, tmp_path: Path) -> None:
         page = context.new_page()
         sign_in(page, base_url, "partner@org.example")
         page.get_by_role("link", name="Browser shelter").click()
-        page.get_by_label("Name").fill("Browser night shelter")
+        page.get_by_label("Name", exact=True).fill("Browser night shelter")
         page.get_by_role("button", name="Propose this change").click()
         assert "waits for a curator" in page.content()
         page.get_by_role("button", name="Sign out").click()

@@ -1,13 +1,21 @@
-"""A partner's own services: the list, the edit form, free beds now and "still accurate"."""
+"""A partner's own services: the list with what is due, the edit form, a new service, free beds
+now and "still accurate".
 
-from datetime import UTC, datetime
+Post/redirect/get: a form that did its work answers 303 to its page, whose address names the
+message to show once (`?done=<code>`, never user text); a refused form comes back with its status
+(422, 409, 412), every problem beside its field and everything typed kept.
+"""
+
+import uuid
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import Form, Request
-from fastapi.responses import HTMLResponse
+from fastapi import Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Connection, select
+from starlette.datastructures import FormData
 
-from api.deps import PortalWordsDep, SessionDep, undone_if_refused
+from api.deps import PortalWordsDep, SessionDep, request_language, undone_if_refused
 from api.portal_security import SignedIn
 from api.routes.portal import (
     CsrfField,
@@ -17,15 +25,33 @@ from api.routes.portal import (
     page,
     partner_only,
     router,
+    see_other,
 )
 from directory.changes import propose, working
 from directory.changes import repository as changes
+from directory.changes.working import canonical
 from directory.errors import FieldError, InvalidInput, PasserelleError
+from directory.hsds import merge_patch
 from directory.hsds.audit import field_changes
-from directory.hsds.tree import TABLES
+from directory.hsds.stale import PARTNER_REMINDER_DAYS, confirmation_due, cutoff
+from directory.hsds.tree import TABLES, Record
 from directory.limits import BEDS_PROBLEM, beds_from_text
 from web import portal as words_of
+from web import portal_feedback as feedback
+from web import portal_forms as forms
 from web.i18n import Translator
+from web.labels import term_name
+from web.service_view import language_name
+
+DoneQuery = Annotated[str | None, Query(max_length=40)]
+
+
+async def posted_form(request: Request) -> FormData:
+    """The posted form, read before the route runs (its fields depend on the record)."""
+    return await request.form()
+
+
+PostedDep = Annotated[FormData, Depends(posted_form)]
 
 
 def _organization_services(connection: Connection, organization_id: str) -> list[dict[str, Any]]:
@@ -38,72 +64,205 @@ def _organization_services(connection: Connection, organization_id: str) -> list
     waiting = {
         c.service_id for c in changes.waiting_changes(connection, organization_id=organization_id)
     }
+    before = _reminder_cutoff()
     return [
         {
             "id": row.id,
             "name": row.name,
             "status": row.status,
-            "assured_date": row.assured_date,
+            "assured_date": feedback.iso(row.assured_date),
             "waiting": row.id in waiting,
+            "due": confirmation_due(row.assured_date, before=before),
         }
         for row in rows
     ]
 
 
+def _reminder_cutoff() -> date:
+    return cutoff(datetime.now(UTC).date(), days=PARTNER_REMINDER_DAYS)
+
+
 @router.get("/services")
-def my_services(request: Request, user: SignedInDep, session: SessionDep) -> HTMLResponse:
+def my_services(
+    request: Request, user: SignedInDep, session: SessionDep, _: PortalWordsDep
+) -> HTMLResponse:
     organization_id = partner_only(user)
-    services = _organization_services(session.connection(), organization_id)
-    return page(request, "services.html", signed_in=user, services=services)
+    connection = session.connection()
+    services = _organization_services(connection, organization_id)
+    names = {item["id"]: item["name"] for item in services}
+    history = changes.organization_changes(connection, organization_id=organization_id)
+    suggestions = changes.open_suggestions(connection, organization_id=organization_id)
+    return page(
+        request,
+        "services.html",
+        signed_in=user,
+        services=services,
+        due=[item for item in services if item["due"]],
+        reminder_days=PARTNER_REMINDER_DAYS,
+        changes=feedback.change_rows(_, list(history), names),
+        suggestions=[
+            words_of.suggestion_row(
+                s.id, s.service_id, s.message, s.created_at, names.get(s.service_id, "")
+            )
+            for s in suggestions
+        ],
+    )
 
 
-def _edit_page(
+def _service_form(
     request: Request,
     user: SignedIn,
-    state: working.Working,
+    _: Translator,
+    state: working.Working | None,
+    values: forms.Values,
     *,
     status: int = 200,
     message: str | None = None,
+    beside: dict[str, list[str]] | None = None,
     errors: list[str] | None = None,
 ) -> HTMLResponse:
-    record = state.record
-    waiting = (
-        field_changes(state.service_id, state.published, state.change.record)
-        if state.change
-        else []
-    )
+    """The service form (a new service when `state` is None) showing `values`."""
+    lang = request_language(request)
+    record = state.record if state else {}
+    service_id = state.service_id if state else ""
     return page(
         request,
         "service_edit.html",
         status=status,
         signed_in=user,
-        switch_path=f"/portal/services/{state.service_id}",
-        record=record,
-        etag=state.etag,
-        languages=words_of.languages_text(record),
-        statuses=words_of.STATUSES,
-        beds=words_of.beds(state.published),
-        is_new=state.is_new,
-        waiting=waiting,
+        switch_path=f"/portal/services/{service_id or 'new'}",
+        service_id=service_id,
+        title=record.get("name") or _("New service"),
+        values=values,
+        beside=beside or {},
         message=message,
         errors=errors or [],
+        statuses=forms.STATUSES,
+        reminder_days=PARTNER_REMINDER_DAYS,
+        languages=forms.language_choices(values, lambda code: language_name(code, lang)),
+        groups={
+            group: [(code, term_name(code, lang)) for code in codes]
+            for group, codes in forms.GROUPS.items()
+        },
+        weekdays=feedback.weekday_names(lang),
+        location_count=forms.shown_location_count(values),
+        **_state_context(state),
     )
+
+
+def _state_context(state: working.Working | None) -> dict[str, Any]:
+    """What the form shows of the service's state: its waiting change, version, beds, freshness."""
+    if state is None:
+        return {
+            "waiting": [],
+            "etag": "",
+            "beds": "",
+            "is_new": True,
+            "assured_date": "",
+            "due": False,
+        }
+    assured = state.published.get("assured_date")
+    return {
+        "waiting": field_changes(state.service_id, state.published, state.change.record)
+        if state.change
+        else [],
+        "etag": state.etag,
+        "beds": words_of.beds(state.published),
+        "is_new": state.is_new,
+        "assured_date": assured or "",
+        "due": not state.is_new and confirmation_due(assured, before=_reminder_cutoff()),
+    }
 
 
 def _working(connection: Connection, service_id: str, organization_id: str) -> working.Working:
     return working.working(connection, service_id=service_id, organization_id=organization_id)
 
 
+def _refused(
+    request: Request,
+    user: SignedIn,
+    _: Translator,
+    state: working.Working | None,
+    posted: FormData,
+    *,
+    status: int,
+    problems: forms.Problems | None = None,
+    error: PasserelleError | None = None,
+    proposed: Record | None = None,
+) -> HTMLResponse:
+    """The form again, as it was typed, with every problem beside its field and at the top."""
+    values = forms.posted_values(posted)
+    labels = feedback.form_labels(_, values, request_language(request))
+    beside = feedback.problem_texts(_, problems) if problems else {}
+    top: list[str] = []
+    if error is not None:
+        ids = [
+            str(values.get(f"{forms.location_prefix(i)}id", ""))
+            for i in range(forms.shown_location_count(values))
+        ]
+        beside, top = feedback.error_fields(
+            _, error, canonical(proposed or {}), feedback.location_prefixes(ids), labels
+        )
+    if not top:
+        top = feedback.summary(_, beside, labels)
+    return _service_form(request, user, _, state, values, status=status, beside=beside, errors=top)
+
+
+@router.get("/services/new")
+def new_service_form(request: Request, user: SignedInDep, _: PortalWordsDep) -> HTMLResponse:
+    partner_only(user)
+    return _service_form(request, user, _, None, forms.form_values(_blank("")))
+
+
+def _blank(organization_id: str) -> Record:
+    return {"id": "", "organization_id": organization_id, "status": "active"}
+
+
+@router.post("/services/new")
+def propose_new_service(
+    request: Request, user: SignedInDep, session: SessionDep, _: PortalWordsDep, posted: PostedDep
+) -> Response:
+    check_csrf(request, user, _csrf(posted))
+    organization_id = partner_only(user)
+    record = _blank(organization_id)
+    record["id"] = working_id = str(uuid.uuid4())
+    proposed, problems = forms.proposed_record(record, posted)
+    if problems:
+        return _refused(request, user, _, None, posted, status=422, problems=problems)
+    try:
+        with undone_if_refused(session) as connection:
+            propose.propose_new(connection, organization_id=organization_id, record=proposed)
+    except PasserelleError as error:
+        return _refused(
+            request, user, _, None, posted, status=error.status_code, error=error, proposed=proposed
+        )
+    return see_other(f"/portal/services/{working_id}?done=proposed")
+
+
+def _csrf(posted: FormData) -> str | None:
+    value = posted.get("csrf_token")
+    return value if isinstance(value, str) else None
+
+
 @router.get("/services/{service_id}")
 def edit_form(
-    request: Request, service_id: str, user: SignedInDep, session: SessionDep, _: PortalWordsDep
+    request: Request,
+    service_id: str,
+    user: SignedInDep,
+    session: SessionDep,
+    _: PortalWordsDep,
+    done: DoneQuery = None,
 ) -> HTMLResponse:
     organization_id = partner_only(user)
     try:
         state = _working(session.connection(), service_id, organization_id)
     except PasserelleError as error:
         return _not_found(request, user, _, error)
-    return _edit_page(request, user, state)
+    message = feedback.done_text(_, done)
+    if done == "beds":
+        beds = int(words_of.beds(state.published) or 0)
+        message = _.ngettext("Published: {n} free bed.", "Published: {n} free beds.", beds)
+    return _service_form(request, user, _, state, forms.form_values(state.record), message=message)
 
 
 def _not_found(
@@ -127,34 +286,23 @@ def edit(
     user: SignedInDep,
     session: SessionDep,
     _: PortalWordsDep,
-    name: Annotated[str, Form()] = "",
-    description: Annotated[str, Form()] = "",
-    url: Annotated[str, Form()] = "",
-    email: Annotated[str, Form()] = "",
-    languages: Annotated[str, Form()] = "",
-    status: Annotated[str, Form()] = "",
-    etag: Annotated[str, Form(max_length=100)] = "",
-    csrf_token: CsrfField = None,
-) -> HTMLResponse:
-    check_csrf(request, user, csrf_token)
+    posted: PostedDep,
+) -> Response:
+    check_csrf(request, user, _csrf(posted))
     organization_id = partner_only(user)
-    fields = {
-        "name": name,
-        "description": description,
-        "url": url,
-        "email": email,
-        "languages": languages,
-        "status": status,
-    }
-    too_long = words_of.too_long(_, fields)
+    etag = str(posted.get("etag") or "")[:100]
+    try:
+        state = _working(session.connection(), service_id, organization_id)
+    except PasserelleError as error:
+        return _not_found(request, user, _, error)
+    proposed, problems = forms.proposed_record(state.record, posted)
+    if problems:
+        return _refused(request, user, _, state, posted, status=422, problems=problems)
+    patch = merge_patch.derive(canonical(state.record), canonical(proposed))
+    if not patch and etag == state.etag:
+        return see_other(f"/portal/services/{service_id}?done=nothing")
     try:
         with undone_if_refused(session) as connection:
-            state = _working(connection, service_id, organization_id)
-            if too_long:
-                return _edit_page(request, user, state, status=422, errors=too_long)
-            patch = words_of.form_patch(state.record, fields)
-            if not patch:
-                return _edit_page(request, user, state, message=_("Nothing was changed."))
             outcome = propose.propose(
                 connection,
                 organization_id=organization_id,
@@ -163,10 +311,30 @@ def edit(
                 patch=patch,
             )
     except PasserelleError as error:
-        return _failed(request, user, _, session.connection(), service_id, organization_id, error)
-    state = _working(session.connection(), service_id, organization_id)
-    text = words_of.published_text(_, outcome.published, waits=outcome.change_id is not None)
-    return _edit_page(request, user, state, message=text)
+        return _edit_refused(request, user, _, session.connection(), state, posted, error, proposed)
+    code = feedback.done_code(outcome.change_id, outcome.published)
+    return see_other(f"/portal/services/{service_id}?done={code}")
+
+
+def _edit_refused(
+    request: Request,
+    user: SignedIn,
+    _: Translator,
+    connection: Connection,
+    state: working.Working,
+    posted: FormData,
+    error: PasserelleError,
+    proposed: Record,
+) -> HTMLResponse:
+    """A refused edit: the form as typed, with the version now current (whose ETag it carries,
+    so that the partner can check it and send again)."""
+    try:
+        state = _working(connection, state.service_id, state.organization_id)
+    except PasserelleError as missing:
+        return _not_found(request, user, _, missing)
+    return _refused(
+        request, user, _, state, posted, status=error.status_code, error=error, proposed=proposed
+    )
 
 
 @router.post("/services/{service_id}/capacity")
@@ -178,7 +346,7 @@ def capacity(
     _: PortalWordsDep,
     beds_available: Annotated[str, Form()] = "",
     csrf_token: CsrfField = None,
-) -> HTMLResponse:
+) -> Response:
     check_csrf(request, user, csrf_token)
     organization_id = partner_only(user)
     beds = beds_from_text(beds_available)
@@ -196,9 +364,7 @@ def capacity(
             )
     except PasserelleError as error:
         return _failed(request, user, _, session.connection(), service_id, organization_id, error)
-    state = _working(session.connection(), service_id, organization_id)
-    published = _.ngettext("Published: {n} free bed.", "Published: {n} free beds.", beds)
-    return _edit_page(request, user, state, message=published)
+    return see_other(f"/portal/services/{service_id}?done=beds")
 
 
 def _failed(
@@ -210,12 +376,14 @@ def _failed(
     organization_id: str,
     error: PasserelleError,
 ) -> HTMLResponse:
+    """A refused capacity or confirmation: the service's page, saying why."""
     try:
         state = _working(connection, service_id, organization_id)
     except PasserelleError as missing:
         return _not_found(request, user, _, missing)
     errors = words_of.error_texts(_, error)
-    return _edit_page(request, user, state, status=error.status_code, errors=errors)
+    values = forms.form_values(state.record)
+    return _service_form(request, user, _, state, values, status=error.status_code, errors=errors)
 
 
 @router.post("/services/{service_id}/confirm")
@@ -226,18 +394,17 @@ def confirm(
     session: SessionDep,
     _: PortalWordsDep,
     csrf_token: CsrfField = None,
-) -> HTMLResponse:
+) -> Response:
     check_csrf(request, user, csrf_token)
     organization_id = partner_only(user)
     try:
         with undone_if_refused(session) as connection:
-            propose.publish_at_once(
+            propose.confirm(
                 connection,
                 organization_id=organization_id,
                 service_id=service_id,
-                edit=propose.confirmed(datetime.now(UTC).date()),
+                today=datetime.now(UTC).date(),
             )
     except PasserelleError as error:
         return _failed(request, user, _, session.connection(), service_id, organization_id, error)
-    state = _working(session.connection(), service_id, organization_id)
-    return _edit_page(request, user, state, message=_("Thank you: confirmed as accurate today."))
+    return see_other(f"/portal/services/{service_id}?done=confirmed")

@@ -10,12 +10,12 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Form, Query, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Connection, select
 from starlette.datastructures import FormData
 
-from api.deps import PortalWordsDep, SessionDep, request_language, undone_if_refused
+from api.deps import PortalWordsDep, SessionDep, undone_if_refused
 from api.portal_security import SignedIn
 from api.routes.portal import (
     CsrfField,
@@ -26,6 +26,13 @@ from api.routes.portal import (
     partner_only,
     router,
     see_other,
+)
+from api.routes.portal.service_form import (
+    PostedDep,
+    csrf_of,
+    form_context,
+    read_form,
+    refused_fields,
 )
 from directory.changes import propose, working
 from directory.changes import repository as changes
@@ -40,18 +47,8 @@ from web import portal as words_of
 from web import portal_feedback as feedback
 from web import portal_forms as forms
 from web.i18n import Translator
-from web.labels import term_name
-from web.service_view import language_name
 
 DoneQuery = Annotated[str | None, Query(max_length=40)]
-
-
-async def posted_form(request: Request) -> FormData:
-    """The posted form, read before the route runs (its fields depend on the record)."""
-    return await request.form()
-
-
-PostedDep = Annotated[FormData, Depends(posted_form)]
 
 
 def _organization_services(connection: Connection, organization_id: str) -> list[dict[str, Any]]:
@@ -122,7 +119,6 @@ def _service_form(
     errors: list[str] | None = None,
 ) -> HTMLResponse:
     """The service form (a new service when `state` is None) showing `values`."""
-    lang = request_language(request)
     record = state.record if state else {}
     service_id = state.service_id if state else ""
     return page(
@@ -133,19 +129,11 @@ def _service_form(
         switch_path=f"/portal/services/{service_id or 'new'}",
         service_id=service_id,
         title=record.get("name") or _("New service"),
-        values=values,
         beside=beside or {},
         message=message,
         errors=errors or [],
-        statuses=forms.STATUSES,
         reminder_days=PARTNER_REMINDER_DAYS,
-        languages=forms.language_choices(values, lambda code: language_name(code, lang)),
-        groups={
-            group: [(code, term_name(code, lang)) for code in codes]
-            for group, codes in forms.GROUPS.items()
-        },
-        weekdays=feedback.weekday_names(lang),
-        location_count=forms.shown_location_count(values),
+        **form_context(request, record, values),
         **_state_context(state),
     )
 
@@ -191,20 +179,9 @@ def _refused(
     proposed: Record | None = None,
 ) -> HTMLResponse:
     """The form again, as it was typed, with every problem beside its field and at the top."""
-    values = forms.posted_values(posted)
-    labels = feedback.form_labels(_, values, request_language(request))
-    beside = feedback.problem_texts(_, problems) if problems else {}
-    top: list[str] = []
-    if error is not None:
-        ids = [
-            str(values.get(f"{forms.location_prefix(i)}id", ""))
-            for i in range(forms.shown_location_count(values))
-        ]
-        beside, top = feedback.error_fields(
-            _, error, canonical(proposed or {}), feedback.location_prefixes(ids), labels
-        )
-    if not top:
-        top = feedback.summary(_, beside, labels)
+    values, beside, top = refused_fields(
+        request, _, posted, problems=problems, error=error, proposed=proposed
+    )
     return _service_form(request, user, _, state, values, status=status, beside=beside, errors=top)
 
 
@@ -222,13 +199,15 @@ def _blank(organization_id: str) -> Record:
 def propose_new_service(
     request: Request, user: SignedInDep, session: SessionDep, _: PortalWordsDep, posted: PostedDep
 ) -> Response:
-    check_csrf(request, user, _csrf(posted))
+    check_csrf(request, user, csrf_of(posted))
     organization_id = partner_only(user)
     record = _blank(organization_id)
     record["id"] = working_id = str(uuid.uuid4())
-    proposed, problems = forms.proposed_record(record, posted)
-    if problems:
-        return _refused(request, user, _, None, posted, status=422, problems=problems)
+    proposed, problems, refusal = read_form(record, posted)
+    if problems or refusal:
+        return _refused(
+            request, user, _, None, posted, status=422, problems=problems, error=refusal
+        )
     try:
         with undone_if_refused(session) as connection:
             propose.propose_new(connection, organization_id=organization_id, record=proposed)
@@ -237,11 +216,6 @@ def propose_new_service(
             request, user, _, None, posted, status=error.status_code, error=error, proposed=proposed
         )
     return see_other(f"/portal/services/{working_id}?done=proposed")
-
-
-def _csrf(posted: FormData) -> str | None:
-    value = posted.get("csrf_token")
-    return value if isinstance(value, str) else None
 
 
 @router.get("/services/{service_id}")
@@ -288,16 +262,18 @@ def edit(
     _: PortalWordsDep,
     posted: PostedDep,
 ) -> Response:
-    check_csrf(request, user, _csrf(posted))
+    check_csrf(request, user, csrf_of(posted))
     organization_id = partner_only(user)
     etag = str(posted.get("etag") or "")[:100]
     try:
         state = _working(session.connection(), service_id, organization_id)
     except PasserelleError as error:
         return _not_found(request, user, _, error)
-    proposed, problems = forms.proposed_record(state.record, posted)
-    if problems:
-        return _refused(request, user, _, state, posted, status=422, problems=problems)
+    proposed, problems, refusal = read_form(state.record, posted)
+    if problems or refusal:
+        return _refused(
+            request, user, _, state, posted, status=422, problems=problems, error=refusal
+        )
     patch = merge_patch.derive(canonical(state.record), canonical(proposed))
     if not patch and etag == state.etag:
         return see_other(f"/portal/services/{service_id}?done=nothing")

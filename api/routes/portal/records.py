@@ -13,15 +13,23 @@ from api.portal_security import SignedIn
 from api.routes.portal import CsrfField, SignedInDep, check_csrf, curator_only, page, router
 from api.routes.portal.curator import Failed, curator_action
 from api.routes.portal.notices import see_other_saying
+from api.routes.portal.service_form import (
+    PostedDep,
+    csrf_of,
+    form_context,
+    read_form,
+    refused_fields,
+)
 from directory.changes import decide
 from directory.changes import repository as changes
 from directory.changes.curator_edit import edit_published, published_version
+from directory.changes.working import canonical
 from directory.errors import PasserelleError
+from directory.hsds import merge_patch
 from directory.hsds.curator_search import find_organizations, find_services
 from directory.hsds.suspensions import suspension_reason
 from web import portal as words_of
-
-EDIT_FIELDS = ("name", "description", "url", "email", "languages", "status")
+from web import portal_forms as forms
 
 
 @router.get("/search")
@@ -52,17 +60,10 @@ def _record_page(
     *,
     status: int = 200,
     errors: list[str] | None = None,
-    form: dict[str, str] | None = None,
+    values: forms.Values | None = None,
+    beside: dict[str, list[str]] | None = None,
 ) -> HTMLResponse:
     record, version = published_version(connection, service_id=service_id)
-    shown = {
-        "name": record.get("name") or "",
-        "description": record.get("description") or "",
-        "url": record.get("url") or "",
-        "email": record.get("email") or "",
-        "languages": words_of.languages_text(record),
-        "status": record.get("status") or "",
-    }
     organization = record.get("organization") or {}
     return page(
         request,
@@ -74,8 +75,8 @@ def _record_page(
         record=record,
         organization=organization.get("name") or "",
         version=version,
-        form={**shown, **(form or {})},
-        statuses=words_of.STATUSES,
+        beside=beside or {},
+        **form_context(request, record, forms.form_values(record) if values is None else values),
         suspended=suspension_reason(connection, service_id),
         waiting=changes.waiting_change(connection, service_id) is not None,
     )
@@ -109,31 +110,42 @@ def edit_record(
     user: SignedInDep,
     session: SessionDep,
     _: PortalWordsDep,
-    name: Annotated[str, Form()] = "",
-    description: Annotated[str, Form()] = "",
-    url: Annotated[str, Form()] = "",
-    email: Annotated[str, Form()] = "",
-    languages: Annotated[str, Form()] = "",
-    status: Annotated[str, Form()] = "",
-    version: Annotated[str, Form(max_length=100)] = "",
-    csrf_token: CsrfField = None,
+    posted: PostedDep,
 ) -> Response:
-    """The curator's own edit: published at once, audited as the curator's."""
-    check_csrf(request, user, csrf_token)
+    """The curator's own edit, with the partner's form: published at once, audited as the
+    curator's; refused with every problem beside its field, nothing lost of what was typed."""
+    check_csrf(request, user, csrf_of(posted))
     curator_only(user)
-    fields = dict(zip(EDIT_FIELDS, (name, description, url, email, languages, status), strict=True))
-    failed = _failed_on_record(request, user, session, service_id, form=fields)
-    too_long = words_of.too_long(_, fields)
-    if too_long:
-        return failed(422, too_long)
+    version = str(posted.get("version") or "")[:100]
+
+    def refused(
+        status: int, problems: forms.Problems | None, error: PasserelleError | None, proposed: Any
+    ) -> HTMLResponse:
+        values, beside, top = refused_fields(
+            request, _, posted, problems=problems, error=error, proposed=proposed
+        )
+        connection = session.connection()
+        return _record_page(
+            request, user, connection, service_id, status=status, errors=top, values=values,
+            beside=beside,
+        )  # fmt: skip
+
+    try:
+        record, _version = published_version(session.connection(), service_id=service_id)
+    except PasserelleError as error:
+        return _failed_on_record(request, user, session, service_id)(
+            error.status_code, words_of.error_texts(_, error)
+        )
+    proposed, problems, refusal = read_form(record, posted)
+    if problems or refusal:
+        return refused(422, problems, refusal, proposed)
+    patch = merge_patch.derive(canonical(record), canonical(proposed))
     try:
         with undone_if_refused(session) as connection:
-            record, _version = published_version(connection, service_id=service_id)
-            patch = words_of.form_patch(record, fields)
             if patch:
                 edit_published(connection, service_id=service_id, version=version, patch=patch)
     except PasserelleError as error:
-        return failed(error.status_code, words_of.error_texts(_, error))
+        return refused(error.status_code, None, error, proposed)
     notice = "curator_edited" if patch else "nothing_changed"
     return see_other_saying(request, f"/portal/records/{service_id}", notice)
 

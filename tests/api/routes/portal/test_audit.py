@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from directory.hsds.importer import import_records
 from tests.api.routes.portal.accounts import CURATOR, PARTNER, hidden, sign_in
+from tests.api.routes.portal.service_form import send
 from tests.api.routes.words_shown import text_of
 from tests.builders import service_record
 from tests.partner_fixtures import World, organization
@@ -17,22 +18,11 @@ from tests.partner_fixtures import World, organization
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-def _propose(client: TestClient, world: World, **fields: str) -> None:
-    csrf = sign_in(client, PARTNER)
-    form = client.get(f"/portal/services/{world.service_a}")
-    answer = client.post(
-        f"/portal/services/{world.service_a}",
-        data={
-            "name": "Alpha beds",
-            "description": "Alpha beds: a fictional service for tests.",
-            "languages": "fr",
-            "status": "active",
-            **fields,
-            "etag": hidden(form.text, "etag"),
-            "csrf_token": csrf,
-        },
-    )
-    assert answer.status_code == 200, answer.text
+def _propose(client: TestClient, world: World, **fields: str | list[str]) -> None:
+    sign_in(client, PARTNER)
+    url = f"/portal/services/{world.service_a}"
+    answer = send(client, client.get(url), url, dict(fields))
+    assert answer.status_code == 303, answer.text
     client.cookies.clear()
 
 
@@ -51,7 +41,10 @@ def test_the_queue_shows_a_one_word_change_and_languages_by_name(
     client: TestClient, world: World
 ) -> None:
     _propose(
-        client, world, description="Alpha beds: a fictional shelter for tests.", languages="fr, bg"
+        client,
+        world,
+        description="Alpha beds: a fictional shelter for tests.",
+        languages=["fr", "bg"],
     )
     sign_in(client, CURATOR)
     queue = client.get("/portal/queue").text

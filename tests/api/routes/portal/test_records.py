@@ -11,10 +11,10 @@ from markupsafe import escape
 from tests.api.routes.portal.accounts import (
     CURATOR,
     PARTNER,
-    hidden,
     sign_in,
     sign_in_in_language,
 )
+from tests.api.routes.portal.service_form import filled
 from tests.api.routes.words_shown import ENGLISH_ONLY, assert_no_english_left, text_of
 from tests.partner_fixtures import World
 from web.i18n import translator
@@ -62,20 +62,15 @@ def test_a_partner_cannot_use_the_curators_tools(client: TestClient, world: Worl
 def test_the_curators_edit_is_published_at_once_and_audited(
     client: TestClient, world: World
 ) -> None:
-    csrf = sign_in(client, CURATOR)
+    sign_in(client, CURATOR)
     page = _record(client, world.service_a)
-    sent = client.post(
-        f"/portal/records/{world.service_a}",
-        data={
-            "name": "Alpha night beds",
-            "description": "Alpha beds: a fictional shelter for tests.",
-            "languages": "fr, bg",
-            "status": "active",
-            "version": hidden(page, "version"),
-            "csrf_token": csrf,
-        },
-        follow_redirects=False,
-    )
+    action = f"/portal/records/{world.service_a}"
+    changes: dict[str, str | list[str] | None] = {
+        "name": "Alpha night beds",
+        "description": "Alpha beds: a fictional shelter for tests.",
+        "languages": ["fr", "bg"],
+    }
+    sent = client.post(action, data=filled(page, action, changes), follow_redirects=False)
     assert sent.status_code == 303
     assert sent.headers["location"] == f"/portal/records/{world.service_a}"
     shown = client.get(sent.headers["location"])
@@ -95,17 +90,9 @@ def test_the_curators_edit_is_published_at_once_and_audited(
 def test_a_stale_or_bad_edit_says_which_field_and_writes_nothing(
     client: TestClient, world: World
 ) -> None:
-    csrf = sign_in(client, CURATOR)
+    sign_in(client, CURATOR)
     page = _record(client, world.service_a)
-    form = {
-        "name": "Alpha beds",
-        "description": "Alpha beds: a fictional service for tests.",
-        "email": "not an address",
-        "languages": "fr",
-        "status": "active",
-        "version": hidden(page, "version"),
-        "csrf_token": csrf,
-    }
+    form = filled(page, f"/portal/records/{world.service_a}", {"email": "not an address"})
     bad = client.post(f"/portal/records/{world.service_a}", data=form)
     assert bad.status_code == 422
     assert "E-mail: please write an e-mail address" in text_of(bad.text)
@@ -156,7 +143,7 @@ def test_the_curators_tools_in_their_language(client: TestClient, world: World, 
     csrf = sign_in_in_language(client, CURATOR, lang)
     client.post(
         f"/portal/records/{world.service_b}/suspend",
-        data={"reason": "caveats to check", "csrf_token": csrf},
+        data={"reason": "caveats under review", "csrf_token": csrf},
     )
     pages = [
         client.get("/portal/search", params={"q": "a"}, headers=ENGLISH_ONLY),

@@ -19,16 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from directory.errors import FieldError, ImportFailed
+from directory.hsds.assembly import assemble, memory_fetch
 from directory.hsds.tree import (
     SERVICE,
     TABLES,
     Flat,
     Record,
     Row,
-    assemble,
     column_type,
     json_value,
-    memory_fetch,
 )
 from directory.hsds.validation import hsds_schema
 

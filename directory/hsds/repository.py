@@ -8,21 +8,20 @@ thousand services must stay a matter of seconds.
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from directory.hsds.assembly import Fetch, assemble
 from directory.hsds.models import HSDS_TABLES
 from directory.hsds.suspensions import suspended_service_ids
 from directory.hsds.tree import (
     SERVICE,
     TABLES,
     Child,
-    Fetch,
     Flat,
     Record,
     Row,
     Shape,
-    assemble,
 )
 from directory.taxonomy import KNOWN, PRIVACY_CONFIDENTIAL_ADDRESS, TAXONOMIES, term_id, term_record
 
@@ -38,15 +37,21 @@ def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]
 
 
 def db_fetch(connection: Connection) -> Fetch:
-    """A `Fetch` that reads from the database, a few hundred keys per query."""
+    """A `Fetch` that reads from the database: one query for every few hundred keys, whatever
+    the columns they are looked up in."""
 
-    def fetch(table: str, column: str, values: Sequence[Any]) -> list[Row]:
+    def fetch(table: str, wanted: Mapping[str, Sequence[Any]]) -> list[Row]:
         target = TABLES[table]
-        rows: list[Row] = []
-        for chunk in _chunks(list(dict.fromkeys(values))):
-            result = connection.execute(select(target).where(target.c[column].in_(chunk)))
-            rows.extend(dict(row._mapping) for row in result)
-        return rows
+        pairs = [(column, key) for column, keys in wanted.items() for key in dict.fromkeys(keys)]
+        rows: dict[Any, Row] = {}
+        for chunk in _chunks(pairs):
+            by_column: dict[str, list[Any]] = {}
+            for column, key in chunk:
+                by_column.setdefault(column, []).append(key)
+            condition = or_(*(target.c[column].in_(keys) for column, keys in by_column.items()))
+            for row in connection.execute(select(target).where(condition)):
+                rows.setdefault(row.id, dict(row._mapping))
+        return list(rows.values())
 
     return fetch
 
@@ -171,10 +176,11 @@ def public_fetch(connection: Connection) -> Fetch:
     if not hidden and not suspended:
         return inner
 
-    def fetch(table: str, column: str, values: Sequence[Any]) -> list[Row]:
-        if column == "location_id" and table != "service_at_location":
-            values = [value for value in values if value not in hidden]
-        rows = inner(table, column, values)
+    def fetch(table: str, wanted: Mapping[str, Sequence[Any]]) -> list[Row]:
+        if "location_id" in wanted and table != "service_at_location":
+            shown = [value for value in wanted["location_id"] if value not in hidden]
+            wanted = {**wanted, "location_id": shown}
+        rows = inner(table, wanted)
         if suspended and table in ("service", "service_at_location"):
             key = "id" if table == "service" else "service_id"
             rows = [row for row in rows if row[key] not in suspended]
@@ -196,7 +202,7 @@ def fetch_for(connection: Connection, *, include_confidential: bool) -> Fetch:
 
 def records(fetch: Fetch, shape: Shape, ids: Sequence[str]) -> list[Record]:
     """Full records of `shape` for `ids`, in the order of `ids`; unknown ids are left out."""
-    rows = fetch(shape.table, "id", ids)
+    rows = fetch(shape.table, {"id": ids})
     by_id = {row["id"]: row for row in rows}
     ordered = [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
     return assemble(fetch, shape, ordered)

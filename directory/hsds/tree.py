@@ -40,6 +40,9 @@ class Child:
     fk: str
     shape: "Shape"
 
+    def __hash__(self) -> int:  # asked for every record flattened: not the whole shape's hash
+        return hash((self.key, self.fk, self.shape.table))
+
 
 @dataclass(frozen=True)
 class Ref:
@@ -226,6 +229,12 @@ class Flat:
 
 
 @cache
+def columns_of(table: str) -> tuple[str, ...]:
+    """The columns of a table, in order (kept: asked for every object flattened)."""
+    return tuple(TABLES[table].c.keys())
+
+
+@cache
 def column_type(table: str, column: str) -> type:
     """The Python type a column holds: str, float, date or datetime (kept: asked per value)."""
     kind = TABLES[table].c[column].type
@@ -270,9 +279,8 @@ def flatten(record: Record, shape: Shape, *, path: str = "", into: Flat | None =
     leaves it alone (the importer fills a top-level service's missing arrays with [] first).
     """
     flat = into if into is not None else Flat()
-    table = TABLES[shape.table]
     row: Row = {}
-    for column in table.c.keys():
+    for column in columns_of(shape.table):
         if column in record:
             try:
                 row[column] = _python_value(shape.table, column, record[column])

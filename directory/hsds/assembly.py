@@ -67,7 +67,7 @@ def _column(link: Child | Ref) -> str:
 
 def _keys(link: Child | Ref, parent_rows: list[Row]) -> list[Any]:
     if isinstance(link, Child):
-        return [row["id"] for row in parent_rows]
+        return list(dict.fromkeys(row["id"] for row in parent_rows))
     return sorted({row[link.column] for row in parent_rows if row.get(link.column) is not None})
 
 

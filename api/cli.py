@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 import typer
 import uvicorn
-from rich.progress import Progress
+from rich.console import Console
+from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from sqlalchemy.engine import Engine
 
 from api import cli_accounts
@@ -18,7 +19,7 @@ from directory.database import make_engine, session_scope, upgrade_schema
 from directory.errors import InvalidInput
 from directory.faults import UNAVAILABLE, describe
 from directory.hsds import exporter, importer
-from directory.hsds.files import read_records
+from directory.hsds.files import iter_records
 
 
 class _Passerelle(typer.Typer):
@@ -111,6 +112,19 @@ def serve(
     )
 
 
+def _import_progress() -> Progress:
+    """Records checked so far, on a terminal only (the file is read as it goes: no total)."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    )
+
+
 @app.command("import")
 def import_(
     path: Annotated[Path, typer.Argument(help="HSDS JSON file, or CSV data package folder.")],
@@ -118,9 +132,9 @@ def import_(
     """Import HSDS 3.0 services: all of them, or nothing if any record is wrong."""
     engine = _engine(get_settings())
     try:
-        records = read_records(path)
-        with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
-            task = progress.add_task("checking and importing", total=len(records))
+        records = iter_records(path)  # read as they are checked: never the whole file at once
+        with _import_progress() as progress:
+            task = progress.add_task("checking records", total=None)
             with session_scope(engine) as session:
                 summary = importer.import_records(
                     session.connection(),

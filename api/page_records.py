@@ -1,11 +1,11 @@
 """The public records the website shows beside a match answer, kept per worker.
 
-`POST /search` shows ten services or so; reading each full record is about thirty queries (one
-per table). Each worker keeps the public records it has read and, per request, reads which
-services changed since (`directory_change`, one small query, with the same care for numbers
-committed out of order as the index: `api.index_feed.ChangeCursor`): those, and only those, are
-read again, all in one batched read. A change of everything (an import, a hand-made fix) drops
-them all.
+`POST /search` shows ten services or so; reading their full records is about twenty queries
+(one per table, whatever their number). Each worker keeps the public records it has read and,
+per request, reads which services changed since (`directory_change`, one small query, with the
+same care for numbers committed out of order as the index: `api.index_feed.ChangeCursor`):
+those, and only those, are read again, all in one batched read. A change of everything (an
+import, a hand-made fix) drops them all.
 """
 
 import threading

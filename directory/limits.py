@@ -93,34 +93,56 @@ def _join(path: str, key: str) -> str:
 
 def structure_problem(document: Any) -> Problem | None:
     """The first place where `document` is nested deeper than DEPTH_MAX or holds a NUL
-    character (in a key or a string), or None. Walks without recursion, so any depth is safe."""
-    stack: list[tuple[Any, str, int]] = [(document, "", 0)]
+    character (in a key or a string), or None. Walks without recursion, so any depth is safe;
+    a node's path is spelled out only for a problem (a chain of (parent, key) links until then)."""
+    if not isinstance(document, dict | list):
+        text_problem = isinstance(document, str) and "\x00" in document
+        return Problem("(body)", NUL_PROBLEM) if text_problem else None
+    stack: list[tuple[Any, Any, int]] = [(document, None, 0)]
     while stack:
-        node, path, depth = stack.pop()
-        if isinstance(node, dict | list) and depth >= DEPTH_MAX:
-            return Problem(path or "(body)", f"is nested deeper than {DEPTH_MAX} levels")
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if "\x00" in key:
-                    return Problem(_join(path, key.replace("\x00", "")), NUL_PROBLEM)
-                stack.append((value, _join(path, key), depth + 1))
-        elif isinstance(node, list):
-            stack.extend((value, f"{path}[{i}]", depth + 1) for i, value in enumerate(node))
-        elif isinstance(node, str) and "\x00" in node:
-            return Problem(path or "(body)", NUL_PROBLEM)
+        node, link, depth = stack.pop()
+        if depth >= DEPTH_MAX:
+            return Problem(_spelled(link) or "(body)", f"is nested deeper than {DEPTH_MAX} levels")
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            if isinstance(key, str) and "\x00" in key:
+                return Problem(_spelled((link, key.replace("\x00", ""))), NUL_PROBLEM)
+            if isinstance(value, dict | list):
+                stack.append((value, (link, key), depth + 1))
+            elif isinstance(value, str) and "\x00" in value:
+                return Problem(_spelled((link, key)), NUL_PROBLEM)
     return None
 
 
-def _texts(node: Any, path: str = "", key: str = "") -> Iterator[tuple[str, str, str]]:
-    """Every (path, field name, text) below `node`, audit rows left out."""
+def _spelled(link: Any) -> str:
+    """`(((None, 'phones'), 0), 'number')` -> `phones[0].number`."""
+    parts: list[str | int] = []
+    while link is not None:
+        link, key = link
+        parts.append(key)
+    path = ""
+    for part in reversed(parts):
+        path = f"{path}[{part}]" if isinstance(part, int) else _join(path, part)
+    return path
+
+
+def _texts(
+    node: Any, path: str = "", key: str = "", *, only: frozenset[str] | None = None
+) -> Iterator[tuple[str, str, str]]:
+    """Every (path, field name, text) below `node`, audit rows left out (only the fields named
+    `only`, when given: no path is spelled out for the others)."""
     if isinstance(node, dict):
         for inner_key, value in node.items():
-            if inner_key not in UNLIMITED_UNDER:
-                yield from _texts(value, _join(path, inner_key), inner_key)
+            if inner_key in UNLIMITED_UNDER:
+                continue
+            if isinstance(value, dict | list):
+                yield from _texts(value, _join(path, inner_key), inner_key, only=only)
+            elif isinstance(value, str) and (only is None or inner_key in only):
+                yield _join(path, inner_key), inner_key, value
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _texts(value, f"{path}[{index}]", key)
-    elif isinstance(node, str):
+            yield from _texts(value, f"{path}[{index}]", key, only=only)
+    elif isinstance(node, str) and (only is None or key in only):
         yield path, key, node
 
 
@@ -131,8 +153,11 @@ def length_problems(document: Any) -> Iterator[Problem]:
             yield Problem(path, f"is longer than {text_limit(key)} characters")
 
 
+WEB_FIELDS = frozenset({"url", "website"})
+
+
 def web_address_problems(document: Any) -> Iterator[Problem]:
     """Every `url` or `website` that is not an http(s) address (`javascript:`, `file:`...)."""
-    for path, key, text in _texts(document):
-        if key in ("url", "website") and text and web_address(text) is None:
+    for path, _key, text in _texts(document, only=WEB_FIELDS):
+        if text and web_address(text) is None:
             yield Problem(path, WEB_PROBLEM)

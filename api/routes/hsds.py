@@ -18,6 +18,7 @@ from api.deps import ConnectionDep, SettingsDep
 from api.responses import JSONBytes
 from directory.errors import FieldError, InvalidInput, NotFound
 from directory.hsds import paging, repository
+from directory.hsds.assembly import Fetch
 from directory.hsds.coverage import sites_serving
 from directory.hsds.files import iter_ndjson
 from directory.hsds.tree import (
@@ -29,7 +30,6 @@ from directory.hsds.tree import (
     SERVICE_BRIEF,
     TAXONOMY,
     TAXONOMY_TERM,
-    Fetch,
     Record,
     Shape,
 )

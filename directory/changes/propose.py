@@ -3,7 +3,7 @@
 A partner's edit reads its working record once (`working`) and validates the proposed record once
 (`ownership.validate`); what cannot wait (closing the service, marking an address confidential) is
 published at once, the rest waits for a curator as one change per service. The new working
-version is worked out from what was written, not read again.
+version is worked out from what was written (`write_record` returns it), not read again.
 """
 
 import copy
@@ -26,7 +26,6 @@ from directory.changes.working import (
     Working,
     canonical,
     if_match_allows,
-    published_record,
     version_of,
     working,
 )
@@ -90,7 +89,7 @@ def propose(
     validate(connection, proposed, before=state.published, organization_id=organization_id)
     published, taken = urgent_part(state.published, proposed)
     if taken:
-        write_record(
+        published = write_record(
             connection,
             old=state.published,
             new=published,
@@ -99,7 +98,6 @@ def propose(
             checked=True,
         )
         _audit(connection, EventKind.published_at_once, state, old=state.published, new=published)
-        published = published_record(connection, service_id) or published
     after = _keep_waiting(connection, state, published=published, proposed=proposed, now=utc_now())
     if after.change is not None:
         amended = state.change is not None
@@ -317,11 +315,10 @@ def publish_at_once(
     if state.is_new:
         raise NewServiceWaiting()
     new = edit(copy.deepcopy(state.published))
-    write_record(
+    published = write_record(
         connection, old=state.published, new=new, organization_id=state.organization_id, who=who
     )
     _audit(connection, edit.kind, state, old=state.published, new=new, who=who)
-    published = published_record(connection, service_id) or new
     after = dataclasses.replace(state, published=published, base_version=version_of(published))
     if state.change:
         proposed = canonical(edit(copy.deepcopy(state.change.record)))

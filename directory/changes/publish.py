@@ -1,15 +1,21 @@
-"""Publishing a service record: the importer's path, with one audit row per changed field."""
+"""Publishing a service record: the importer's path, with one audit row per changed field.
+
+`write_record` returns the record as it is now stored, worked out from the rows it wrote (the
+same nesting as a read, over those rows in memory), so that the caller need not read it again.
+"""
 
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, select
 
 from directory.changes.ownership import validate
+from directory.changes.working import canonical
+from directory.hsds.assembly import assemble, memory_fetch
 from directory.hsds.audit import field_rows
 from directory.hsds.coarse_points import refresh_coarse_points
 from directory.hsds.importer import prepare
 from directory.hsds.repository import write_flat
-from directory.hsds.tree import TABLES, Flat, Record
+from directory.hsds.tree import SERVICE, TABLES, Flat, Record
 from directory.state import bump_version
 
 
@@ -25,9 +31,10 @@ def write_record(
     organization_id: str,
     who: str,
     checked: bool = False,
-) -> None:
-    """Publish `new` in place of `old`. Unless the caller `checked` it already (`new` then holds
-    nothing a validated proposal did not), it is validated like any proposal first."""
+) -> Record:
+    """Publish `new` in place of `old` and return it as stored (see above). Unless the caller
+    `checked` it already (`new` then holds nothing a validated proposal did not), it is validated
+    like any proposal first."""
     if checked:
         flat: Flat = prepare(connection, [new])[0]
     else:
@@ -37,6 +44,15 @@ def write_record(
     write_flat(connection, flat)
     refresh_coarse_points(connection)
     bump_version(connection, _services_sharing(connection, new, old))
+    return stored_form(flat, str(new["id"]))
+
+
+def stored_form(flat: Flat, service_id: str) -> Record:
+    """The working form of the service record made of `flat`'s rows: what a read of them gives."""
+    rows = {table: list(found.values()) for table, found in flat.rows.items()}
+    service = flat.rows["service"][service_id]
+    record: Record = canonical(assemble(memory_fetch(rows), SERVICE, [service])[0])
+    return record
 
 
 def _services_sharing(connection: Connection, new: Record, old: Record | None) -> set[str]:

@@ -50,7 +50,7 @@ def _close_references(connection: Connection, flat: Flat, *, include_confidentia
                 }
                 if not missing:
                     continue
-                visible = {row["id"]: row for row in fetch(target, "id", sorted(missing))}
+                visible = {row["id"]: row for row in fetch(target, {"id": sorted(missing)})}
                 for row_id, row in visible.items():
                     flat.rows[target][row_id] = row
                 for row in rows:

@@ -19,16 +19,22 @@ from pathlib import Path
 from typing import Any
 
 from directory.errors import FieldError, ImportFailed
+from directory.hsds.assembly import assemble, memory_fetch
+from directory.hsds.streaming import (
+    NDJSON_SUFFIXES,
+    Malformed,
+    json_array_items,
+    ndjson_items,
+    starts_with_array,
+)
 from directory.hsds.tree import (
     SERVICE,
     TABLES,
     Flat,
     Record,
     Row,
-    assemble,
     column_type,
     json_value,
-    memory_fetch,
 )
 from directory.hsds.validation import hsds_schema
 
@@ -58,13 +64,26 @@ def _file_error(path: Path, message: str, field: str = "(file)") -> ImportFailed
 
 def read_records(path: Path) -> list[Record]:
     """The service records in an HSDS JSON file or CSV data package folder."""
+    return list(iter_records(path))
+
+
+def iter_records(path: Path) -> Iterator[Any]:
+    """The items of an HSDS file as they are read (see `directory.hsds.streaming`): an array of
+    service records, NDJSON (`.ndjson`, `.jsonl`), a page with `contents`, or a CSV package."""
     if path.is_dir():
-        return read_csv_package(path)
+        yield from read_csv_package(path)
+        return
     if path.name == "datapackage.json":
-        return read_csv_package(path.parent)
+        yield from read_csv_package(path.parent)
+        return
     try:
         with path.open(encoding="utf-8") as file:
-            data = json.load(file)
+            if path.suffix in NDJSON_SUFFIXES:
+                yield from ndjson_items(file)
+            elif starts_with_array(file):
+                yield from json_array_items(file)
+            else:
+                yield from _page_contents(path, json.load(file))
     except FileNotFoundError:
         raise _file_error(path, "no such file") from None
     except UnicodeDecodeError as error:
@@ -72,14 +91,20 @@ def read_records(path: Path) -> list[Record]:
     except RecursionError:
         raise _file_error(path, "JSON nested too deeply to be read") from None
     except json.JSONDecodeError as error:
-        raise _file_error(
-            path, f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"
-        ) from None
+        raise _malformed(path, error.msg, error.lineno, error.colno) from None
+    except Malformed as error:
+        raise _malformed(path, error.message, error.line, error.column) from None
+
+
+def _malformed(path: Path, message: str, line: int, column: int) -> ImportFailed:
+    return _file_error(path, f"malformed JSON at line {line}, column {column}: {message}")
+
+
+def _page_contents(path: Path, data: Any) -> list[Any]:
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
-        data = data["contents"]
-    if not isinstance(data, list):
-        raise _file_error(path, "expected an array of service records or a page with 'contents'")
-    return data
+        contents: list[Any] = data["contents"]
+        return contents
+    raise _file_error(path, "expected an array of service records or a page with 'contents'")
 
 
 # --- CSV data packages ---------------------------------------------------------------------

@@ -4,7 +4,7 @@ A problem is reported with the record (its position in the file and its id) and 
 and every problem in the file is reported at once, the way ohana-api's importers say "Line N:".
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +16,12 @@ from directory.hsds.audit import import_rows
 from directory.hsds.audit_events import add_events, import_events
 from directory.hsds.coarse_points import refresh_coarse_points
 from directory.hsds.repository import ensure_taxonomy, existing_ids, write_flat
-from directory.hsds.research_notes import notes_field_problems, notes_in_records, replace_notes
+from directory.hsds.research_notes import (
+    NOTES_KEY,
+    notes_field_problems,
+    notes_in_records,
+    replace_notes,
+)
 from directory.hsds.tree import SERVICE, TABLES, Flat, Issue, Record, flatten
 from directory.hsds.validation import record_issues
 from directory.state import bump_version
@@ -48,10 +53,15 @@ def _canonical_attributes(node: Any) -> Any:
     """`node` with every attribute below it (the service's, its locations'...) pointing at our own
     term for a code we define: a term is recognised by its code alone, whatever its ids."""
     if isinstance(node, list):
-        return [_canonical_attributes(item) for item in node]
+        return [
+            _canonical_attributes(item) if isinstance(item, dict | list) else item for item in node
+        ]
     if not isinstance(node, dict):
         return node
-    normal = {key: _canonical_attributes(value) for key, value in node.items()}
+    normal = {
+        key: _canonical_attributes(value) if isinstance(value, dict | list) else value
+        for key, value in node.items()
+    }
     attributes = normal.get("attributes")
     if isinstance(attributes, list):
         normal["attributes"] = [canonical_attribute(item) for item in attributes]
@@ -133,13 +143,15 @@ def _duplicate_errors(flats: list[tuple[str, Flat]]) -> list[FieldError]:
 
 
 def prepare(
-    connection: Connection, records: Sequence[Any], *, progress: Progress | None = None
+    connection: Connection, records: Iterable[Any], *, progress: Progress | None = None
 ) -> tuple[Flat, list[str]]:
-    """Check `records` and flatten them into rows; raise ImportFailed naming every problem."""
+    """Check `records` (read once, as they come) and flatten them into rows; raise ImportFailed
+    naming every problem."""
     now = datetime.now(UTC)
     errors: list[FieldError] = []
     flats: list[tuple[str, Flat]] = []
     merged = Flat()
+    service_ids: list[str] = []
     for index, record in enumerate(records):
         where = _where(index, record)
         issues = record_issues(record)
@@ -153,36 +165,50 @@ def prepare(
             errors.extend(_issues_to_errors(where, flat.issues))
             flats.append((where, flat))
             merged.merge(flat)
+            service_ids.append(record["id"])
         if progress:
             progress(1)
     errors.extend(_duplicate_errors(flats))
     errors.extend(_reference_errors(connection, flats, merged))
-    if not records:
+    if not service_ids and not errors:
         errors.append(FieldError("(file)", "(records)", "no service records"))
     if errors:
         raise ImportFailed(f"{len(errors)} problem(s): nothing was imported", errors)
-    service_ids = [record["id"] for record in records]
     return merged, service_ids
+
+
+def _noting(records: Iterable[Any], carried: list[Any], named: list[Any]) -> Iterator[Any]:
+    """`records`, keeping aside (read once, as they pass) the research notes of those that
+    carry some, and what the audit names of each service (id, name, organisation)."""
+    for record in records:
+        if isinstance(record, dict):
+            if NOTES_KEY in record:
+                carried.append({"id": record.get("id"), NOTES_KEY: record[NOTES_KEY]})
+            named.append({key: record.get(key) for key in ("id", "name", "organization_id")})
+        yield record
 
 
 def import_records(
     connection: Connection,
-    records: Sequence[Any],
+    records: Iterable[Any],
     *,
     who: str = "import",
     progress: Progress | None = None,
 ) -> ImportSummary:
-    """Check and write `records` in the caller's transaction: all, or raise and write none."""
+    """Check and write `records` (read once, as they come: a file being read) in the caller's
+    transaction: all, or raise and write none."""
     ensure_taxonomy(connection)
-    flat, service_ids = prepare(connection, records, progress=progress)
+    carried: list[Any] = []
+    named: list[Any] = []
+    flat, service_ids = prepare(connection, _noting(records, carried, named), progress=progress)
     existing = existing_ids(connection, "service", service_ids)
     now = datetime.now(UTC)
     for row in import_rows(service_ids, existing, who=who, now=now):
         flat.rows["metadata"][row["id"]] = row
     write_flat(connection, flat)
-    add_events(connection, import_events(records, existing, who=who, now=now))
+    add_events(connection, import_events(named, existing, who=who, now=now))
     refresh_coarse_points(connection)
-    noted, notes = notes_in_records(records)
+    noted, notes = notes_in_records(carried)
     replace_notes(connection, service_ids=noted, notes=notes)
     bump_version(connection)
     return ImportSummary(created=len(set(service_ids) - existing), updated=len(existing))

@@ -5,24 +5,24 @@ unit of work commits or rolls back. Bulk paths use SQLAlchemy Core, not the ORM:
 thousand services must stay a matter of seconds.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import ColumnElement, Connection, Table, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from directory.hsds.assembly import Fetch, assemble
 from directory.hsds.models import HSDS_TABLES
 from directory.hsds.suspensions import suspended_service_ids
 from directory.hsds.tree import (
     SERVICE,
     TABLES,
     Child,
-    Fetch,
     Flat,
     Record,
     Row,
     Shape,
-    assemble,
 )
 from directory.taxonomy import KNOWN, PRIVACY_CONFIDENTIAL_ADDRESS, TAXONOMIES, term_id, term_record
 
@@ -37,16 +37,26 @@ def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]
         yield values[start : start + size]
 
 
-def db_fetch(connection: Connection) -> Fetch:
-    """A `Fetch` that reads from the database, a few hundred keys per query."""
+def _any_of(table: Table, pairs: Iterable[tuple[str, Any]]) -> ColumnElement[bool]:
+    """Rows whose value in one of the columns is one of that column's keys: `(column, key)`."""
+    by_column: dict[str, list[Any]] = defaultdict(list)
+    for column, key in pairs:
+        by_column[column].append(key)
+    return or_(*(table.c[column].in_(keys) for column, keys in by_column.items()))
 
-    def fetch(table: str, column: str, values: Sequence[Any]) -> list[Row]:
+
+def db_fetch(connection: Connection) -> Fetch:
+    """A `Fetch` that reads from the database: one query for every few hundred keys, whatever
+    the columns they are looked up in."""
+
+    def fetch(table: str, wanted: Mapping[str, Sequence[Any]]) -> list[Row]:
         target = TABLES[table]
-        rows: list[Row] = []
-        for chunk in _chunks(list(dict.fromkeys(values))):
-            result = connection.execute(select(target).where(target.c[column].in_(chunk)))
-            rows.extend(dict(row._mapping) for row in result)
-        return rows
+        pairs = [(column, key) for column, keys in wanted.items() for key in dict.fromkeys(keys)]
+        rows: dict[Any, Row] = {}
+        for chunk in _chunks(pairs):
+            for row in connection.execute(select(target).where(_any_of(target, chunk))):
+                rows.setdefault(row.id, dict(row._mapping))
+        return list(rows.values())
 
     return fetch
 
@@ -72,28 +82,53 @@ def upsert_rows(connection: Connection, table_name: str, rows: Sequence[Row]) ->
         )
 
 
-def delete_owned(connection: Connection, child: Child, parent_ids: Sequence[str]) -> None:
-    """Delete the `child` rows of these parents and everything they own (metadata stays: audit)."""
-    table = TABLES[child.shape.table]
-    ids: list[str] = []
-    for chunk in _chunks(list(parent_ids)):
-        ids.extend(
-            connection.execute(select(table.c.id).where(table.c[child.fk].in_(chunk))).scalars()
-        )
-    if not ids:
-        return
-    for grandchild in child.shape.all_children:
-        if grandchild.shape.table != "metadata":
-            delete_owned(connection, grandchild, ids)
-    for chunk in _chunks(ids):
-        connection.execute(delete(table).where(table.c.id.in_(chunk)))
+def _owned_ids(connection: Connection, level: Mapping[Child, set[str]]) -> dict[str, set[str]]:
+    """The ids of the rows these children of these parents are, and of everything they own
+    (metadata left out: it is the audit trail), by table: one query per table and level."""
+    owned: dict[str, set[str]] = defaultdict(set)
+    while level:
+        by_table: dict[str, list[tuple[Child, set[str]]]] = defaultdict(list)
+        for child, parent_ids in level.items():
+            by_table[child.shape.table].append((child, parent_ids))
+        following: dict[Child, set[str]] = defaultdict(set)
+        for table_name, children in by_table.items():
+            table = TABLES[table_name]
+            columns = sorted({child.fk for child, _ in children})
+            pairs = [
+                (child.fk, key) for child, parent_ids in children for key in sorted(parent_ids)
+            ]
+            found: list[Any] = []
+            for chunk in _chunks(pairs):
+                condition = or_(
+                    *(
+                        table.c[column].in_([k for c, k in chunk if c == column])
+                        for column in columns
+                    )
+                )
+                query = select(table.c.id, *(table.c[column] for column in columns))
+                found.extend(connection.execute(query.where(condition)))
+            for child, parent_ids in children:
+                ids = {row.id for row in found if row._mapping[child.fk] in parent_ids}
+                owned[table_name] |= ids
+                for grandchild in child.shape.all_children:
+                    if ids and grandchild.shape.table != "metadata":
+                        following[grandchild] |= ids
+        level = following
+    return owned
 
 
 def write_flat(connection: Connection, flat: Flat) -> None:
-    """Replace the collections `flat` replaces, then upsert its rows, parents first."""
+    """Replace the collections `flat` replaces (children first), then upsert its rows, parents
+    first."""
+    replaced: dict[Child, set[str]] = defaultdict(set)
     for (_parent_table, child), parent_ids in flat.replaces.items():
         if child.shape.table != "metadata":
-            delete_owned(connection, child, sorted(parent_ids))
+            replaced[child] |= parent_ids
+    owned = _owned_ids(connection, replaced)
+    for table_name in reversed(INSERT_ORDER):
+        table = TABLES[table_name]
+        for chunk in _chunks(sorted(owned.get(table_name, ()))):
+            connection.execute(delete(table).where(table.c.id.in_(chunk)))
     for table_name in INSERT_ORDER:
         upsert_rows(connection, table_name, list(flat.rows.get(table_name, {}).values()))
 
@@ -171,10 +206,11 @@ def public_fetch(connection: Connection) -> Fetch:
     if not hidden and not suspended:
         return inner
 
-    def fetch(table: str, column: str, values: Sequence[Any]) -> list[Row]:
-        if column == "location_id" and table != "service_at_location":
-            values = [value for value in values if value not in hidden]
-        rows = inner(table, column, values)
+    def fetch(table: str, wanted: Mapping[str, Sequence[Any]]) -> list[Row]:
+        if "location_id" in wanted and table != "service_at_location":
+            shown = [value for value in wanted["location_id"] if value not in hidden]
+            wanted = {**wanted, "location_id": shown}
+        rows = inner(table, wanted)
         if suspended and table in ("service", "service_at_location"):
             key = "id" if table == "service" else "service_id"
             rows = [row for row in rows if row[key] not in suspended]
@@ -196,7 +232,7 @@ def fetch_for(connection: Connection, *, include_confidential: bool) -> Fetch:
 
 def records(fetch: Fetch, shape: Shape, ids: Sequence[str]) -> list[Record]:
     """Full records of `shape` for `ids`, in the order of `ids`; unknown ids are left out."""
-    rows = fetch(shape.table, "id", ids)
+    rows = fetch(shape.table, {"id": ids})
     by_id = {row["id"]: row for row in rows}
     ordered = [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
     return assemble(fetch, shape, ordered)

@@ -6,13 +6,11 @@ refers to (a service's organization: the row named by its `organization_id`). Ev
 carries its `attributes` (rows whose `link_id` is its id) and `metadata` (rows whose
 `resource_id` is its id).
 
-`assemble` turns rows into nested records with one fetch per table and level, whatever the number
-of records; `flatten` turns a nested record into rows, converting and checking every value, and
-says which collections the record replaces.
+`directory.hsds.assembly` turns rows into nested records; `flatten` turns a nested record into
+rows, converting and checking every value, and says which collections the record replaces.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
@@ -41,6 +39,9 @@ class Child:
     key: str
     fk: str
     shape: "Shape"
+
+    def __hash__(self) -> int:  # asked for every record flattened: not the whole shape's hash
+        return hash((self.key, self.fk, self.shape.table))
 
 
 @dataclass(frozen=True)
@@ -177,9 +178,6 @@ SERVICE_AT_LOCATION_LIST = Shape(
 
 # --- rows -> records -------------------------------------------------------------------------
 
-Fetch = Callable[[str, str, Sequence[Any]], list[Row]]
-"""`fetch(table, column, values)`: the rows of `table` whose `column` is one of `values`."""
-
 
 def json_value(value: Any) -> Any:
     """A column value as HSDS JSON: dates in ISO 8601, timestamps in UTC, whole numbers as ints."""
@@ -195,47 +193,6 @@ def json_value(value: Any) -> Any:
 def record_of(row: Row) -> Record:
     """The JSON object of one row, null fields left out (HSDS types are never nullable)."""
     return {key: json_value(value) for key, value in row.items() if value is not None}
-
-
-def assemble(fetch: Fetch, shape: Shape, rows: list[Row]) -> list[Record]:
-    """Nest `rows` of `shape.table` into full records, fetching each table once per level."""
-    records = [record_of(row) for row in rows]
-    if not rows:
-        return records
-    ids = [row["id"] for row in rows]
-    for child in shape.all_children:
-        found = sorted(fetch(child.shape.table, child.fk, ids), key=lambda r: r["id"])
-        nested = assemble(fetch, child.shape, found)
-        by_parent: dict[Any, list[Record]] = defaultdict(list)
-        for child_row, child_record in zip(found, nested, strict=True):
-            by_parent[child_row[child.fk]].append(child_record)
-        for record in records:
-            record[child.key] = by_parent.get(record["id"], [])
-    for ref in shape.refs:
-        wanted = sorted({row[ref.column] for row in rows if row.get(ref.column) is not None})
-        found = fetch(ref.shape.table, "id", wanted) if wanted else []
-        by_id = dict(zip((r["id"] for r in found), assemble(fetch, ref.shape, found), strict=True))
-        for row, record in zip(rows, records, strict=True):
-            target = by_id.get(row.get(ref.column))
-            if target is not None:
-                record[ref.key] = target
-    return records
-
-
-def memory_fetch(tables: Mapping[str, Iterable[Row]]) -> Fetch:
-    """A `Fetch` over rows held in memory (a CSV data package being read)."""
-    indexes: dict[tuple[str, str], dict[Any, list[Row]]] = {}
-
-    def fetch(table: str, column: str, values: Sequence[Any]) -> list[Row]:
-        index = indexes.get((table, column))
-        if index is None:
-            index = defaultdict(list)
-            for row in tables.get(table, ()):
-                index[row.get(column)].append(row)
-            indexes[(table, column)] = index
-        return [row for value in dict.fromkeys(values) for row in index.get(value, ())]
-
-    return fetch
 
 
 # --- records -> rows -------------------------------------------------------------------------
@@ -269,6 +226,12 @@ class Flat:
         self.issues.extend(other.issues)
         for key, where in other.paths.items():
             self.paths.setdefault(key, where)
+
+
+@cache
+def columns_of(table: str) -> tuple[str, ...]:
+    """The columns of a table, in order (kept: asked for every object flattened)."""
+    return tuple(TABLES[table].c.keys())
 
 
 @cache
@@ -316,9 +279,8 @@ def flatten(record: Record, shape: Shape, *, path: str = "", into: Flat | None =
     leaves it alone (the importer fills a top-level service's missing arrays with [] first).
     """
     flat = into if into is not None else Flat()
-    table = TABLES[shape.table]
     row: Row = {}
-    for column in table.c.keys():
+    for column in columns_of(shape.table):
         if column in record:
             try:
                 row[column] = _python_value(shape.table, column, record[column])

@@ -98,10 +98,12 @@ def _walk(node: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
     if isinstance(node, dict):
         for key, value in node.items():
             yield path, key, value
-            yield from _walk(value, _join(path, key))
+            if isinstance(value, dict | list):
+                yield from _walk(value, _join(path, key))
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _walk(value, f"{path}[{index}]")
+            if isinstance(value, dict | list):
+                yield from _walk(value, f"{path}[{index}]")
 
 
 def _term_issue(path: str, term: dict[str, Any]) -> Issue | None:

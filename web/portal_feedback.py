@@ -13,14 +13,9 @@ from directory.errors import FieldError, InvalidInput, PasserelleError
 from directory.hsds.tree import Record
 from web import portal as words_of
 from web.i18n import N_, Translator
-from web.portal_forms import (
-    BASIC_FIELDS,
-    PROBLEMS,
-    WEEKDAYS,
-    Problems,
-    location_prefix,
-    shown_location_count,
-)
+from web.portal_form_parts import PROBLEMS, WEEKDAYS, Problems
+from web.portal_form_places import location_prefix, shown_location_count
+from web.portal_forms import BASIC_FIELDS
 
 DONE: dict[str, str] = {
     "waits": N_("Your change waits for a curator's review."),

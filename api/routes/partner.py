@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from api.auth import PartnerDep
 from api.deps import SessionDep
 from api.responses import JSONBytes
-from directory.changes import propose, working
+from directory.changes import at_once, propose, working
 from directory.errors import FieldError, InvalidInput, NotFound, PreconditionRequired
 from directory.limits import BEDS_MAX, structure_problem
 
@@ -121,11 +121,11 @@ def put_capacity(
     service_id: str, capacity: Capacity, principal: PartnerDep, session: SessionDep
 ) -> JSONBytes:
     """Free beds now: published at once, audited (the update time is the audit row's)."""
-    outcome = propose.publish_at_once(
+    outcome = at_once.publish_at_once(
         session.connection(),
         organization_id=principal.organization_id,
         service_id=service_id,
-        edit=propose.with_beds(capacity.beds_available),
+        edit=at_once.with_beds(capacity.beds_available),
     )
     return JSONBytes(
         {"beds_available": capacity.beds_available, "updated_at": datetime.now(UTC)},
@@ -138,7 +138,7 @@ def confirm(service_id: str, principal: PartnerDep, session: SessionDep) -> JSON
     """ "Still accurate": sets the service's `assured_date` to today, published at once."""
     today = datetime.now(UTC).date()
     assert principal.organization_id
-    outcome = propose.confirm(
+    outcome = at_once.confirm(
         session.connection(),
         organization_id=principal.organization_id,
         service_id=service_id,

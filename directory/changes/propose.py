@@ -9,9 +9,8 @@ version is worked out from what was written (`write_record` returns it), not rea
 import copy
 import dataclasses
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -30,24 +29,17 @@ from directory.changes.working import (
     working,
 )
 from directory.errors import (
-    BedsInvalid,
     ChangedMeanwhile,
-    ChangeWaiting,
     IdTaken,
     NewServiceAlreadyWaiting,
-    NewServiceWaiting,
     StaleVersion,
 )
 from directory.hsds import merge_patch
 from directory.hsds.audit_events import EventKind, record_event
 from directory.hsds.tree import Record
-from directory.limits import BEDS_MAX, BEDS_PROBLEM
 from directory.taxonomy import (
-    CAPACITY_BEDS_AVAILABLE,
     PRIVACY_CONFIDENTIAL_ADDRESS,
-    attribute_record,
     code_of,
-    derived_id,
 )
 
 CLOSED = frozenset({"inactive", "defunct"})
@@ -97,11 +89,11 @@ def propose(
             who="partner",
             checked=True,
         )
-        _audit(connection, EventKind.published_at_once, state, old=state.published, new=published)
-    after = _keep_waiting(connection, state, published=published, proposed=proposed, now=utc_now())
+        audit(connection, EventKind.published_at_once, state, old=state.published, new=published)
+    after = keep_waiting(connection, state, published=published, proposed=proposed, now=utc_now())
     if after.change is not None:
         amended = state.change is not None
-        _audit(
+        audit(
             connection,
             EventKind.amendment if amended else EventKind.proposal,
             state,
@@ -152,7 +144,7 @@ def urgent_part(published: Record, proposed: Record) -> tuple[Record, list[str]]
     return result, taken
 
 
-def _keep_waiting(
+def keep_waiting(
     connection: Connection,
     state: Working,
     *,
@@ -251,7 +243,7 @@ def _amend_new(
     amended = _amend(
         connection, state.change, base="", patch=proposed, record=proposed, now=utc_now()
     )
-    _audit(
+    audit(
         connection,
         EventKind.amendment,
         state,
@@ -264,7 +256,7 @@ def _amend_new(
     return Outcome(change_id=amended.id, published=[], after=after)
 
 
-def _audit(
+def audit(
     connection: Connection,
     kind: EventKind,
     state: Working,
@@ -286,93 +278,6 @@ def _audit(
         old=old,
         new=new,
         **details,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class AtOnce:
-    """An edit that publishes at once, and the kind of audit event it is."""
-
-    kind: EventKind
-    apply: Callable[[Record], Record]
-
-    def __call__(self, record: Record) -> Record:
-        return self.apply(record)
-
-
-def publish_at_once(
-    connection: Connection,
-    *,
-    organization_id: str | None,
-    service_id: str,
-    edit: AtOnce,
-    who: str = "partner",
-) -> Outcome:
-    """Publish `edit` of the service now (capacity, "still accurate"), and carry it into the
-    waiting change so that approving that change later does not undo it."""
-    store.lock_service(connection, service_id)
-    state = working(connection, service_id=service_id, organization_id=organization_id)
-    if state.is_new:
-        raise NewServiceWaiting()
-    new = edit(copy.deepcopy(state.published))
-    published = write_record(
-        connection, old=state.published, new=new, organization_id=state.organization_id, who=who
-    )
-    _audit(connection, edit.kind, state, old=state.published, new=new, who=who)
-    after = dataclasses.replace(state, published=published, base_version=version_of(published))
-    if state.change:
-        proposed = canonical(edit(copy.deepcopy(state.change.record)))
-        after = _keep_waiting(
-            connection, state, published=published, proposed=proposed, now=utc_now()
-        )
-    return Outcome(
-        change_id=after.change.id if after.change else None, published=["*"], after=after
-    )
-
-
-def with_beds(beds: int) -> AtOnce:
-    """An edit that sets the service's `capacity.beds_available` attribute to `beds`."""
-    if isinstance(beds, bool) or not isinstance(beds, int) or not 0 <= beds <= BEDS_MAX:
-        raise BedsInvalid(BEDS_PROBLEM)
-
-    def edit(record: Record) -> Record:
-        attributes = [
-            a for a in record.get("attributes", []) if code_of(a) != CAPACITY_BEDS_AVAILABLE
-        ]
-        attribute_id = derived_id("attribute", record["id"], CAPACITY_BEDS_AVAILABLE)
-        attributes.append(
-            attribute_record(attribute_id, record["id"], CAPACITY_BEDS_AVAILABLE, value=str(beds))
-        )
-        record["attributes"] = sorted(attributes, key=lambda a: str(a.get("id")))
-        return record
-
-    return AtOnce(EventKind.capacity, edit)
-
-
-def confirmed(today: date) -> AtOnce:
-    """An edit that marks the service as checked today ("still accurate")."""
-
-    def edit(record: Record) -> Record:
-        record["assured_date"] = today.isoformat()
-        return record
-
-    return AtOnce(EventKind.confirmation, edit)
-
-
-def confirm(
-    connection: Connection, *, organization_id: str, service_id: str, today: date
-) -> Outcome:
-    """ "Still accurate": the published record is confirmed today, at once. Refused (ChangeWaiting)
-    while a change waits: the partner would confirm the version it has just corrected."""
-    store.lock_service(connection, service_id)
-    state = working(connection, service_id=service_id, organization_id=organization_id)
-    if state.change is not None and not state.is_new:
-        raise ChangeWaiting()
-    return publish_at_once(
-        connection,
-        organization_id=organization_id,
-        service_id=service_id,
-        edit=confirmed(today),
     )
 
 

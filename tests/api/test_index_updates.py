@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from api.index_feed import GAP_SECONDS, ChangeCursor
 from api.match_models import MatchRequest
 from api.matching import MatchService
-from directory.changes import decide, propose
+from directory.changes import at_once, decide
 from directory.database import session_scope
 from directory.state import Changed
 from matcher.index import Index
@@ -28,11 +28,11 @@ def world(engine: Engine) -> World:
 
 def set_beds(engine: Engine, world: World, beds: int) -> None:
     with session_scope(engine) as session:
-        propose.publish_at_once(
+        at_once.publish_at_once(
             session.connection(),
             organization_id=world.org_a,
             service_id=world.service_a,
-            edit=propose.with_beds(beds),
+            edit=at_once.with_beds(beds),
         )
 
 

@@ -34,7 +34,7 @@ from api.routes.portal.service_form import (
     read_form,
     refused_fields,
 )
-from directory.changes import propose, working
+from directory.changes import at_once, propose, working
 from directory.changes import repository as changes
 from directory.changes.working import canonical
 from directory.errors import FieldError, InvalidInput, PasserelleError
@@ -332,11 +332,11 @@ def capacity(
                 f"free beds {BEDS_PROBLEM}", [FieldError("form", "beds_available", BEDS_PROBLEM)]
             )
         with undone_if_refused(session) as connection:
-            propose.publish_at_once(
+            at_once.publish_at_once(
                 connection,
                 organization_id=organization_id,
                 service_id=service_id,
-                edit=propose.with_beds(beds),
+                edit=at_once.with_beds(beds),
             )
     except PasserelleError as error:
         return _failed(request, user, _, session.connection(), service_id, organization_id, error)
@@ -375,7 +375,7 @@ def confirm(
     organization_id = partner_only(user)
     try:
         with undone_if_refused(session) as connection:
-            propose.confirm(
+            at_once.confirm(
                 connection,
                 organization_id=organization_id,
                 service_id=service_id,

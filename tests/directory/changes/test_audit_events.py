@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
-from directory.changes import decide, propose, working
+from directory.changes import at_once, decide, propose, working
 from directory.changes.decisions import decisions, latest_decision
 from directory.changes.models import ChangeStatus
 from directory.errors import ReasonRequired
@@ -45,17 +45,17 @@ def test_each_step_is_one_event_with_role_service_and_changed_fields(
     second = _propose(engine, world, {"name": "Alpha beds again"})
     with engine.begin() as connection:
         decide.reject(connection, change_id=second, reason="  The old name is the right one. ")
-        propose.publish_at_once(
+        at_once.publish_at_once(
             connection,
             organization_id=world.org_a,
             service_id=world.service_a,
-            edit=propose.with_beds(4),
+            edit=at_once.with_beds(4),
         )
-        propose.publish_at_once(
+        at_once.publish_at_once(
             connection,
             organization_id=world.org_a,
             service_id=world.service_a,
-            edit=propose.confirmed(date(2026, 12, 3)),
+            edit=at_once.confirmed(date(2026, 12, 3)),
         )
         decide.suspend(connection, service_id=world.service_a, reason="check the caveats")
         decide.unsuspend(connection, service_id=world.service_a)

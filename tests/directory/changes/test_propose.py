@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
-from directory.changes import ownership, propose, publish, working
+from directory.changes import at_once, ownership, propose, publish, working
 from directory.changes.models import ChangeKind
 from directory.changes.repository import get_change, waiting_change
 from directory.errors import (
@@ -121,7 +121,7 @@ def test_a_patch_that_is_no_object_is_refused_naming_the_body(engine: Engine, wo
 @pytest.mark.parametrize("beds", [-1, 100_001, True, "3", 2.5])
 def test_free_beds_out_of_bounds_are_refused_naming_the_field(beds: Any) -> None:
     with pytest.raises(BedsInvalid) as raised:
-        propose.with_beds(beds)
+        at_once.with_beds(beds)
     assert raised.value.status_code == 422 and raised.value.code == "beds_invalid"
     assert [(e.field, e.code) for e in raised.value.errors] == [("beds_available", "beds_invalid")]
     assert raised.value.errors[0].message == "must be a whole number from 0 to 100000"
@@ -132,11 +132,11 @@ def test_free_beds_are_published_at_once_and_carried_into_the_waiting_change(
 ) -> None:
     waiting = _propose(engine, world, {"name": "Renamed"}, _state(engine, world).etag)
     with engine.begin() as connection:
-        outcome = propose.publish_at_once(
+        outcome = at_once.publish_at_once(
             connection,
             organization_id=world.org_a,
             service_id=world.service_a,
-            edit=propose.with_beds(4),
+            edit=at_once.with_beds(4),
         )
     state = _state(engine, world)
     assert outcome.published == ["*"] and outcome.change_id == waiting.change_id
@@ -158,11 +158,11 @@ def test_free_beds_are_published_at_once_and_carried_into_the_waiting_change(
 
 def test_still_accurate_sets_the_assured_date(engine: Engine, world: World) -> None:
     with engine.begin() as connection:
-        outcome = propose.publish_at_once(
+        outcome = at_once.publish_at_once(
             connection,
             organization_id=world.org_a,
             service_id=world.service_a,
-            edit=propose.confirmed(date(2026, 12, 3)),
+            edit=at_once.confirmed(date(2026, 12, 3)),
         )
     assert outcome.change_id is None
     assert _state(engine, world).published["assured_date"] == "2026-12-03"
@@ -185,11 +185,11 @@ def test_a_new_service_waits_and_nothing_of_it_can_be_published_at_once(
     assert change is not None and change.kind is ChangeKind.create
     assert state.is_new and state.record["name"] == "Alpha day centre"
     with engine.begin() as connection, pytest.raises(NewServiceWaiting) as raised:
-        propose.publish_at_once(
+        at_once.publish_at_once(
             connection,
             organization_id=world.org_a,
             service_id=record["id"],
-            edit=propose.with_beds(1),
+            edit=at_once.with_beds(1),
         )
     assert raised.value.status_code == 409 and raised.value.code == "new_service_waiting"
     fixed = _propose_new_service(engine, world, record["id"], state.etag)

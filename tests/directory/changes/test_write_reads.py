@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import Engine
 
-from directory.changes import propose, publish, working
+from directory.changes import at_once, propose, publish, working
 from directory.hsds import repository
 from directory.hsds.tree import TABLES, Record
 from tests.builders import at_locations, location, with_phone
@@ -55,9 +55,9 @@ def with_a_site(engine: Engine, world: World) -> None:
         )
 
 
-EDITS: dict[str, propose.AtOnce] = {
-    "beds": propose.with_beds(3),
-    "still accurate": propose.confirmed(date(2026, 12, 3)),
+EDITS: dict[str, at_once.AtOnce] = {
+    "beds": at_once.with_beds(3),
+    "still accurate": at_once.confirmed(date(2026, 12, 3)),
 }
 
 
@@ -67,7 +67,7 @@ def test_publishing_at_once_reads_the_record_once(
 ) -> None:
     with_a_site(engine, world)
     with engine.begin() as connection, counted(engine, monkeypatch) as seen:
-        outcome = propose.publish_at_once(
+        outcome = at_once.publish_at_once(
             connection, organization_id=world.org_a, service_id=world.service_a, edit=EDITS[edit]
         )
     assert seen["reads"] == 1

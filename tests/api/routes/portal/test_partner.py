@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy.engine import Engine
 
-from directory.changes import decide, propose
+from directory.changes import at_once, decide, propose
 from directory.changes import repository as changes
 from directory.hsds.stale import stale_services
 from directory.taxonomy import code_of
@@ -388,17 +388,17 @@ def test_listings_not_confirmed_for_90_days_are_due_as_passerelle_stale_says(
 ) -> None:
     today = datetime.now(UTC).date()
     with engine.begin() as connection:
-        propose.publish_at_once(
+        at_once.publish_at_once(
             connection,
             organization_id=world.org_a,
             service_id=world.service_a,
-            edit=propose.confirmed(today - timedelta(days=91)),
+            edit=at_once.confirmed(today - timedelta(days=91)),
         )
-        propose.publish_at_once(
+        at_once.publish_at_once(
             connection,
             organization_id=world.org_b,
             service_id=world.service_b,
-            edit=propose.confirmed(today - timedelta(days=89)),
+            edit=at_once.confirmed(today - timedelta(days=89)),
         )
         stale = {item.service_id for item in stale_services(connection, today=today, days=90)}
     assert stale == {world.service_a}

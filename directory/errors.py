@@ -7,7 +7,8 @@ for people.
     ├── NotFound                        404  not_found
     │   ├── ServiceNotFound             404  service_not_found      no such service (or not yours)
     │   ├── ChangeNotFound              404  change_not_found       no such waiting change
-    │   └── NotSuspended                404  not_suspended          unsuspending a listed service
+    │   ├── NotSuspended                404  not_suspended          unsuspending a listed service
+    │   └── SuggestionNotFound          404  suggestion_not_found   no such open suggestion
     ├── Conflict                        409  conflict
     │   ├── ChangeDecided               409  change_decided         already approved, rejected...
     │   ├── ChangeMovedOn               409  change_moved_on        decided or amended meanwhile

@@ -81,10 +81,12 @@ def web_address(value: Any) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Where a JSON document breaks a bound (`phones[0].number`), and how."""
+    """Where a JSON document breaks a bound (`phones[0].number`), and how; `code`, a stable name
+    of the problem ("" for one said only in words)."""
 
     path: str
     message: str
+    code: str = ""
 
 
 def _join(path: str, key: str) -> str:
@@ -160,4 +162,4 @@ def web_address_problems(document: Any) -> Iterator[Problem]:
     """Every `url` or `website` that is not an http(s) address (`javascript:`, `file:`...)."""
     for path, _key, text in _texts(document, only=WEB_FIELDS):
         if text and web_address(text) is None:
-            yield Problem(path, WEB_PROBLEM)
+            yield Problem(path, WEB_PROBLEM, "web_address")

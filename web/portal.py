@@ -3,22 +3,15 @@ rows of the curator's queue. No HTTP and no SQL here: `api/routes/portal/` reads
 and the request, then asks this module what to say.
 """
 
-import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
 from directory.errors import (
-    Conflict,
     FieldError,
-    Forbidden,
     InvalidInput,
-    NotFound,
     PasserelleError,
-    PreconditionFailed,
-    Unavailable,
 )
-from directory.limits import BEDS_PROBLEM, WEB_PROBLEM
 from directory.taxonomy import CAPACITY_BEDS_AVAILABLE
 from web.i18n import N_, Translator
 
@@ -64,19 +57,6 @@ FIELD_PROBLEMS: dict[str, str] = {
 }
 """A problem on a field of a portal form, in words for people, by the problem's code
 (`FieldError.code`)."""
-UNCODED_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^a reason is required$"), "reason_required"),
-    (re.compile(f"^{re.escape(BEDS_PROBLEM)}$"), "beds_invalid"),
-    (re.compile(f"^{re.escape(WEB_PROBLEM)}$"), "web_address"),
-    (re.compile(r'is not a "uri"$'), "not_a_uri"),
-    (re.compile(r'is not a "email"$'), "not_an_email"),
-    (re.compile(r"ISO 639"), "not_a_language"),
-    (re.compile(r" is not one of "), "not_offered"),
-    (re.compile(r"^is required$"), "required"),
-)
-"""The code of a field problem that `directory` reports only in words (no `FieldError.code`
-yet): the domain's own sentences and the shapes of the schema validator's messages. The one
-place that reads an error's English; each line goes when its problem carries its code."""
 ERROR_WORDS: dict[str, str] = {
     "not_found": N_("This was not found: it may have been dealt with or removed meanwhile."),
     "conflict": N_("This no longer applies: it changed meanwhile. Please check the page again."),
@@ -93,15 +73,6 @@ ERROR_WORDS: dict[str, str] = {
 }
 """A domain error in words for the portal's people, by the error's code (`PasserelleError.code`;
 an error without words of its own has those of the kind it is a case of)."""
-KIND_CODES: dict[type[PasserelleError], str] = {
-    NotFound: "not_found",
-    Conflict: "conflict",
-    PreconditionFailed: "precondition_failed",
-    Forbidden: "forbidden",
-    Unavailable: "unavailable",
-    InvalidInput: "invalid_input",
-}
-"""The codes of the domain's kinds of error, for errors that do not carry a `code` yet."""
 SOMETHING_WENT_WRONG = N_("Something went wrong on our side. Please try again.")
 PAGE_ERRORS = {
     403: N_("You are not allowed to see this page."),
@@ -148,7 +119,7 @@ def page_error(_: Translator, status: int, message: str) -> tuple[str, str]:
 def codes_of(error: PasserelleError) -> list[str]:
     """The error's code, then the codes of the kinds it is a case of, most specific first (a
     `service_not_found` is a `not_found`)."""
-    found = (vars(kind).get("code") or KIND_CODES.get(kind) for kind in type(error).__mro__)
+    found = (vars(kind).get("code") for kind in type(error).__mro__)
     return list(dict.fromkeys(code for code in found if isinstance(code, str)))
 
 
@@ -167,10 +138,7 @@ def field_label(_: Translator, field: str) -> str:
 
 def problem_code(item: FieldError) -> str:
     """The code of a field's problem ("" for one the portal has no words for)."""
-    code: str = getattr(item, "code", "")
-    if code:
-        return code
-    return next((code for shape, code in UNCODED_PROBLEMS if shape.search(item.message)), "")
+    return item.code
 
 
 def field_problem(_: Translator, item: FieldError) -> str:

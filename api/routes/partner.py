@@ -70,7 +70,7 @@ def parse_json(request: Request, body: bytes) -> Any:
     if problem is not None:
         raise InvalidInput(
             f"{problem.path}: {problem.message}",
-            [FieldError("(body)", problem.path, problem.message)],
+            [FieldError("(body)", problem.path, problem.message, problem.code)],
         )
     return document
 

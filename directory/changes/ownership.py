@@ -63,7 +63,7 @@ def check_new_record(record: Any, *, organization_id: str) -> None:
 
 def _too_long(where: str, sent: Any) -> list[FieldError]:
     """Texts longer than their field takes (the portal's limits, `directory.limits`)."""
-    return [FieldError(where, item.path, item.message) for item in length_problems(sent)]
+    return [FieldError(where, item.path, item.message, item.code) for item in length_problems(sent)]
 
 
 def _unknown_field_errors(record: Record) -> list[FieldError]:

@@ -79,7 +79,7 @@ def _canonical(record: Record, now: datetime) -> Record:
 
 
 def _issues_to_errors(where: str, issues: Sequence[Issue]) -> list[FieldError]:
-    return [FieldError(where, issue.path, issue.message) for issue in issues]
+    return [FieldError(where, issue.path, issue.message, issue.code) for issue in issues]
 
 
 def _reference_errors(

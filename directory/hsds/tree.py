@@ -200,10 +200,12 @@ def record_of(row: Row) -> Record:
 
 @dataclass(frozen=True, slots=True)
 class Issue:
-    """Something wrong with one field of a record: `path` like `phones[0].number`."""
+    """Something wrong with one field of a record: `path` like `phones[0].number`; `code`, a
+    stable name of the problem (`required`, `not_a_uri`...), "" for one said only in words."""
 
     path: str
     message: str
+    code: str = ""
 
 
 @dataclass

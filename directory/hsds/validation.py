@@ -87,10 +87,22 @@ def schema_issues(record: Any) -> list[Issue]:
         path = field_path(list(error.instance_path))
         kind = error.kind
         if type(kind).__name__ == "Required":
-            issues.append(Issue(_join(path, kind.property), "is required"))
+            issues.append(Issue(_join(path, kind.property), "is required", "required"))
         else:
-            issues.append(Issue(path or "(record)", error.message))
+            issues.append(Issue(path or "(record)", error.message, _schema_code(kind)))
     return issues
+
+
+SCHEMA_CODES = {"Enum": "not_offered"}
+FORMAT_CODES = {"uri": "not_a_uri", "email": "not_an_email"}
+
+
+def _schema_code(kind: Any) -> str:
+    """The code of a schema validator's problem ("" for a kind the portal has no words for)."""
+    name = type(kind).__name__
+    if name == "Format":
+        return FORMAT_CODES.get(str(getattr(kind, "format", "")), "")
+    return SCHEMA_CODES.get(name, "")
 
 
 def _walk(node: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
@@ -119,7 +131,7 @@ def _attribute_value_issue(path: str, attribute: dict[str, Any]) -> Issue | None
     if code_of(attribute) != CAPACITY_BEDS_AVAILABLE:
         return None
     if beds_from_text(attribute.get("value")) is None:
-        return Issue(_join(path, "value"), f"free beds {BEDS_PROBLEM}")
+        return Issue(_join(path, "value"), f"free beds {BEDS_PROBLEM}", "beds_invalid")
     return None
 
 
@@ -153,7 +165,7 @@ def passerelle_issues(record: Record) -> list[Issue]:
                 code = language.get("code") if isinstance(language, dict) else None
                 problem = language_code_problem(code) if isinstance(code, str) else None
                 if problem:
-                    issues.append(Issue(f"{here}[{index}].code", problem))
+                    issues.append(Issue(f"{here}[{index}].code", problem, "not_a_language"))
         elif key == "taxonomy_term" and isinstance(value, dict):
             issue = _term_issue(here, value)
             if issue:
@@ -179,11 +191,11 @@ def record_issues(record: Any) -> list[Issue]:
         return [Issue("(record)", "expected a JSON object (a service record)")]
     structure = structure_problem(record)
     if structure is not None:  # every other check walks the record: stop before they do
-        return [Issue(structure.path, structure.message)]
+        return [Issue(structure.path, structure.message, structure.code)]
     schema = schema_issues(record)
     flagged = {issue.path for issue in schema}  # "not a URI" already says what to fix there
     addresses = [
-        Issue(item.path, item.message)
+        Issue(item.path, item.message, item.code)
         for item in web_address_problems(record)
         if item.path not in flagged
     ]

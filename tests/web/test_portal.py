@@ -56,10 +56,10 @@ def test_field_problems_name_the_field_by_its_label() -> None:
     error = InvalidInput(
         "bad",
         [
-            FieldError("form", "beds_available", BEDS_PROBLEM),
-            FieldError("record", "url", "'x' is not a \"uri\""),
-            FieldError("record", "languages[0].code", "'xx' is not an ISO 639 language"),
-            FieldError("record", "reason", "a reason is required"),
+            FieldError("form", "beds_available", BEDS_PROBLEM, "beds_invalid"),
+            FieldError("record", "url", "'x' is not a \"uri\"", "not_a_uri"),
+            FieldError("record", "languages[0].code", "'xx' is not ISO 639", "not_a_language"),
+            FieldError("record", "reason", "a reason is required", "reason_required"),
             FieldError("record", "alert", "something new"),
         ],
     )
@@ -148,8 +148,44 @@ def test_a_field_problem_is_put_in_words_by_its_code_whatever_its_message_says()
 
 
 def test_every_problem_code_has_words_in_every_language() -> None:
-    codes = {code for _shape, code in portal.UNCODED_PROBLEMS}
-    assert codes <= set(portal.FIELD_PROBLEMS)
-    assert set(portal.KIND_CODES.values()) <= set(portal.ERROR_WORDS)
+    from directory import errors
+    from directory.hsds import validation
+
+    emitted = {
+        *validation.SCHEMA_CODES.values(),
+        *validation.FORMAT_CODES.values(),
+        "required",
+        "not_a_language",
+        "beds_invalid",
+        "web_address",
+        "reason_required",
+    }
+    assert emitted <= set(portal.FIELD_PROBLEMS)
+    kinds = (
+        errors.NotFound,
+        errors.Conflict,
+        errors.PreconditionFailed,
+        errors.Forbidden,
+        errors.Unavailable,
+        errors.InvalidInput,
+    )
+    assert {kind.code for kind in kinds} <= set(portal.ERROR_WORDS)
     for words in (*portal.FIELD_PROBLEMS.values(), *portal.ERROR_WORDS.values()):
         assert FR(words) != words
+
+
+def test_the_schema_validators_problems_carry_their_codes_not_only_words() -> None:
+    """The portal turns problems into words by their code, never by reading their English."""
+    from directory.hsds.validation import record_issues
+    from tests.builders import service_record
+
+    record = service_record("Coded", url="not a web address", email="not an e-mail")
+    record["status"] = "sleeping"
+    record["languages"][0]["code"] = "xx"
+    del record["name"]
+    codes = {issue.path: issue.code for issue in record_issues(record)}
+    assert codes["name"] == "required"
+    assert codes["status"] == "not_offered"
+    assert codes["email"] == "not_an_email"
+    assert codes["url"] == "not_a_uri"
+    assert codes["languages[0].code"] == "not_a_language"

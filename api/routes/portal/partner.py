@@ -37,7 +37,7 @@ from api.routes.portal.service_form import (
 from directory.changes import at_once, propose, working
 from directory.changes import repository as changes
 from directory.changes.working import canonical
-from directory.errors import FieldError, InvalidInput, PasserelleError
+from directory.errors import BedsInvalid, PasserelleError
 from directory.hsds import merge_patch
 from directory.hsds.audit import field_changes
 from directory.hsds.stale import PARTNER_REMINDER_DAYS, confirmation_due, cutoff
@@ -328,9 +328,7 @@ def capacity(
     beds = beds_from_text(beds_available)
     try:
         if beds is None:
-            raise InvalidInput(
-                f"free beds {BEDS_PROBLEM}", [FieldError("form", "beds_available", BEDS_PROBLEM)]
-            )
+            raise BedsInvalid(BEDS_PROBLEM)
         with undone_if_refused(session) as connection:
             at_once.publish_at_once(
                 connection,

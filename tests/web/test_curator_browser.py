@@ -63,9 +63,11 @@ def test_curator_in_dutch_approves_rejects_suspends_and_reads_the_audit(
         languages = [*record["languages"], {"id": "f0e1d2c3-0000-4000-8000-000000000001",
                                             "service_id": record["id"], "code": "bg"}]  # fmt: skip
         changed = {"description": "Bedden voor de nacht, met afspraak.", "languages": languages}
+        # "still accurate" is refused while a change waits: confirmed first, then the edit
+        assert api.post(f"{listing}/confirm").status_code == 200
         _propose(api, listing, changed)
         assert api.put(f"{listing}/capacity", json={"beds_available": 3}).status_code == 200
-        assert api.post(f"{listing}/confirm").status_code == 200
+        assert api.post(f"{listing}/confirm").status_code == 409
 
         context = browser.new_context(java_script_enabled=False)
         page = context.new_page()
@@ -113,9 +115,9 @@ def test_curator_in_dutch_approves_rejects_suspends_and_reads_the_audit(
             "Weigering",
             "Voorstel",
             "Goedkeuring",
-            "Bevestigd als juist",
             "Vrije bedden",
             "Voorstel",
+            "Bevestigd als juist",
             "Import (nieuwe dienst)",
         ]
         text = page.locator("main").inner_text()

@@ -64,3 +64,20 @@ def all_row_counts(engine: Engine) -> dict[str, int]:
             name: int(connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one())
             for name in names
         }
+
+
+def waiting_change(engine: Engine, world: World, patch: dict[str, Any]) -> str:
+    """Org A's `patch` of its service, proposed and left waiting: the change's id."""
+    from directory.changes import propose, working
+
+    with engine.begin() as connection:
+        state = working.working(connection, service_id=world.service_a, organization_id=world.org_a)
+        outcome = propose.propose(
+            connection,
+            organization_id=world.org_a,
+            service_id=world.service_a,
+            if_match=state.etag,
+            patch=patch,
+        )
+    assert outcome.change_id is not None
+    return outcome.change_id

@@ -36,7 +36,7 @@ from directory.errors import (
 )
 from directory.hsds import merge_patch
 from directory.hsds.audit_events import EventKind, record_event
-from directory.hsds.tree import Record
+from directory.hsds.tree import Record, objects_by_id
 from directory.taxonomy import (
     PRIVACY_CONFIDENTIAL_ADDRESS,
     code_of,
@@ -106,19 +106,6 @@ def propose(
     )
 
 
-def _objects_by_id(record: Any, into: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-    found = {} if into is None else into
-    if isinstance(record, dict):
-        if isinstance(record.get("id"), str):
-            found.setdefault(record["id"], record)
-        for value in record.values():
-            _objects_by_id(value, found)
-    elif isinstance(record, list):
-        for value in record:
-            _objects_by_id(value, found)
-    return found
-
-
 def urgent_part(published: Record, proposed: Record) -> tuple[Record, list[str]]:
     """`published` with what cannot wait taken from `proposed`: closing the service, marking an
     address confidential. Returns the new published record and what was taken."""
@@ -128,8 +115,8 @@ def urgent_part(published: Record, proposed: Record) -> tuple[Record, list[str]]
     if status in CLOSED and status != published.get("status"):
         result["status"] = status
         taken.append("status")
-    targets = _objects_by_id(result)
-    for owner_id, owner in _objects_by_id(proposed).items():
+    targets = objects_by_id(result)
+    for owner_id, owner in objects_by_id(proposed).items():
         marks = [
             a
             for a in owner.get("attributes", []) or []

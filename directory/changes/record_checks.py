@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from directory.errors import FieldError
-from directory.hsds.tree import Record
+from directory.hsds.tree import Record, objects_by_id
 from directory.places.distance import haversine_km
 from directory.places.gazetteer import Place, gazetteer
 
@@ -50,19 +50,6 @@ def distance_km(place: Place, latitude: float, longitude: float) -> float:
     return float(haversine_km(place.latitude, place.longitude, latitude, longitude))
 
 
-def _by_id(record: Any, found: dict[str, Any] | None = None) -> dict[str, Any]:
-    found = {} if found is None else found
-    if isinstance(record, dict):
-        if isinstance(record.get("id"), str):
-            found.setdefault(record["id"], record)
-        for value in record.values():
-            _by_id(value, found)
-    elif isinstance(record, list):
-        for value in record:
-            _by_id(value, found)
-    return found
-
-
 def _walk(node: Any, path: str = "") -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(path, the list it is in, object) for every object with an id."""
     if isinstance(node, dict):
@@ -80,7 +67,7 @@ def _walk(node: Any, path: str = "") -> Iterator[tuple[str, str, dict[str, Any]]
 
 def record_problems(record: Record, *, before: Record | None) -> list[FieldError]:
     """Problems of the phones, hours and addresses a partner added or changed."""
-    old = _by_id(before or {})
+    old = objects_by_id(before or {})
     errors: list[FieldError] = []
     for path, kind, item in _walk(record):
         if old.get(str(item.get("id"))) == item:

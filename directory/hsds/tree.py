@@ -344,3 +344,17 @@ def unknown_fields(record: Any, shape: Shape, *, path: str = "") -> list[str]:
         elif key not in children and key not in TABLES[shape.table].c:
             found.append(here)
     return found
+
+
+def objects_by_id(record: Any, into: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Every object of a record (at any depth) that has an id, by that id (the first wins)."""
+    found: dict[str, Any] = {} if into is None else into
+    if isinstance(record, dict):
+        if isinstance(record.get("id"), str):
+            found.setdefault(record["id"], record)
+        for value in record.values():
+            objects_by_id(value, found)
+    elif isinstance(record, list):
+        for value in record:
+            objects_by_id(value, found)
+    return found

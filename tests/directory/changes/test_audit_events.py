@@ -8,26 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
-from directory.changes import at_once, decide, propose, working
+from directory.changes import at_once, decide
 from directory.changes.decisions import decisions, latest_decision
 from directory.changes.models import ChangeStatus
 from directory.errors import ReasonRequired
 from directory.hsds.audit_events import Event, EventFilter, events_page
-from tests.partner_fixtures import World
-
-
-def _propose(engine: Engine, world: World, patch: dict[str, Any]) -> str:
-    with engine.begin() as connection:
-        state = working.working(connection, service_id=world.service_a, organization_id=world.org_a)
-        outcome = propose.propose(
-            connection,
-            organization_id=world.org_a,
-            service_id=world.service_a,
-            if_match=state.etag,
-            patch=patch,
-        )
-    assert outcome.change_id is not None
-    return outcome.change_id
+from tests.partner_fixtures import World, waiting_change
 
 
 def _events(engine: Engine, **chosen: Any) -> list[Event]:
@@ -38,11 +24,11 @@ def _events(engine: Engine, **chosen: Any) -> list[Event]:
 def test_each_step_is_one_event_with_role_service_and_changed_fields(
     engine: Engine, world: World
 ) -> None:
-    first = _propose(engine, world, {"name": "Alpha night beds"})
-    _propose(engine, world, {"description": "Beds for the night."})
+    first = waiting_change(engine, world, {"name": "Alpha night beds"})
+    waiting_change(engine, world, {"description": "Beds for the night."})
     with engine.begin() as connection:
         decide.approve(connection, change_id=first)
-    second = _propose(engine, world, {"name": "Alpha beds again"})
+    second = waiting_change(engine, world, {"name": "Alpha beds again"})
     with engine.begin() as connection:
         decide.reject(connection, change_id=second, reason="  The old name is the right one. ")
         at_once.publish_at_once(
@@ -86,7 +72,7 @@ def test_each_step_is_one_event_with_role_service_and_changed_fields(
 
 
 def test_the_partner_reads_the_rejection_reason_and_date(engine: Engine, world: World) -> None:
-    change_id = _propose(engine, world, {"name": "Alpha beds again"})
+    change_id = waiting_change(engine, world, {"name": "Alpha beds again"})
     with engine.begin() as connection:
         assert latest_decision(connection, service_id=world.service_a) is None
         decide.reject(connection, change_id=change_id, reason="Name as on the sign.")
@@ -100,14 +86,14 @@ def test_the_partner_reads_the_rejection_reason_and_date(engine: Engine, world: 
 
 
 def test_a_refused_rejection_writes_no_event(engine: Engine, world: World) -> None:
-    change_id = _propose(engine, world, {"name": "Alpha beds again"})
+    change_id = waiting_change(engine, world, {"name": "Alpha beds again"})
     with engine.begin() as connection, pytest.raises(ReasonRequired):
         decide.reject(connection, change_id=change_id, reason="  ")
     assert "rejection" not in {event.kind for event in _events(engine)}
 
 
 def test_filters_by_organisation_kind_and_name(engine: Engine, world: World) -> None:
-    _propose(engine, world, {"name": "Alpha night beds"})
+    waiting_change(engine, world, {"name": "Alpha night beds"})
     assert {e.service_id for e in _events(engine, organization_id=world.org_b)} == {world.service_b}
     assert [e.kind for e in _events(engine, kind="proposal")] == ["proposal"]
     assert [e.kind for e in _events(engine, kind="changes")] == ["proposal"]

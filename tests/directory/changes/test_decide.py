@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
-from directory.changes import decide, propose, working
+from directory.changes import decide, working
 from directory.changes.models import CHANGE, ChangeStatus
 from directory.changes.repository import get_change
 from directory.errors import (
@@ -20,21 +20,7 @@ from directory.errors import (
 )
 from directory.hsds.audit import audit_page
 from directory.hsds.suspensions import suspended_service_ids
-from tests.partner_fixtures import World
-
-
-def _waiting(engine: Engine, world: World, patch: dict[str, Any]) -> str:
-    with engine.begin() as connection:
-        state = working.working(connection, service_id=world.service_a, organization_id=world.org_a)
-        outcome = propose.propose(
-            connection,
-            organization_id=world.org_a,
-            service_id=world.service_a,
-            if_match=state.etag,
-            patch=patch,
-        )
-    assert outcome.change_id is not None
-    return outcome.change_id
+from tests.partner_fixtures import World, waiting_change
 
 
 def _published(engine: Engine, world: World) -> dict[str, Any]:
@@ -54,7 +40,7 @@ def _fails(engine: Engine, error: type[PasserelleError], status: int, action: An
 def test_approving_publishes_the_change_with_an_audit_row_per_field(
     engine: Engine, world: World
 ) -> None:
-    change_id = _waiting(engine, world, {"name": "Alpha beds (night)"})
+    change_id = waiting_change(engine, world, {"name": "Alpha beds (night)"})
     with engine.begin() as connection:
         decide.approve(connection, change_id=change_id)
         change = get_change(connection, change_id)
@@ -72,7 +58,7 @@ def test_approving_publishes_the_change_with_an_audit_row_per_field(
 def test_a_change_whose_base_is_no_longer_published_is_not_approved(
     engine: Engine, world: World
 ) -> None:
-    change_id = _waiting(engine, world, {"name": "Renamed"})
+    change_id = waiting_change(engine, world, {"name": "Renamed"})
     with engine.begin() as connection:  # as if the published record changed since
         connection.execute(
             CHANGE.update().where(CHANGE.c.id == change_id).values(base_version="0" * 64)
@@ -92,7 +78,7 @@ def test_an_unknown_change_is_not_found(engine: Engine, world: World) -> None:
 def test_rejecting_needs_a_reason_named_as_the_field(
     engine: Engine, world: World, reason: str
 ) -> None:
-    change_id = _waiting(engine, world, {"name": "Renamed"})
+    change_id = waiting_change(engine, world, {"name": "Renamed"})
     error = _fails(
         engine, ReasonRequired, 422, lambda c: decide.reject(c, change_id=change_id, reason=reason)
     )
@@ -144,7 +130,7 @@ def test_suspending_an_unknown_service_is_not_found(engine: Engine, world: World
 
 
 def test_the_diff_names_each_field_approving_would_change(engine: Engine, world: World) -> None:
-    change_id = _waiting(engine, world, {"name": "Renamed", "description": "New words."})
+    change_id = waiting_change(engine, world, {"name": "Renamed", "description": "New words."})
     with engine.begin() as connection:
         change = get_change(connection, change_id)
         assert change is not None

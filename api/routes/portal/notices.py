@@ -6,6 +6,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.portal_security import COOKIE_PATH, is_https
+from web import outcomes as outcome_words
 from web.i18n import N_
 
 NOTICE_COOKIE = "passerelle_notice"
@@ -18,6 +19,7 @@ NOTICES = {
     "unsuspended": N_("The service is public again."),
     "curator_edited": N_("Saved and published."),
     "nothing_changed": N_("Nothing was changed."),
+    "outcome_recorded": outcome_words.RECORDED,
 }
 """What each code says, as a msgid of the portal catalog."""
 

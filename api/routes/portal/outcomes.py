@@ -4,9 +4,9 @@ every page here is 404 and no page links to them).
 A signed-in partner, curator or referrer records what became of a referral to one service; the
 directory keeps only a counter per service, month and outcome (`directory.outcomes`). The form
 posts with the session's CSRF token, is rate limited per account, and answers 303 to its own
-page, where a one-shot message (a short cookie on this path only, holding the word "recorded")
-says it was counted. Curators see the counts per service and month, and a prompt to check the
-eligibility data of a service often turned away as "not eligible".
+page, where the portal's one-shot message (`api.routes.portal.notices`, a short cookie holding
+a code) says it was counted. Curators see the counts per service and month, and a prompt to
+check the eligibility data of a service often turned away as "not eligible".
 """
 
 from datetime import datetime
@@ -16,7 +16,6 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException
 
-from api import portal_security as security
 from api.deps import PortalWordsDep, SessionDep, SettingsDep
 from api.matching import LOCAL_TIME
 from api.ratelimit import RateLimits
@@ -27,8 +26,8 @@ from api.routes.portal import (
     message_page,
     page,
     router,
-    see_other,
 )
+from api.routes.portal.notices import see_other_saying
 from api.settings import Settings
 from directory.outcomes.models import Outcome
 from directory.outcomes.prompts import NOT_ELIGIBLE_AT_LEAST, eligibility_prompts
@@ -36,8 +35,6 @@ from directory.outcomes.repository import month_of, monthly_counts, record_outco
 from web import outcomes as outcome_words
 from web.i18n import N_
 
-RECORDED = "passerelle_outcome"
-"""The one-shot message's cookie (path `/portal/outcomes`, a minute at most)."""
 NOT_AN_OUTCOME = N_("Please pick one of the outcomes.")
 
 
@@ -109,12 +106,7 @@ def outcome_form(
 ) -> HTMLResponse:
     """The form to record one outcome for a service, with the one-shot message after a post."""
     name = service_name(session.connection(), service_id=service_id)
-    recorded = request.cookies.get(RECORDED) == "recorded"
-    message = _(outcome_words.RECORDED) if recorded else None
-    response = _form_page(request, user, service_id, name, message=message)
-    if recorded:
-        response.delete_cookie(RECORDED, path="/portal/outcomes", httponly=True, samesite="strict")
-    return response
+    return _form_page(request, user, service_id, name)
 
 
 @router.post("/outcomes/{service_id}", dependencies=[Enabled])
@@ -142,14 +134,4 @@ def record(
         outcome=chosen,
         month=month_of(_now()),
     )
-    response = see_other(f"/portal/outcomes/{service_id}")
-    response.set_cookie(
-        RECORDED,
-        "recorded",
-        max_age=60,
-        path="/portal/outcomes",
-        httponly=True,
-        samesite="strict",
-        secure=security.is_https(request),
-    )
-    return response
+    return see_other_saying(request, f"/portal/outcomes/{service_id}", "outcome_recorded")

@@ -1,6 +1,5 @@
-"""What the partner's pages say back: the one-shot message after a form was sent (named by a code
-in the address, never by user text), problems beside their fields, and the partner's changes with
-the curator's decision and reason."""
+"""What the partner's pages say back: problems beside their fields, and the partner's changes with
+the curator's decision and reason (the one-shot message after a form: `web.portal_notices`)."""
 
 import re
 from collections.abc import Mapping
@@ -17,35 +16,11 @@ from web.portal_form_parts import PROBLEMS, WEEKDAYS, Problems
 from web.portal_form_places import location_prefix, shown_location_count
 from web.portal_forms import BASIC_FIELDS
 
-DONE: dict[str, str] = {
-    "waits": N_("Your change waits for a curator's review."),
-    "published": N_("Your change was published at once."),
-    "published_waits": N_(
-        "Part of your change was published at once (closing the service, a confidential "
-        "address); the rest waits for a curator's review."
-    ),
-    "nothing": N_("Nothing was changed."),
-    "beds": N_("Free beds published."),
-    "confirmed": N_("Thank you: confirmed as accurate today."),
-    "proposed": N_("Thank you: the new service waits for a curator's review."),
-}
-"""The message a page shows once after a form was sent, by the code its address names."""
 CHANGE_STATUSES = {
     "pending": N_("waiting for review"),
     "approved": N_("approved"),
     "rejected": N_("rejected"),
 }
-
-
-def done_code(change_id: str | None, published: list[str]) -> str:
-    """The message code for what an edit did."""
-    if published and change_id:
-        return "published_waits"
-    return "published" if published else "waits"
-
-
-def done_text(_: Translator, code: str | None) -> str | None:
-    return _(DONE[code]) if code in DONE else None
 
 
 def problem_texts(_: Translator, problems: Problems) -> dict[str, list[str]]:

@@ -25,6 +25,7 @@ from api.routes.portal import notices
 from directory.accounts import service as accounts
 from directory.accounts.models import Principal
 from web import portal as words_of
+from web import portal_notices as notice_words
 from web.i18n import N_, supported, translator
 from web.rendering import render_portal
 
@@ -65,7 +66,7 @@ def page(
     _ = translator(chosen, "portal")
     notice = notices.waiting_notice(request)
     if notice and not context.get("message"):
-        context["message"] = _(notice)
+        context["message"] = notice_words.notice_text(_, notice)
     context.setdefault("message", None)
     context.setdefault("errors", [])
     if switch_path is None:

@@ -1,16 +1,16 @@
 """A partner's own services: the list with what is due, the edit form, a new service, free beds
 now and "still accurate".
 
-Post/redirect/get: a form that did its work answers 303 to its page, whose address names the
-message to show once (`?done=<code>`, never user text); a refused form comes back with its status
-(422, 409, 412), every problem beside its field and everything typed kept.
+Post/redirect/get: a form that did its work answers 303 to its page, which says once what was
+done (`api.routes.portal.notices`, as on every portal form); a refused form comes back with its
+status (422, 409, 412), every problem beside its field and everything typed kept.
 """
 
 import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import Form, Query, Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Connection, select
 from starlette.datastructures import FormData
@@ -22,11 +22,12 @@ from api.routes.portal import (
     SignedInDep,
     check_csrf,
     message_page,
+    notices,
     page,
     partner_only,
     router,
-    see_other,
 )
+from api.routes.portal.notices import see_other_saying
 from api.routes.portal.service_form import (
     PostedDep,
     csrf_of,
@@ -46,9 +47,8 @@ from directory.limits import BEDS_PROBLEM, beds_from_text
 from web import portal as words_of
 from web import portal_feedback as feedback
 from web import portal_forms as forms
+from web import portal_notices as notice_words
 from web.i18n import Translator
-
-DoneQuery = Annotated[str | None, Query(max_length=40)]
 
 
 def _organization_services(connection: Connection, organization_id: str) -> list[dict[str, Any]]:
@@ -215,7 +215,7 @@ def propose_new_service(
         return _refused(
             request, user, _, None, posted, status=error.status_code, error=error, proposed=proposed
         )
-    return see_other(f"/portal/services/{working_id}?done=proposed")
+    return see_other_saying(request, f"/portal/services/{working_id}", "proposed")
 
 
 @router.get("/services/{service_id}")
@@ -225,17 +225,15 @@ def edit_form(
     user: SignedInDep,
     session: SessionDep,
     _: PortalWordsDep,
-    done: DoneQuery = None,
 ) -> HTMLResponse:
     organization_id = partner_only(user)
     try:
         state = _working(session.connection(), service_id, organization_id)
     except PasserelleError as error:
         return _not_found(request, user, _, error)
-    message = feedback.done_text(_, done)
-    if done == "beds":
-        beds = int(words_of.beds(state.published) or 0)
-        message = _.ngettext("Published: {n} free bed.", "Published: {n} free beds.", beds)
+    message = None
+    if notices.waiting_notice(request) == "beds":
+        message = notice_words.beds_published(_, int(words_of.beds(state.published) or 0))
     return _service_form(request, user, _, state, forms.form_values(state.record), message=message)
 
 
@@ -276,7 +274,7 @@ def edit(
         )
     patch = merge_patch.derive(canonical(state.record), canonical(proposed))
     if not patch and etag == state.etag:
-        return see_other(f"/portal/services/{service_id}?done=nothing")
+        return see_other_saying(request, f"/portal/services/{service_id}", "nothing_changed")
     try:
         with undone_if_refused(session) as connection:
             outcome = propose.propose(
@@ -288,8 +286,8 @@ def edit(
             )
     except PasserelleError as error:
         return _edit_refused(request, user, _, session.connection(), state, posted, error, proposed)
-    code = feedback.done_code(outcome.change_id, outcome.published)
-    return see_other(f"/portal/services/{service_id}?done={code}")
+    notice = notice_words.edit_notice(outcome.change_id, outcome.published)
+    return see_other_saying(request, f"/portal/services/{service_id}", notice)
 
 
 def _edit_refused(
@@ -338,7 +336,7 @@ def capacity(
             )
     except PasserelleError as error:
         return _failed(request, user, _, session.connection(), service_id, organization_id, error)
-    return see_other(f"/portal/services/{service_id}?done=beds")
+    return see_other_saying(request, f"/portal/services/{service_id}", "beds")
 
 
 def _failed(
@@ -381,4 +379,4 @@ def confirm(
             )
     except PasserelleError as error:
         return _failed(request, user, _, session.connection(), service_id, organization_id, error)
-    return see_other(f"/portal/services/{service_id}?done=confirmed")
+    return see_other_saying(request, f"/portal/services/{service_id}", "confirmed")

@@ -1,6 +1,8 @@
 """The service form as a browser sends it: every field of the page as it was shown, with the
 changes a test makes (a browser sends what the form holds, not only what was typed)."""
 
+import html
+import re
 from html.parser import HTMLParser
 from typing import Any
 
@@ -90,3 +92,11 @@ def send(client: TestClient, page: Response, action: str, changes: Changes) -> R
         action, data=filled(page.text, action, changes), follow_redirects=False
     )
     return answer
+
+
+def notice_after(client: TestClient, answer: Response) -> str:
+    """What the page an accepted form leads to (303) says once, "" when it says nothing."""
+    assert answer.status_code == 303, answer.text
+    shown = client.get(answer.headers["location"]).text
+    found = re.search(r'<p class="notice" role="status">(.*?)</p>', shown, re.DOTALL)
+    return html.unescape(found[1]) if found else ""

@@ -15,7 +15,7 @@ from directory.changes import repository as changes
 from directory.hsds.stale import stale_services
 from directory.taxonomy import code_of
 from tests.api.routes.portal.accounts import CURATOR, PARTNER, sign_in, sign_in_in_language
-from tests.api.routes.portal.service_form import Changes, send
+from tests.api.routes.portal.service_form import Changes, notice_after, send
 from tests.api.routes.words_shown import ENGLISH_ONLY, assert_no_english_left
 from tests.builders import new_id
 from tests.partner_fixtures import World, all_row_counts
@@ -51,7 +51,7 @@ def test_an_edit_waits_then_the_page_says_so_once_and_a_curator_publishes_it(
             "languages": ["fr", "nl"],
         },
     )
-    assert answer.status_code == 303 and answer.headers["location"] == f"{url}?done=waits"
+    assert answer.status_code == 303 and answer.headers["location"] == url
     shown = client.get(answer.headers["location"])
     assert "waits for a curator" in shown.text and "Alpha night beds" in shown.text
     assert "waits for a curator" not in client.get(url).text.split("<h2>")[0]
@@ -242,7 +242,8 @@ def test_marking_an_address_confidential_publishes_at_once_unmarking_waits(
     sign_in(client, PARTNER)
     url, _ = _edit(client, world)
     marked = send(client, client.get(url), url, {"loc-0-confidential": "on"})
-    assert marked.status_code == 303 and marked.headers["location"].endswith("done=published")
+    assert marked.headers["location"] == url
+    assert notice_after(client, marked) == "Your change was published at once."
     public = client.get(f"/hsds/services/{world.service_a}").json()
     assert public["service_at_locations"] == [] or all(
         not link.get("location") for link in public["service_at_locations"]
@@ -250,7 +251,8 @@ def test_marking_an_address_confidential_publishes_at_once_unmarking_waits(
     page = client.get(url)
     assert 'name="loc-0-confidential" value="on" checked' in page.text
     unmarked = send(client, page, url, {"loc-0-confidential": None})
-    assert unmarked.headers["location"].endswith("done=waits")
+    assert unmarked.headers["location"] == url
+    assert notice_after(client, unmarked) == "Your change waits for a curator's review."
     assert client.get(f"/hsds/services/{world.service_a}").json() == public
 
 
@@ -282,12 +284,12 @@ def test_post_redirect_get_for_beds_and_still_accurate(client: TestClient, world
     beds = client.post(
         f"{url}/capacity", data={"beds_available": "2", "csrf_token": csrf}, follow_redirects=False
     )
-    assert beds.status_code == 303 and beds.headers["location"] == f"{url}?done=beds"
+    assert beds.status_code == 303 and beds.headers["location"] == url
     assert "Published: 2 free beds." in client.get(beds.headers["location"]).text
     bad = client.post(f"{url}/capacity", data={"beds_available": "-2", "csrf_token": csrf})
     assert bad.status_code == 422 and "Free beds: please write a whole number" in bad.text
     confirmed = client.post(f"{url}/confirm", data={"csrf_token": csrf}, follow_redirects=False)
-    assert confirmed.headers["location"] == f"{url}?done=confirmed"
+    assert confirmed.headers["location"] == url
     assert "confirmed as accurate today" in client.get(confirmed.headers["location"]).text
     public = client.get(f"/hsds/services/{world.service_a}").json()
     assert public["assured_date"] == datetime.now(UTC).date().isoformat()
@@ -334,8 +336,8 @@ def test_a_new_service_proposed_from_the_portal_waits_for_review(
         },
     )
     assert sent.status_code == 303, sent.text
-    new_url = sent.headers["location"].split("?")[0]
-    assert sent.headers["location"].endswith("?done=proposed")
+    new_url = sent.headers["location"]
+    assert new_url.startswith("/portal/services/") and "?" not in new_url
     page = client.get(sent.headers["location"])
     assert "Alpha day centre" in page.text and "waits for a curator" in page.text
     service_id = new_url.rsplit("/", 1)[1]
@@ -438,7 +440,13 @@ def test_partner_pages_in_french_and_dutch(client: TestClient, world: World, lan
         data={"beds_available": "-2", "csrf_token": csrf},
         headers=ENGLISH_ONLY,
     )
-    published = client.get(f"{url}?done=beds", headers=ENGLISH_ONLY)
+    client.post(
+        f"{url}/capacity",
+        data={"beds_available": "3", "csrf_token": csrf},
+        headers=ENGLISH_ONLY,
+        follow_redirects=False,
+    )
+    published = client.get(url, headers=ENGLISH_ONLY)
     long_name = send(client, edit, url, {"name": "x" * 501, "hours-MO-opens": "8"})
     assert services.status_code == 200 and "Alpha beds" in services.text
     assert edit.status_code == 200 and published.status_code == 200 and new.status_code == 200
@@ -453,6 +461,8 @@ def test_partner_pages_in_french_and_dutch(client: TestClient, world: World, lan
         problem=_("please write a whole number from 0 to 100000."),
     )
     assert escape(whole_number) in beds.text
+    beds_now = _.ngettext("Published: {n} free bed.", "Published: {n} free beds.", 3)
+    assert escape(beds_now) in published.text
     too_long = _("please write at most {limit} characters.", limit=500)
     assert escape(too_long) in long_name.text
     assert escape(_("{day}: opens", day="x").split(":")[1]) in long_name.text
@@ -466,7 +476,8 @@ def test_a_forged_count_of_places_is_refused_without_harm(
     url, _ = _edit(client, world)
     sent = send(client, client.get(url), url, {"locations": count})
     if len(count) > 4:  # not a count: only the first place is read, and it is unchanged
-        assert sent.headers["location"].endswith("?done=nothing")
+        assert sent.headers["location"] == url
+        assert notice_after(client, sent) == "Nothing was changed."
     else:
         assert sent.status_code == 422
         assert "Places: please give at most 60 locations." in html_lib.unescape(sent.text)

@@ -84,10 +84,10 @@ under /suggest/ is a public page and has the public site's error pages."""
 def _error_pages(public: errors.PageRenderer | None) -> errors.PageRenderer:
     """The portal's error pages on portal routes, the public site's everywhere else."""
 
-    def error_page(request: Request, status: int, message: str) -> Response | None:
+    def error_page(request: Request, error: errors.PageError) -> Response | None:
         if public is None or request.url.path.startswith(PORTAL_PATHS):
-            return portal.error_page(request, status, message)
-        page: Response | None = public(request, status, message)
+            return portal.error_page(request, error)
+        page: Response | None = public(request, error)
         return page
 
     return error_page

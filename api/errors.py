@@ -7,6 +7,7 @@ keep-alive connection).
 """
 
 import logging
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from fastapi import FastAPI, Request
@@ -18,17 +19,37 @@ from starlette.types import Message, Receive, Scope, Send
 
 from api.http_middleware import HTTPMiddleware
 from api.responses import JSONBytes
-from directory.errors import InvalidInput, PasserelleError
+from directory.errors import InvalidInput, PasserelleError, Unavailable, codes_of
 from directory.faults import UNAVAILABLE, code
 
 log = logging.getLogger("passerelle")
+
+
+@dataclass(frozen=True)
+class PageError:
+    """What an error page is about, for the page to choose its words by: the status, the codes
+    of what went wrong (most specific first; none when only the status is known) and the
+    fields of a form that could not be used. Never an English message to match."""
+
+    status: int
+    codes: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
 
 
 class PageRenderer(Protocol):
     """The page answering an error on a person's page (None: the plain answer), set on
     `app.state.error_page` by the pages' routes."""
 
-    def __call__(self, request: Request, status: int, message: str, /) -> Response | None: ...
+    def __call__(self, request: Request, error: PageError, /) -> Response | None: ...
+
+
+class Refused(HTTPException):
+    """A refusal named by a code, which a page puts into words by that code (its `detail`, for
+    a program, is the code)."""
+
+    def __init__(self, status_code: int, code: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(status_code, code, headers)
+        self.code = code
 
 
 def _detail(error: PasserelleError) -> Any:
@@ -65,17 +86,17 @@ def _wants_page(request: Request, status: int) -> bool:
     )
 
 
-def _error_page(request: Request, status: int, message: str) -> Response | None:
+def _error_page(request: Request, error: PageError) -> Response | None:
     renderer: PageRenderer | None = getattr(request.app.state, "error_page", None)
-    if renderer is None or not _wants_page(request, status):
+    if renderer is None or not _wants_page(request, error.status):
         return None
-    page: Response | None = renderer(request, status, message)
+    page: Response | None = renderer(request, error)
     return page
 
 
 async def passerelle_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, PasserelleError)
-    page = _error_page(request, error.status_code, error.message)
+    page = _error_page(request, PageError(error.status_code, codes_of(error)))
     if page is not None:
         return page
     headers = {"Retry-After": "5"} if error.status_code == 503 else None
@@ -92,8 +113,8 @@ async def validation_error(request: Request, error: Exception) -> Response:
         }
         for item in error.errors()
     ]
-    fields = ", ".join(dict.fromkeys(str(item["loc"][-1]) for item in detail if item["loc"]))
-    page = _error_page(request, 422, f"These fields cannot be used as sent: {fields}.")
+    fields = tuple(dict.fromkeys(str(item["loc"][-1]) for item in detail if item["loc"]))
+    page = _error_page(request, PageError(422, (InvalidInput.code,), fields))
     if page is not None:
         return page  # a person's form: a page saying what to check, never JSON
     return JSONBytes({"detail": detail}, status_code=422)
@@ -101,7 +122,8 @@ async def validation_error(request: Request, error: Exception) -> Response:
 
 async def http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
-    page = _error_page(request, error.status_code, str(error.detail))
+    codes = (error.code,) if isinstance(error, Refused) else ()
+    page = _error_page(request, PageError(error.status_code, codes))
     if page is not None:
         page.headers.update(error.headers or {})  # Retry-After on a 429 page too
         return page
@@ -114,7 +136,7 @@ async def database_error(request: Request, error: Exception) -> Response:
         "The directory's database cannot be reached or written right now. "
         "Please try again in a moment."
     )
-    page = _error_page(request, 503, message)
+    page = _error_page(request, PageError(503, (Unavailable.code,)))
     if page is not None:
         page.headers["Retry-After"] = "5"
         return page
@@ -125,7 +147,7 @@ async def unstorable_value(request: Request, error: Exception) -> Response:
     """A value the database refuses (out of range, NUL in text) that validation let through."""
     log.warning("value refused by the database: %s", code(error))
     message = "A value given cannot be stored or searched for: please check what you entered."
-    page = _error_page(request, 422, message)
+    page = _error_page(request, PageError(422, ("unstorable_value", InvalidInput.code)))
     if page is not None:
         return page
     return JSONBytes({"detail": message}, status_code=422)
@@ -134,7 +156,7 @@ async def unstorable_value(request: Request, error: Exception) -> Response:
 async def unexpected_error(request: Request, error: Exception) -> Response:
     log.error("unexpected %s on %s %s", type(error).__name__, request.method, request.url.path)
     message = "Something went wrong on our side. Nothing you entered was kept."
-    page = _error_page(request, 500, message)
+    page = _error_page(request, PageError(500, (PasserelleError.code,)))
     if page is not None:
         return page
     return JSONBytes({"detail": message}, status_code=500)

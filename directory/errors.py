@@ -50,6 +50,13 @@ class PasserelleError(Exception):
         self.message = message
 
 
+def codes_of(error: PasserelleError) -> tuple[str, ...]:
+    """The error's code, then the codes of the kinds it is a case of, most specific first (a
+    `service_not_found` is a `not_found`, which is an `error`)."""
+    found = (vars(kind).get("code") for kind in type(error).__mro__)
+    return tuple(dict.fromkeys(code for code in found if isinstance(code, str)))
+
+
 class NotFound(PasserelleError):
     status_code = 404
     code = "not_found"

@@ -3,7 +3,7 @@ rows of the curator's queue. No HTTP and no SQL here: `api/routes/portal/` reads
 and the request, then asks this module what to say.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -11,6 +11,7 @@ from directory.errors import (
     FieldError,
     InvalidInput,
     PasserelleError,
+    codes_of,
 )
 from directory.taxonomy import CAPACITY_BEDS_AVAILABLE
 from web.i18n import N_, Translator
@@ -80,6 +81,14 @@ PAGE_ERRORS = {
     429: N_("Too many attempts: please wait a moment and try again."),
     503: N_("The directory cannot be reached right now. Please try again in a moment."),
 }
+REFUSALS: dict[str, str] = {
+    "form_expired": N_("This form has expired or was not sent from the portal."),
+    "partners_only": N_("This page is for partner organisations."),
+    "curators_only": N_("This page is for curators."),
+    "page_not_found": N_("This page does not exist."),
+}
+"""The portal's own refusals (`api.errors.Refused`), by code."""
+PAGE_WORDS = {**ERROR_WORDS, **REFUSALS}
 SOMETHING_WRONG_HEADING = N_("Something went wrong")
 HEADINGS = {
     401: N_("Sign in"),
@@ -106,21 +115,19 @@ def labels(_: Translator) -> dict[str, Callable[[str], str]]:
     }
 
 
-def page_error(_: Translator, status: int, message: str) -> tuple[str, str]:
-    """The heading and text of the page for an error on a portal route: `message` translated
-    when it is one of the portal's own sentences, else a plain sentence for its status."""
-    if _.lang == "en" or message in _.strings:
-        text = _(message)
+def page_error(
+    _: Translator, status: int, codes: Sequence[str] = (), fields: Sequence[str] = ()
+) -> tuple[str, str]:
+    """The heading and text of the page for an error on a portal route, chosen by what went
+    wrong: the form's fields that could not be used, else the first of `codes` (most specific
+    first) the portal has words for, else a plain sentence for the status."""
+    if fields:
+        named = ", ".join(field_label(_, field) for field in fields)
+        text = _("These fields cannot be used as sent: {fields}.", fields=named)
     else:
-        text = _(PAGE_ERRORS.get(status, SOMETHING_WENT_WRONG))
+        words = next((PAGE_WORDS[code] for code in codes if code in PAGE_WORDS), None)
+        text = _(words or PAGE_ERRORS.get(status, SOMETHING_WENT_WRONG))
     return _(HEADINGS.get(status, SOMETHING_WRONG_HEADING)), text
-
-
-def codes_of(error: PasserelleError) -> list[str]:
-    """The error's code, then the codes of the kinds it is a case of, most specific first (a
-    `service_not_found` is a `not_found`)."""
-    found = (vars(kind).get("code") for kind in type(error).__mro__)
-    return list(dict.fromkeys(code for code in found if isinstance(code, str)))
 
 
 def error_texts(_: Translator, error: PasserelleError) -> list[str]:

@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
 from api.deps import LangDep, LangQuery, SettingsDep, request_language
+from api.errors import PageError
 from api.match_models import MatchRequest, MatchResponse
 from api.matching import MatchService
 from api.page_records import PublicRecords
@@ -261,14 +262,15 @@ def favicon() -> Response:
     return Response((STATIC / "favicon.svg").read_bytes(), media_type="image/svg+xml")
 
 
-def error_page(request: Request, status: int, message: str) -> Response:
-    """People's pages show errors as a page in their language, never as JSON."""
+def error_page(request: Request, error: PageError) -> Response:
+    """People's pages show errors as a page in their language, never as JSON (the words are
+    chosen by the status alone: a person's page says nothing more precise)."""
     settings: Settings = request.app.state.settings
     lang = request_language(request)
-    title, text = public.error_words(translator(lang), status)
+    title, text = public.error_words(translator(lang), error.status)
     return page(
-        request, settings, "message.html", lang=lang, status_code=status, title=title,
-        message=text, emergency=status == 503,
+        request, settings, "message.html", lang=lang, status_code=error.status, title=title,
+        message=text, emergency=error.status == 503,
     )  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from directory.errors import (
     NotFound,
     PasserelleError,
     PreconditionFailed,
+    codes_of,
 )
 from directory.limits import BEDS_PROBLEM
 from web import portal
@@ -73,12 +74,22 @@ def test_field_problems_name_the_field_by_its_label() -> None:
     ]
 
 
-def test_error_pages_translate_the_portals_own_sentences_only() -> None:
-    own = "This page is for curators."
-    assert portal.page_error(FR, 403, own) == (FR("Not allowed"), FR(own))
-    heading, text = portal.page_error(FR, 404, "No route matches /portal/x")
+def test_error_pages_choose_their_words_by_code_never_by_matching_a_message() -> None:
+    own = portal.REFUSALS["curators_only"]
+    assert portal.page_error(FR, 403, ("curators_only",)) == (FR("Not allowed"), FR(own))
+    not_a_code = portal.page_error(FR, 403, (own,))  # an English sentence is no code
+    assert not_a_code == (FR("Not allowed"), FR("You are not allowed to see this page."))
+    gone = portal.page_error(FR, 404, ("service_not_found", "not_found", "error"))
+    assert gone == (FR("Not found"), FR(portal.ERROR_WORDS["not_found"]))
+    heading, text = portal.page_error(FR, 404)
     assert (heading, text) == (FR("Not found"), FR("This page does not exist."))
-    assert portal.page_error(FR, 500, "boom")[0] == FR("Something went wrong")
+    assert portal.page_error(FR, 500, ("error",))[0] == FR("Something went wrong")
+
+
+def test_a_form_refused_before_its_route_names_its_fields_by_their_labels() -> None:
+    _, text = portal.page_error(FR, 422, ("invalid_input",), ("reason", "unknown_field"))
+    fields = f"{FR(portal.FIELD_LABELS['reason'])}, unknown_field"
+    assert text == FR("These fields cannot be used as sent: {fields}.", fields=fields)
 
 
 def test_free_beds_as_the_form_shows_them() -> None:
@@ -132,7 +143,7 @@ def test_an_error_is_put_in_words_by_its_code_whatever_its_message_says() -> Non
 
 
 def test_an_error_without_words_of_its_own_has_those_of_its_kind() -> None:
-    assert portal.codes_of(AlreadySuspended("x")) == ["already_suspended", "conflict", "error"]
+    assert codes_of(AlreadySuspended("x")) == ("already_suspended", "conflict", "error")
     assert portal.error_texts(FR, AlreadySuspended("x")) == [FR(portal.ERROR_WORDS["conflict"])]
 
 

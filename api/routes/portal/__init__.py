@@ -20,13 +20,14 @@ from starlette.exceptions import HTTPException
 
 from api import portal_security as security
 from api.deps import SessionDep, negotiated_language, request_language
+from api.errors import PageError, Refused
 from api.portal_security import SignedIn
 from api.routes.portal import notices
 from directory.accounts import service as accounts
 from directory.accounts.models import Principal
 from web import portal as words_of
 from web import portal_notices as notice_words
-from web.i18n import N_, supported, translator
+from web.i18n import supported, translator
 from web.rendering import render_portal
 
 
@@ -114,16 +115,14 @@ def message_page(
     )
 
 
-def error_page(request: Request, status: int, message: str) -> Response | None:
-    """The page for an error on a portal route (redirects keep their plain answer).
-
-    `message` is shown translated when it is one of the portal's own sentences; a technical
-    message from elsewhere is replaced by a plain sentence for its status."""
-    if status < 400:
+def error_page(request: Request, error: PageError) -> Response | None:
+    """The page for an error on a portal route, in words chosen by its codes and fields
+    (`web.portal.page_error`); redirects keep their plain answer."""
+    if error.status < 400:
         return None
     _ = translator(request_language(request), "portal")
-    heading, text = words_of.page_error(_, status, message)
-    return message_page(request, status, heading, text, back="/portal/")
+    heading, text = words_of.page_error(_, error.status, error.codes, error.fields)
+    return message_page(request, error.status, heading, text, back="/portal/")
 
 
 # --- who is signed in ----------------------------------------------------------------------------
@@ -146,18 +145,18 @@ CsrfField = Annotated[str | None, Form()]
 
 def check_csrf(request: Request, user: SignedIn, sent: str | None) -> None:
     if not security.csrf_ok(request, user.session_id, sent):
-        raise HTTPException(403, N_("This form has expired or was not sent from the portal."))
+        raise Refused(403, "form_expired")
 
 
 def partner_only(user: SignedIn) -> str:
     if user.principal.is_curator or not user.principal.organization_id:
-        raise HTTPException(403, N_("This page is for partner organisations."))
+        raise Refused(403, "partners_only")
     return user.principal.organization_id
 
 
 def curator_only(user: SignedIn) -> Principal:
     if not user.principal.is_curator:
-        raise HTTPException(403, N_("This page is for curators."))
+        raise Refused(403, "curators_only")
     return user.principal
 
 

@@ -14,9 +14,9 @@ from typing import Annotated
 
 from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.exceptions import HTTPException
 
 from api.deps import PortalWordsDep, SessionDep, SettingsDep
+from api.errors import Refused
 from api.matching import LOCAL_TIME
 from api.ratelimit import RateLimits
 from api.routes.portal import (
@@ -41,7 +41,7 @@ NOT_AN_OUTCOME = N_("Please pick one of the outcomes.")
 def enabled(settings: SettingsDep) -> Settings:
     """These pages exist only where the deployment enables outcomes."""
     if not settings.referral_outcomes:
-        raise HTTPException(404, N_("This page does not exist."))
+        raise Refused(404, "page_not_found")
     return settings
 
 

@@ -11,6 +11,7 @@ from api.deps import SessionDep
 from api.responses import JSONBytes
 from directory.changes import decide
 from directory.changes import repository as changes
+from directory.changes.models import ChangeStatus
 from directory.hsds.audit import audit_page
 
 router = APIRouter(prefix="/v1/curator", tags=["curator"])
@@ -105,13 +106,13 @@ def waiting(principal: CuratorDep, session: SessionDep) -> Queue:
 def approve(change_id: str, principal: CuratorDep, session: SessionDep) -> Decision:
     """Publish the change (409 if the published service changed since it was proposed)."""
     decide.approve(session.connection(), change_id=change_id)
-    return Decision(change_id=change_id, status="approved")
+    return Decision(change_id=change_id, status=ChangeStatus.approved)
 
 
 @router.post("/changes/{change_id}/reject", response_model=Decision)
 def reject(change_id: str, body: Reason, principal: CuratorDep, session: SessionDep) -> Decision:
     decide.reject(session.connection(), change_id=change_id, reason=body.reason)
-    return Decision(change_id=change_id, status="rejected")
+    return Decision(change_id=change_id, status=ChangeStatus.rejected)
 
 
 @router.post("/services/{service_id}/suspend", response_model=dict[str, str])

@@ -28,6 +28,11 @@ class ChangeKind(StrEnum):
     create = "create"
 
 
+class SuggestionStatus(StrEnum):
+    open = "open"
+    closed = "closed"
+
+
 class PendingChange(SQLModel, table=True):
     """A partner's proposed version of one service, and the published version it starts from."""
 
@@ -46,6 +51,7 @@ class PendingChange(SQLModel, table=True):
     service_id: str = Field(max_length=36, index=True)
     organization_id: str = Field(foreign_key="organization.id", index=True, max_length=36)
     kind: str = Field(max_length=16)
+    """A `ChangeKind` (the columns hold the enums' values, written only through them)."""
     base_version: str = Field(max_length=64)
     """sha256 of the published record the change starts from ('' for a new service)."""
     revision: int = 1
@@ -70,7 +76,7 @@ class CorrectionSuggestion(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=36)
     service_id: str = Field(foreign_key="service.id", index=True, max_length=36)
     message: str = Field(sa_type=Text)
-    status: str = Field(default="open", max_length=16, index=True)
+    status: str = Field(default=SuggestionStatus.open.value, max_length=16, index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

@@ -14,6 +14,7 @@ from directory.changes.models import (
     ChangeKind,
     ChangeStatus,
     Suggestion,
+    SuggestionStatus,
 )
 from directory.hsds.tree import TABLES
 
@@ -167,7 +168,11 @@ def add_suggestion(
 ) -> None:
     connection.execute(
         SUGGESTION.insert().values(
-            id=suggestion_id, service_id=service_id, message=message, status="open", created_at=now
+            id=suggestion_id,
+            service_id=service_id,
+            message=message,
+            status=SuggestionStatus.open.value,
+            created_at=now,
         )
     )
 
@@ -176,7 +181,7 @@ def open_suggestions(
     connection: Connection, *, organization_id: str | None = None
 ) -> list[Suggestion]:
     """Open correction suggestions, oldest first (about one organisation's services, or all)."""
-    query = select(SUGGESTION).where(SUGGESTION.c.status == "open")
+    query = select(SUGGESTION).where(SUGGESTION.c.status == SuggestionStatus.open.value)
     if organization_id is not None:
         service = TABLES["service"]
         owned = select(service.c.id).where(service.c.organization_id == organization_id)
@@ -188,8 +193,8 @@ def open_suggestions(
 def close_suggestion(connection: Connection, *, suggestion_id: str, now: datetime) -> bool:
     done = connection.execute(
         update(SUGGESTION)
-        .where(SUGGESTION.c.id == suggestion_id, SUGGESTION.c.status == "open")
-        .values(status="closed", closed_at=now)
+        .where(SUGGESTION.c.id == suggestion_id, SUGGESTION.c.status == SuggestionStatus.open.value)
+        .values(status=SuggestionStatus.closed.value, closed_at=now)
     )
     return bool(done.rowcount == 1)
 

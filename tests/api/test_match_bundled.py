@@ -46,7 +46,7 @@ def test_a_person_in_danger_gets_emergency_numbers_first(searcher: TestClient) -
     first = body["notices"][0]
     assert first["kind"] == "emergency"
     assert first["phone"] == "112"
-    assert any(n["phone"] == "101" or "101" in n["text"] for n in body["notices"])
+    assert [notice["phone"] for notice in body["notices"][:2]] == ["112", "101"]
 
 
 def test_a_controlled_person_is_routed_to_a_recognised_centre(searcher: TestClient) -> None:
@@ -211,16 +211,14 @@ def test_liege_by_dutch_name_or_postcode_finds_services_near_liege(
 def test_reasons_in_dutch(searcher: TestClient) -> None:
     body = match(searcher, needs=["housing"], location={"place": "Gent"}, lang="nl")
     reasons = [reason for r in body["results"] for reason in r["reasons"]]
-    assert "Helpt met: huisvesting" in reasons or any(
-        reason.startswith("Helpt met:") for reason in reasons
-    )
+    assert "Helpt met: Huisvesting" in reasons
     assert not any(reason.startswith("Helps with") for reason in reasons)
 
 
 def test_an_approximate_bundled_location_is_named_by_its_town(searcher: TestClient) -> None:
     body = match(searcher, location={"place": "Liège"}, needs=["health_sexual"], lang="fr")
     reasons = [reason for r in body["results"] for reason in r["reasons"]]
-    assert any(reason.startswith("À Liège") or reason == "À Seraing" for reason in reasons), reasons
+    assert any(reason.startswith("À Liège") for reason in reasons), reasons
 
 
 @pytest.mark.parametrize(

@@ -191,7 +191,7 @@ def test_the_referral_sheet_lists_the_ticked_services_and_nothing_about_the_pers
         assert personal.lower() not in visible
     assert UNCONFIRMED_PHONE in sheet.text and "not verified" in sheet.text
     assert "https://beta.example.org/" in sheet.text
-    assert "Appointment" in sheet.text or "appointment" in sheet.text.lower()
+    assert "<li>Appointment needed</li>" in sheet.text
     assert "<svg" in sheet.text, "a QR code drawn on the server"
     assert 'media="print"' not in sheet.text and "@media print" in site.get("/static/site.css").text
 

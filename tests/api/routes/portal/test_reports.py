@@ -55,7 +55,8 @@ def test_a_bad_language_answers_422_naming_it(client: TestClient, world: World) 
 
 
 def test_the_coverage_page_is_for_curators_only(client: TestClient, world: World) -> None:
-    assert client.get("/portal/coverage", follow_redirects=False).status_code in (303, 401)
+    anonymous = client.get("/portal/coverage", follow_redirects=False)
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/portal/login"
     sign_in(client, PARTNER)
     assert client.get("/portal/coverage").status_code == 403
 

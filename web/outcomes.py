@@ -18,3 +18,4 @@ HOW_TO_RECORD = N_(
 RECORDED = N_(
     "Thank you: the outcome was counted. Only the service, the month and the outcome are kept."
 )
+NOT_AN_OUTCOME = N_("Please pick one of the outcomes.")

@@ -4,7 +4,7 @@ done (post/redirect/get), or show what went wrong with nothing written."""
 
 import math
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -28,15 +28,16 @@ from directory.changes import decide
 from directory.changes import repository as changes
 from directory.changes.working import published_record
 from directory.errors import PasserelleError, SuggestionNotFound
-from directory.hsds.audit_events import ALL_BUT_IMPORTS, Event, EventFilter, events_page
+from directory.hsds.audit_events import Event, events_page
 from directory.hsds.curator_search import organization_names
 from directory.hsds.research_notes import notes_by_service
 from directory.hsds.stale import stale_services
 from directory.hsds.suspensions import SUSPENSION
 from directory.hsds.tree import TABLES
+from web import audit_filter as audit_form
 from web import audit_view
 from web import portal as words_of
-from web.i18n import N_, Translator, translator
+from web.i18n import Translator, translator
 
 AUDIT_PAGE = 50
 
@@ -224,48 +225,6 @@ def close_suggestion(
 # --- the audit log -------------------------------------------------------------------------------
 
 
-def _problem(_: Translator, label: str, problem: str) -> str:
-    return _("{field}: {problem}", field=_(label), problem=_(problem))
-
-
-def _day(_: Translator, label: str, text: str, errors: list[str]) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        errors.append(_problem(_, label, N_("please write a date such as 2026-12-03.")))
-        return None
-
-
-def _midnight(day: date | None, *, days: int = 0) -> datetime | None:
-    if day is None:
-        return None
-    return datetime.combine(day + timedelta(days=days), time(), tzinfo=UTC)
-
-
-def audit_filter(_: Translator, chosen: Mapping[str, str]) -> tuple[EventFilter, list[str]]:
-    """The audit's filter from its form (`chosen`), and what in the form cannot be used."""
-    errors: list[str] = []
-    kind = chosen["kind"]
-    if kind and kind not in audit_view.EVENT_LABELS and kind != ALL_BUT_IMPORTS:
-        errors.append(_problem(_, N_("Kind"), words_of.FIELD_PROBLEMS["not_offered"]))
-    since = _day(_, N_("From (date)"), chosen["from"], errors)
-    until = _day(_, N_("Until (date)"), chosen["to"], errors)
-    if since and until and until < since:
-        errors.append(
-            _problem(_, N_("Until (date)"), N_("please choose a day on or after the start date."))
-        )
-    picked = EventFilter(
-        service=chosen["service"].strip(),
-        organization_id=chosen["organisation"],
-        kind=kind,
-        since=_midnight(since),
-        until=_midnight(until, days=1),
-    )
-    return picked, errors
-
-
 def _page_url(chosen: Mapping[str, str], page_number: int) -> str:
     kept = {key: value for key, value in chosen.items() if value}
     return "/portal/audit?" + urlencode({**kept, "page": page_number})
@@ -296,7 +255,7 @@ def audit(
         "from": since,
         "to": until,
     }
-    picked, errors = audit_filter(_, chosen)
+    picked, errors = audit_form.audit_filter(_, chosen)
     total, events = 0, list[Event]()
     if not errors:
         total, events = events_page(connection, picked, page=page_number, per_page=AUDIT_PAGE)
@@ -312,10 +271,7 @@ def audit(
         errors=errors,
         chosen=chosen,
         organizations=organizations,
-        kinds=[
-            (ALL_BUT_IMPORTS, _(N_("All but imports"))),
-            *((code, _(label)) for code, label in audit_view.EVENT_LABELS.items()),
-        ],
+        kinds=audit_form.kinds(_),
         entries=[audit_view.entry(event, _, names) for event in events],
         total=total,
         page=page_number,

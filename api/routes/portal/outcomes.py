@@ -33,9 +33,6 @@ from directory.outcomes.models import Outcome
 from directory.outcomes.prompts import NOT_ELIGIBLE_AT_LEAST, eligibility_prompts
 from directory.outcomes.repository import month_of, monthly_counts, record_outcome, service_name
 from web import outcomes as outcome_words
-from web.i18n import N_
-
-NOT_AN_OUTCOME = N_("Please pick one of the outcomes.")
 
 
 def enabled(settings: SettingsDep) -> Settings:
@@ -126,7 +123,9 @@ def record(
     name = service_name(session.connection(), service_id=service_id)
     chosen = Outcome.__members__.get(outcome or "")
     if chosen is None:
-        problem = _("{field}: {problem}", field=_("Outcome"), problem=_(NOT_AN_OUTCOME))
+        problem = _(
+            "{field}: {problem}", field=_("Outcome"), problem=_(outcome_words.NOT_AN_OUTCOME)
+        )
         return _form_page(request, user, service_id, name, status=422, errors=[problem])
     record_outcome(
         session.connection(),

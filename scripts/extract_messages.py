@@ -41,7 +41,6 @@ SOURCES: dict[str, list[tuple[str, list[tuple[str, str]]]]] = {
                 ("portal.py", "python"),
                 ("portal_*.py", "python"),
                 ("audit_view.py", "python"),
-                ("audit_filter.py", "python"),
                 ("outcomes.py", "python"),
             ],
         ),

@@ -34,9 +34,9 @@ from directory.hsds.research_notes import notes_by_service
 from directory.hsds.stale import stale_services
 from directory.hsds.suspensions import SUSPENSION
 from directory.hsds.tree import TABLES
-from web import audit_filter as audit_form
 from web import audit_view
 from web import portal as words_of
+from web import portal_audit_filter as audit_form
 from web.i18n import Translator, translator
 
 AUDIT_PAGE = 50

@@ -19,3 +19,5 @@ RECORDED = N_(
     "Thank you: the outcome was counted. Only the service, the month and the outcome are kept."
 )
 NOT_AN_OUTCOME = N_("Please pick one of the outcomes.")
+OUTCOME = N_("Outcome")
+OUTCOMES_TITLE = N_("Referral outcomes")

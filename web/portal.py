@@ -90,6 +90,11 @@ REFUSALS: dict[str, str] = {
 """The portal's own refusals (`api.errors.Refused`), by code."""
 PAGE_WORDS = {**ERROR_WORDS, **REFUSALS}
 SOMETHING_WRONG_HEADING = N_("Something went wrong")
+NO_SUCH_SERVICE = N_("No such service.")
+NEW_SERVICE = N_("New service")
+COVERAGE_TITLE = N_("Reachable services per need and province")
+SIGN_IN_EXPIRED = N_("This form has expired: open the sign-in page again.")
+WRONG_PASSWORD = N_("Wrong e-mail or password.")
 HEADINGS = {
     401: N_("Sign in"),
     403: N_("Not allowed"),
@@ -243,3 +248,17 @@ PROVINCE_NAMES: dict[str, str] = {
     "BE-WNA": N_("Namur"),
 }
 """The coverage report's columns: the provinces and the Brussels-Capital Region, to translate."""
+
+
+def field_says(_: Translator, label: str, problem: str) -> str:
+    """A problem beside the field it is about, both msgids of the portal catalog."""
+    return _("{field}: {problem}", field=_(label), problem=_(problem))
+
+
+def too_soon(_: Translator, seconds: int) -> str:
+    """Why a sign-in must wait, and for how long."""
+    return _.ngettext(
+        "Too many attempts: try again in {n} second.",
+        "Too many attempts: try again in {n} seconds.",
+        seconds,
+    )

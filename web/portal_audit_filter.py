@@ -14,17 +14,13 @@ FROM = N_("From (date)")
 UNTIL = N_("Until (date)")
 
 
-def _problem(_: Translator, label: str, problem: str) -> str:
-    return _("{field}: {problem}", field=_(label), problem=_(problem))
-
-
 def _day(_: Translator, label: str, text: str, errors: list[str]) -> date | None:
     if not text:
         return None
     try:
         return date.fromisoformat(text)
     except ValueError:
-        errors.append(_problem(_, label, N_("please write a date such as 2026-12-03.")))
+        errors.append(words_of.field_says(_, label, N_("please write a date such as 2026-12-03.")))
         return None
 
 
@@ -39,11 +35,13 @@ def audit_filter(_: Translator, chosen: Mapping[str, str]) -> tuple[EventFilter,
     errors: list[str] = []
     kind = chosen["kind"]
     if kind and kind not in audit_view.EVENT_LABELS and kind != ALL_BUT_IMPORTS:
-        errors.append(_problem(_, KIND, words_of.FIELD_PROBLEMS["not_offered"]))
+        errors.append(words_of.field_says(_, KIND, words_of.FIELD_PROBLEMS["not_offered"]))
     since = _day(_, FROM, chosen["from"], errors)
     until = _day(_, UNTIL, chosen["to"], errors)
     if since and until and until < since:
-        errors.append(_problem(_, UNTIL, N_("please choose a day on or after the start date.")))
+        errors.append(
+            words_of.field_says(_, UNTIL, N_("please choose a day on or after the start date."))
+        )
     picked = EventFilter(
         service=chosen["service"].strip(),
         organization_id=chosen["organisation"],

@@ -304,7 +304,7 @@ def research_notes(
     name = _names(connection, "service", {service_id}).get(service_id)
     notes = notes_by_service(connection, service_ids=[service_id]).get(service_id, [])
     if name is None:
-        missing = _("No such service.")
-        return message_page(request, 404, _("Not found"), missing, signed_in=user, back="/portal/")
+        heading, missing = _(words_of.HEADINGS[404]), _(words_of.NO_SUCH_SERVICE)
+        return message_page(request, 404, heading, missing, signed_in=user, back="/portal/")
     context: dict[str, Any] = {"service_id": service_id, "name": name, "notes": notes}
     return page(request, "research_notes.html", signed_in=user, **context)

@@ -33,6 +33,7 @@ from directory.outcomes.models import Outcome
 from directory.outcomes.prompts import NOT_ELIGIBLE_AT_LEAST, eligibility_prompts
 from directory.outcomes.repository import month_of, monthly_counts, record_outcome, service_name
 from web import outcomes as outcome_words
+from web import portal as words_of
 
 
 def enabled(settings: SettingsDep) -> Settings:
@@ -81,7 +82,7 @@ def outcomes(
         return message_page(
             request,
             200,
-            _("Referral outcomes"),
+            _(outcome_words.OUTCOMES_TITLE),
             _(outcome_words.HOW_TO_RECORD),
             signed_in=user,
         )
@@ -123,9 +124,7 @@ def record(
     name = service_name(session.connection(), service_id=service_id)
     chosen = Outcome.__members__.get(outcome or "")
     if chosen is None:
-        problem = _(
-            "{field}: {problem}", field=_("Outcome"), problem=_(outcome_words.NOT_AN_OUTCOME)
-        )
+        problem = words_of.field_says(_, outcome_words.OUTCOME, outcome_words.NOT_AN_OUTCOME)
         return _form_page(request, user, service_id, name, status=422, errors=[problem])
     record_outcome(
         session.connection(),

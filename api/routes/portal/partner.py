@@ -128,7 +128,7 @@ def _service_form(
         signed_in=user,
         switch_path=f"/portal/services/{service_id or 'new'}",
         service_id=service_id,
-        title=record.get("name") or _("New service"),
+        title=record.get("name") or _(words_of.NEW_SERVICE),
         beside=beside or {},
         message=message,
         errors=errors or [],
@@ -243,7 +243,7 @@ def _not_found(
     return message_page(
         request,
         error.status_code,
-        _("Not found"),
+        _(words_of.HEADINGS[404]),
         words_of.error_texts(_, error)[0],
         signed_in=user,
         back="/portal/services",

@@ -42,7 +42,7 @@ def coverage_page(
     provinces = {code: _(words_of.PROVINCE_NAMES[code]) for code in PROVINCES}
     short = {code: code.removeprefix("BE-") for code in PROVINCES}
     chosen = [c for c in cells if c.language == language]
-    title = _("Reachable services per need and province")
+    title = _(words_of.COVERAGE_TITLE)
     return page(
         request,
         "coverage.html",

@@ -21,6 +21,7 @@ from api.routes.portal import (
 from directory.accounts import login_throttle
 from directory.accounts import service as accounts
 from directory.accounts.models import Role
+from web import portal as words_of
 from web.i18n import Translator
 
 
@@ -58,8 +59,8 @@ def login(
         return message_page(
             request,
             403,
-            _("Not allowed"),
-            _("This form has expired: open the sign-in page again."),
+            _(words_of.HEADINGS[403]),
+            _(words_of.SIGN_IN_EXPIRED),
             back=f"/portal/login?lang={lang}",
             switch_path="/portal/login",
         )
@@ -74,9 +75,7 @@ def login(
     session.commit()  # the attempt counts before the password is checked: parallel tries wait
     principal = accounts.check_password(session.connection(), email=email, password=password)
     if principal is None:
-        return _login_page(
-            request, status=401, email=email, errors=[_("Wrong e-mail or password.")]
-        )
+        return _login_page(request, status=401, email=email, errors=[_(words_of.WRONG_PASSWORD)])
     login_throttle.forget_failures(session.connection(), keys=keys)
     session_id = accounts.open_session(session.connection(), user_id=principal.subject_id)
     response = see_other("/portal/")
@@ -92,12 +91,8 @@ def _too_soon(request: Request, _: Translator, wait: int, lang: str) -> HTMLResp
         status=429,
         switch_path="/portal/login",
         headers={"Retry-After": str(wait)},
-        heading=_("Please wait"),
-        text=_.ngettext(
-            "Too many attempts: try again in {n} second.",
-            "Too many attempts: try again in {n} seconds.",
-            wait,
-        ),
+        heading=_(words_of.HEADINGS[429]),
+        text=words_of.too_soon(_, wait),
         back=f"/portal/login?lang={lang}",
     )
 

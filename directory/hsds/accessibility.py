@@ -94,20 +94,28 @@ def problems(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
     """(field path, message) for every `access.` attribute of a record that is not on a
     location's accessibility entry, whose value is not `yes` or `no`, or whose code the same
     location states twice."""
+    found: list[tuple[str, str]] = []
+    _problems(node, path, found)
+    yield from found
+
+
+def _problems(node: Any, path: str, found: list[tuple[str, str]]) -> None:
+    """`problems`, gathered into `found` (a path is spelled out only for an object or array)."""
     if isinstance(node, list):
         for index, item in enumerate(node):
-            yield from problems(item, f"{path}[{index}]")
+            if isinstance(item, dict | list):
+                _problems(item, f"{path}[{index}]", found)
         return
     if not isinstance(node, dict):
         return
     placed = path.endswith("]") and path.rsplit("[", 1)[0].endswith("accessibility")
-    yield from _twice(path, node.get("accessibility"))
+    found.extend(_twice(path, node.get("accessibility")))
     for key, value in node.items():
-        here = f"{path}.{key}" if path else key
         if key == "attributes":
-            yield from _attribute_issues(here, value, placed=placed)
-        else:
-            yield from problems(value, here)
+            here = f"{path}.{key}" if path else key
+            found.extend(_attribute_issues(here, value, placed=placed))
+        elif isinstance(value, dict | list):
+            _problems(value, f"{path}.{key}" if path else key, found)
 
 
 def _twice(path: str, entries: Any) -> Iterator[tuple[str, str]]:

@@ -9,7 +9,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, delete, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from directory.hsds.assembly import Fetch, assemble
@@ -117,20 +127,71 @@ def _owned_ids(connection: Connection, level: Mapping[Child, set[str]]) -> dict[
     return owned
 
 
-def write_flat(connection: Connection, flat: Flat) -> None:
-    """Replace the collections `flat` replaces (children first), then upsert its rows, parents
-    first."""
+def replaced_ids(connection: Connection, flat: Flat) -> dict[str, set[str]]:
+    """The ids of the stored rows that the collections `flat` replaces hold (and everything they
+    own, the audit trail left out), by table."""
     replaced: dict[Child, set[str]] = defaultdict(set)
     for (_parent_table, child), parent_ids in flat.replaces.items():
         if child.shape.table != "metadata":
             replaced[child] |= parent_ids
-    owned = _owned_ids(connection, replaced)
+    return _owned_ids(connection, replaced)
+
+
+def delete_rows(connection: Connection, ids: Mapping[str, Iterable[str]]) -> None:
+    """Delete rows by table and id, children first."""
     for table_name in reversed(INSERT_ORDER):
         table = TABLES[table_name]
-        for chunk in _chunks(sorted(owned.get(table_name, ()))):
+        for chunk in _chunks(sorted(ids.get(table_name, ()))):
             connection.execute(delete(table).where(table.c.id.in_(chunk)))
+
+
+def upsert_flat(
+    connection: Connection, flat: Flat, *, completed: Mapping[str, set[str]] | None = None
+) -> None:
+    """Upsert the rows of `flat`, parents first. A row whose id is in `completed` (by table) was
+    written earlier in this transaction: only the columns it carries change."""
     for table_name in INSERT_ORDER:
-        upsert_rows(connection, table_name, list(flat.rows.get(table_name, {}).values()))
+        rows = flat.rows.get(table_name, {})
+        done = completed.get(table_name, set()) if completed else set()
+        upsert_rows(connection, table_name, [row for key, row in rows.items() if key not in done])
+        update_columns(connection, table_name, [row for key, row in rows.items() if key in done])
+
+
+def update_columns(connection: Connection, table_name: str, rows: Sequence[Row]) -> None:
+    """Set the columns each row carries (and only those) on stored rows of the same id."""
+    by_columns: dict[tuple[str, ...], list[Row]] = defaultdict(list)
+    for row in rows:
+        by_columns[tuple(row)].append(row)
+    table = TABLES[table_name]
+    for columns, group in by_columns.items():
+        changed = [column for column in columns if column != "id"]
+        if not changed:
+            continue
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(
+                {
+                    column: bindparam(f"new_{column}", type_=table.c[column].type)
+                    for column in changed
+                }
+            )
+        )
+        for chunk in _chunks(group):
+            connection.execute(
+                statement,
+                [
+                    {"row_id": row["id"], **{f"new_{column}": row[column] for column in changed}}
+                    for row in chunk
+                ],
+            )
+
+
+def write_flat(connection: Connection, flat: Flat) -> None:
+    """Replace the collections `flat` replaces (children first), then upsert its rows, parents
+    first."""
+    delete_rows(connection, replaced_ids(connection, flat))
+    upsert_flat(connection, flat)
 
 
 def existing_ids(connection: Connection, table_name: str, ids: Iterable[str]) -> set[str]:

@@ -10,7 +10,7 @@ bounds of `directory.limits` (nesting, NUL characters, http(s) web addresses).
 import difflib
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -105,19 +105,6 @@ def _schema_code(kind: Any) -> str:
     return SCHEMA_CODES.get(name, "")
 
 
-def _walk(node: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
-    """Every (path of the parent, key, value) pair below `node`."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield path, key, value
-            if isinstance(value, dict | list):
-                yield from _walk(value, _join(path, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            if isinstance(value, dict | list):
-                yield from _walk(value, f"{path}[{index}]")
-
-
 def _term_issue(path: str, term: dict[str, Any]) -> Issue | None:
     code = term.get("code")
     if not isinstance(code, str) or not is_ours(code) or code in KNOWN:
@@ -158,31 +145,68 @@ def passerelle_issues(record: Record) -> list[Issue]:
     """Passerelle's own rules, checked on a record that already passed the HSDS schema."""
     issues = list(_age_issues(record))
     issues += [Issue(path, text) for path, text in accessibility.problems(record)]
-    for parent, key, value in _walk(record):
-        here = _join(parent, key)
-        if key == "languages" and isinstance(value, list):
-            for index, language in enumerate(value):
-                code = language.get("code") if isinstance(language, dict) else None
-                problem = language_code_problem(code) if isinstance(code, str) else None
-                if problem:
-                    issues.append(Issue(f"{here}[{index}].code", problem, "not_a_language"))
-        elif key == "taxonomy_term" and isinstance(value, dict):
-            issue = _term_issue(here, value)
-            if issue:
-                issues.append(issue)
-        elif key == "attributes" and isinstance(value, list):
-            for index, attribute in enumerate(value):
-                issue = None
-                if isinstance(attribute, dict):
-                    issue = _attribute_value_issue(f"{here}[{index}]", attribute)
-                if issue:
-                    issues.append(issue)
-        elif key in ("location", "locations"):
-            for index, location in enumerate(value if isinstance(value, list) else [value]):
-                where = f"{here}[{index}]" if isinstance(value, list) else here
-                if isinstance(location, dict):
-                    issues.extend(_coordinate_issues(where, location))
+    _rule_issues(record, "", issues)
     return issues
+
+
+def _rule_issues(node: Any, path: str, issues: list[Issue]) -> None:
+    """The rules of the keys below `node` (`_RULES`), in the order of the document; a path is
+    spelled out only for a key that has a rule, or an object or array to go into."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            rule = _RULES.get(key)
+            if rule is not None:
+                rule(_join(path, key), value, issues)
+            if isinstance(value, dict | list):
+                _rule_issues(value, _join(path, key), issues)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            if isinstance(value, dict | list):
+                _rule_issues(value, f"{path}[{index}]", issues)
+
+
+def _language_issues(here: str, value: Any, issues: list[Issue]) -> None:
+    if not isinstance(value, list):
+        return
+    for index, language in enumerate(value):
+        code = language.get("code") if isinstance(language, dict) else None
+        problem = language_code_problem(code) if isinstance(code, str) else None
+        if problem:
+            issues.append(Issue(f"{here}[{index}].code", problem, "not_a_language"))
+
+
+def _taxonomy_term_issues(here: str, value: Any, issues: list[Issue]) -> None:
+    issue = _term_issue(here, value) if isinstance(value, dict) else None
+    if issue:
+        issues.append(issue)
+
+
+def _attribute_issues(here: str, value: Any, issues: list[Issue]) -> None:
+    if not isinstance(value, list):
+        return
+    for index, attribute in enumerate(value):
+        issue = None
+        if isinstance(attribute, dict):
+            issue = _attribute_value_issue(f"{here}[{index}]", attribute)
+        if issue:
+            issues.append(issue)
+
+
+def _location_issues(here: str, value: Any, issues: list[Issue]) -> None:
+    for index, location in enumerate(value if isinstance(value, list) else [value]):
+        where = f"{here}[{index}]" if isinstance(value, list) else here
+        if isinstance(location, dict):
+            issues.extend(_coordinate_issues(where, location))
+
+
+_RULES: dict[str, Callable[[str, Any, list[Issue]], None]] = {
+    "languages": _language_issues,
+    "taxonomy_term": _taxonomy_term_issues,
+    "attributes": _attribute_issues,
+    "location": _location_issues,
+    "locations": _location_issues,
+}
+"""What is checked under each key, wherever it is in a record."""
 
 
 def record_issues(record: Any) -> list[Issue]:

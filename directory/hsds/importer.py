@@ -31,6 +31,7 @@ from directory.hsds.research_notes import (
     replace_notes,
 )
 from directory.hsds.tree import SERVICE, Flat, Issue, Record, flatten
+from directory.hsds.upserts import bulk_writing
 from directory.hsds.validation import record_issues
 from directory.state import bump_version
 from directory.taxonomy import canonical_attribute
@@ -226,12 +227,13 @@ def import_records(
     writer = _Writer(connection, checking.checks, who=who, now=now)
     service_ids: list[str] = []
     noting = _noting(records, carried, named)
-    for batch, batch_ids in checking.batches(noting, size=BATCH, progress=progress):
-        service_ids.extend(batch_ids)
-        if not checking.failed():  # nothing more is written once the import is bound to fail
-            writer.add(batch, batch_ids)
-    checking.raise_problems(connection, service_ids)
-    writer.finish()
+    with bulk_writing(connection):
+        for batch, batch_ids in checking.batches(noting, size=BATCH, progress=progress):
+            service_ids.extend(batch_ids)
+            if not checking.failed():  # nothing more is written once the import must fail
+                writer.add(batch, batch_ids)
+        checking.raise_problems(connection, service_ids)
+        writer.finish()
     add_events(connection, import_events(named, writer.existing, who=who, now=now))
     refresh_coarse_points(connection)
     noted, notes = notes_in_records(carried)

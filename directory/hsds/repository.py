@@ -20,7 +20,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from directory.hsds.assembly import Fetch, assemble
 from directory.hsds.models import HSDS_TABLES
@@ -34,6 +33,7 @@ from directory.hsds.tree import (
     Row,
     Shape,
 )
+from directory.hsds.upserts import upsert_rows
 from directory.taxonomy import KNOWN, PRIVACY_CONFIDENTIAL_ADDRESS, TAXONOMIES, term_id, term_record
 
 CHUNK = 500
@@ -69,27 +69,6 @@ def db_fetch(connection: Connection) -> Fetch:
         return list(rows.values())
 
     return fetch
-
-
-def _insert(connection: Connection) -> Any:
-    return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-
-
-def upsert_rows(connection: Connection, table_name: str, rows: Sequence[Row]) -> None:
-    """Insert rows, or replace every column of the rows whose id already exists."""
-    if not rows:
-        return
-    table = TABLES[table_name]
-    columns = list(table.c.keys())
-    statement = _insert(connection)(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=["id"],
-        set_={column: statement.excluded[column] for column in columns if column != "id"},
-    )
-    for chunk in _chunks(rows):
-        connection.execute(
-            statement, [{column: row.get(column) for column in columns} for row in chunk]
-        )
 
 
 def _owned_ids(connection: Connection, level: Mapping[Child, set[str]]) -> dict[str, set[str]]:

@@ -320,8 +320,11 @@ def _row(record: Record, table: str, path: str, flat: Flat, owner: tuple[str, st
 
 @cache
 def _columns_and_kinds(table: str) -> tuple[tuple[str, bool], ...]:
-    """(column, holds text) for every column of a table, in order."""
-    return tuple((column, column_type(table, column) is str) for column in columns_of(table))
+    """(column, holds text: neither a number nor a date) for every column of a table, in order."""
+    return tuple(
+        (column, column_type(table, column) not in (float, date, datetime))
+        for column in columns_of(table)
+    )
 
 
 def _flatten_object(

@@ -133,19 +133,30 @@ def _texts(
 ) -> Iterator[tuple[str, str, str]]:
     """Every (path, field name, text) below `node`, audit rows left out (only the fields named
     `only`, when given: no path is spelled out for the others)."""
+    found: list[tuple[str, str, str]] = []
+    _gather_texts(node, path, key, only, found)
+    yield from found
+
+
+def _gather_texts(
+    node: Any, path: str, key: str, only: frozenset[str] | None, found: list[tuple[str, str, str]]
+) -> None:
     if isinstance(node, dict):
         for inner_key, value in node.items():
             if inner_key in UNLIMITED_UNDER:
                 continue
             if isinstance(value, dict | list):
-                yield from _texts(value, _join(path, inner_key), inner_key, only=only)
+                _gather_texts(value, _join(path, inner_key), inner_key, only, found)
             elif isinstance(value, str) and (only is None or inner_key in only):
-                yield _join(path, inner_key), inner_key, value
+                found.append((_join(path, inner_key), inner_key, value))
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _texts(value, f"{path}[{index}]", key, only=only)
+            if isinstance(value, dict | list) or (
+                isinstance(value, str) and (only is None or key in only)
+            ):
+                _gather_texts(value, f"{path}[{index}]", key, only, found)
     elif isinstance(node, str) and (only is None or key in only):
-        yield path, key, node
+        found.append((path, key, node))
 
 
 def length_problems(document: Any) -> Iterator[Problem]:

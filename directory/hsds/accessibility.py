@@ -79,7 +79,16 @@ def with_answers(location: Mapping[str, Any], stated: Mapping[str, bool]) -> dic
     return {**location, "accessibility": [*kept, *ours]}
 
 
-def _attribute_issues(path: str, attributes: Any, *, placed: bool) -> Iterator[tuple[str, str]]:
+def is_entry(path: str) -> bool:
+    """Whether the object at `path` is an entry of an accessibility list (where `access.`
+    attributes go): `service_at_locations[0].location.accessibility[1]`."""
+    return path.endswith("]") and path.rsplit("[", 1)[0].endswith("accessibility")
+
+
+def attribute_problems(path: str, attributes: Any, *, placed: bool) -> Iterator[tuple[str, str]]:
+    """(field path, message) for the `access.` attributes of one object (`path`: where its
+    `attributes` are) that are not on an accessibility entry (`placed`: they are), or whose
+    value is not `yes` or `no`."""
     for index, attribute in enumerate(attributes if isinstance(attributes, list) else []):
         if not isinstance(attribute, dict) or not _is_access(code_of(attribute)):
             continue
@@ -90,35 +99,7 @@ def _attribute_issues(path: str, attributes: Any, *, placed: bool) -> Iterator[t
             yield f"{here}.value", f"{code_of(attribute)} {ANSWER_PROBLEM}"
 
 
-def problems(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """(field path, message) for every `access.` attribute of a record that is not on a
-    location's accessibility entry, whose value is not `yes` or `no`, or whose code the same
-    location states twice."""
-    found: list[tuple[str, str]] = []
-    _problems(node, path, found)
-    yield from found
-
-
-def _problems(node: Any, path: str, found: list[tuple[str, str]]) -> None:
-    """`problems`, gathered into `found` (a path is spelled out only for an object or array)."""
-    if isinstance(node, list):
-        for index, item in enumerate(node):
-            if isinstance(item, dict | list):
-                _problems(item, f"{path}[{index}]", found)
-        return
-    if not isinstance(node, dict):
-        return
-    placed = path.endswith("]") and path.rsplit("[", 1)[0].endswith("accessibility")
-    found.extend(_twice(path, node.get("accessibility")))
-    for key, value in node.items():
-        if key == "attributes":
-            here = f"{path}.{key}" if path else key
-            found.extend(_attribute_issues(here, value, placed=placed))
-        elif isinstance(value, dict | list):
-            _problems(value, f"{path}.{key}" if path else key, found)
-
-
-def _twice(path: str, entries: Any) -> Iterator[tuple[str, str]]:
+def stated_twice(path: str, entries: Any) -> Iterator[tuple[str, str]]:
     """A code stated more than once at one location (the answers could disagree)."""
     seen: set[str] = set()
     for index, item in enumerate(entries if isinstance(entries, list) else []):

@@ -72,8 +72,12 @@ def _issues_to_errors(where: str, issues: Sequence[Issue]) -> list[FieldError]:
     return [FieldError(where, issue.path, issue.message, issue.code) for issue in issues]
 
 
-def _take(batch: Flat, flat: Flat) -> None:
-    """Add the rows of `flat` (given up: they are not copied) and what it replaces to `batch`."""
+def _take(batch: Flat, flat: Flat, *, paths: bool = False) -> None:
+    """Add the rows of `flat` (given up: they are not copied) and what it replaces to `batch`,
+    and where each row came from if `paths` (the first place wins)."""
+    if paths:
+        for key, where in flat.paths.items():
+            batch.paths.setdefault(key, where)
     for table, rows in flat.rows.items():
         into = batch.rows[table]
         for row_id, row in rows.items():
@@ -113,7 +117,7 @@ class _Checking:
                 )
                 self.errors.extend(_issues_to_errors(where, flat.issues))
                 self.checks.add(where, flat)
-                _take(batch, flat)
+                _take(batch, flat, paths=size is None)  # an import's batches: no paths
                 batch_ids.append(record["id"])
             if progress:
                 progress(1)
@@ -143,7 +147,7 @@ def prepare(
     checking = _Checking()
     merged, service_ids = Flat(), []
     for batch, batch_ids in checking.batches(records, size=None, progress=progress):
-        _take(merged, batch)
+        _take(merged, batch, paths=True)
         service_ids.extend(batch_ids)
     checking.raise_problems(connection, service_ids)
     return merged, service_ids

@@ -10,7 +10,7 @@ bounds of `directory.limits` (nesting, NUL characters, http(s) web addresses).
 import difflib
 import gzip
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,14 +18,15 @@ from typing import Any
 import jsonschema_rs
 import pycountry
 
-from directory.hsds import accessibility
+from directory.hsds.record_walk import Findings, Rule, walk_record
 from directory.hsds.tree import Issue, Record
 from directory.limits import (
     AGE_MAX,
     BEDS_PROBLEM,
+    WEB_PROBLEM,
     beds_from_text,
     structure_problem,
-    web_address_problems,
+    web_address,
 )
 from directory.taxonomy import CAPACITY_BEDS_AVAILABLE, KNOWN, code_of, is_ours
 
@@ -143,26 +144,12 @@ def _age_issues(record: Record) -> Iterator[Issue]:
 
 def passerelle_issues(record: Record) -> list[Issue]:
     """Passerelle's own rules, checked on a record that already passed the HSDS schema."""
-    issues = list(_age_issues(record))
-    issues += [Issue(path, text) for path, text in accessibility.problems(record)]
-    _rule_issues(record, "", issues)
-    return issues
+    return _passerelle_issues(record, walk_record(record, _RULES))
 
 
-def _rule_issues(node: Any, path: str, issues: list[Issue]) -> None:
-    """The rules of the keys below `node` (`_RULES`), in the order of the document; a path is
-    spelled out only for a key that has a rule, or an object or array to go into."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            rule = _RULES.get(key)
-            if rule is not None:
-                rule(_join(path, key), value, issues)
-            if isinstance(value, dict | list):
-                _rule_issues(value, _join(path, key), issues)
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            if isinstance(value, dict | list):
-                _rule_issues(value, f"{path}[{index}]", issues)
+def _passerelle_issues(record: Record, found: Findings) -> list[Issue]:
+    access = [Issue(path, text) for path, text in found.access]
+    return [*_age_issues(record), *access, *found.rules]
 
 
 def _language_issues(here: str, value: Any, issues: list[Issue]) -> None:
@@ -199,7 +186,7 @@ def _location_issues(here: str, value: Any, issues: list[Issue]) -> None:
             issues.extend(_coordinate_issues(where, location))
 
 
-_RULES: dict[str, Callable[[str, Any, list[Issue]], None]] = {
+_RULES: dict[str, Rule] = {
     "languages": _language_issues,
     "taxonomy_term": _taxonomy_term_issues,
     "attributes": _attribute_issues,
@@ -213,14 +200,16 @@ def record_issues(record: Any) -> list[Issue]:
     """Everything wrong with one service record; an empty list means it can be imported."""
     if not isinstance(record, dict):
         return [Issue("(record)", "expected a JSON object (a service record)")]
-    structure = structure_problem(record)
-    if structure is not None:  # every other check walks the record: stop before they do
+    found = walk_record(record, _RULES)
+    if found.broken:  # nested too deep or a NUL character: say where, and check nothing else
+        structure = structure_problem(record)
+        assert structure is not None, "the walk and structure_problem disagree"
         return [Issue(structure.path, structure.message, structure.code)]
     schema = schema_issues(record)
     flagged = {issue.path for issue in schema}  # "not a URI" already says what to fix there
     addresses = [
-        Issue(item.path, item.message, item.code)
-        for item in web_address_problems(record)
-        if item.path not in flagged
+        Issue(path, WEB_PROBLEM, "web_address")
+        for path, text in found.web_texts
+        if text and web_address(text) is None and path not in flagged
     ]
-    return schema + passerelle_issues(record) + addresses
+    return schema + _passerelle_issues(record, found) + addresses

@@ -31,83 +31,88 @@ class Findings:
     """(path, text) of every `url` and `website`."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Place:
-    path: str
-    key: Any
-    """The key the object or array is found under (for an array's texts)."""
-    depth: int
-    access: bool
-    """`access.` problems are looked for here (not inside an attribute)."""
-    texts: bool
-    """Web addresses are looked for here (not inside audit rows)."""
-
-
 def walk_record(record: Any, rules: Mapping[str, Rule]) -> Findings:
     findings = Findings()
-    _visit(record, _Place("", "", 0, True, True), rules, findings)
+    _visit(record, "", "", 0, True, True, rules, findings)
     return findings
 
 
-def _visit(node: Any, place: _Place, rules: Mapping[str, Rule], found: Findings) -> None:
-    if place.depth >= DEPTH_MAX:
+def _visit(
+    node: Any,
+    path: str,
+    key: Any,
+    depth: int,
+    access: bool,
+    texts: bool,
+    rules: Mapping[str, Rule],
+    found: Findings,
+) -> None:
+    """Walk `node`, found at `path` under `key`, `depth` levels down; `access`: `access.`
+    problems are looked for here (not inside an attribute); `texts`: web addresses are (not
+    inside audit rows)."""
+    if depth >= DEPTH_MAX:
         found.broken = True
     elif isinstance(node, dict):
-        _visit_object(node, place, rules, found)
+        _visit_object(node, path, depth, access, texts, rules, found)
     elif isinstance(node, list):
-        _visit_array(node, place, rules, found)
+        _visit_array(node, path, key, depth, access, texts, rules, found)
 
 
 def _visit_object(
-    node: dict[Any, Any], place: _Place, rules: Mapping[str, Rule], found: Findings
+    node: dict[Any, Any],
+    path: str,
+    depth: int,
+    access: bool,
+    texts: bool,
+    rules: Mapping[str, Rule],
+    found: Findings,
 ) -> None:
-    path = place.path
-    placed = accessibility.is_entry(path)
-    if place.access:
-        found.access.extend(accessibility.stated_twice(path, node.get("accessibility")))
+    prefix = f"{path}." if path else ""
+    if access and "accessibility" in node:
+        found.access.extend(accessibility.stated_twice(path, node["accessibility"]))
     for key, value in node.items():
         if isinstance(key, str) and "\x00" in key:
             found.broken = True
             return
         rule = rules.get(key)
         if rule is not None:
-            rule(f"{path}.{key}" if path else key, value, found.rules)
-        if place.access and key == "attributes":
-            here = f"{path}.{key}" if path else key
-            found.access.extend(accessibility.attribute_problems(here, value, placed=placed))
+            rule(f"{prefix}{key}", value, found.rules)
         if isinstance(value, dict | list):
-            inner = _Place(
-                f"{path}.{key}" if path else key,
-                key,
-                place.depth + 1,
-                place.access and key != "attributes",
-                place.texts and key not in UNLIMITED_UNDER,
-            )
-            _visit(value, inner, rules, found)
+            here = f"{prefix}{key}"
+            if access and key == "attributes":
+                placed = accessibility.is_entry(path)
+                found.access.extend(accessibility.attribute_problems(here, value, placed=placed))
+            inner_access = access and key != "attributes"
+            inner_texts = texts and key not in UNLIMITED_UNDER
+            _visit(value, here, key, depth + 1, inner_access, inner_texts, rules, found)
             if found.broken:
                 return
         elif isinstance(value, str):
             if "\x00" in value:
                 found.broken = True
                 return
-            if place.texts and key in WEB_FIELDS:
-                found.web_texts.append((f"{path}.{key}" if path else key, value))
+            if texts and key in WEB_FIELDS:
+                found.web_texts.append((f"{prefix}{key}", value))
 
 
 def _visit_array(
-    node: list[Any], place: _Place, rules: Mapping[str, Rule], found: Findings
+    node: list[Any],
+    path: str,
+    key: Any,
+    depth: int,
+    access: bool,
+    texts: bool,
+    rules: Mapping[str, Rule],
+    found: Findings,
 ) -> None:
     for index, value in enumerate(node):
         if isinstance(value, dict | list):
-            inner = _Place(
-                f"{place.path}[{index}]", place.key, place.depth + 1, place.access, place.texts
-            )
-            _visit(value, inner, rules, found)
+            _visit(value, f"{path}[{index}]", key, depth + 1, access, texts, rules, found)
             if found.broken:
                 return
         elif isinstance(value, str):
             if "\x00" in value:
                 found.broken = True
                 return
-            if place.texts and place.key in WEB_FIELDS:
-                found.web_texts.append((f"{place.path}[{index}]", value))
+            if texts and key in WEB_FIELDS:
+                found.web_texts.append((f"{path}[{index}]", value))

@@ -179,10 +179,11 @@ class _Writer:
         if not self._waiting_ids:
             return
         flat = self._waiting
-        for table_name, ids in replaced_ids(self.connection, flat).items():
-            self._stale[table_name] |= {i for i in ids if not self.checks.carries(table_name, i)}
         existing = existing_ids(self.connection, "service", self._waiting_ids)
         self.existing |= existing
+        replaced = replaced_ids(self.connection, flat, stored={"service": existing})
+        for table_name, ids in replaced.items():
+            self._stale[table_name] |= {i for i in ids if not self.checks.carries(table_name, i)}
         for row in import_rows(self._waiting_ids, existing, who=self.who, now=self.now):
             flat.rows["metadata"][row["id"]] = row
         upsert_flat(self.connection, flat, completed=self._shared_written)

@@ -106,14 +106,19 @@ def _owned_ids(connection: Connection, level: Mapping[Child, set[str]]) -> dict[
     return owned
 
 
-def replaced_ids(connection: Connection, flat: Flat) -> dict[str, set[str]]:
+def replaced_ids(
+    connection: Connection, flat: Flat, *, stored: Mapping[str, set[str]] | None = None
+) -> dict[str, set[str]]:
     """The ids of the stored rows that the collections `flat` replaces hold (and everything they
-    own, the audit trail left out), by table."""
+    own, the audit trail left out), by table. `stored`: for some tables, the ids of the parents
+    known to be stored; the others own nothing (a foreign key names a stored row) and are not
+    asked about."""
     replaced: dict[Child, set[str]] = defaultdict(set)
-    for (_parent_table, child), parent_ids in flat.replaces.items():
+    for (parent_table, child), parent_ids in flat.replaces.items():
         if child.shape.table != "metadata":
-            replaced[child] |= parent_ids
-    return _owned_ids(connection, replaced)
+            known = stored.get(parent_table) if stored else None
+            replaced[child] |= parent_ids if known is None else parent_ids & known
+    return _owned_ids(connection, {child: ids for child, ids in replaced.items() if ids})
 
 
 def delete_rows(connection: Connection, ids: Mapping[str, Iterable[str]]) -> None:

@@ -128,24 +128,28 @@ def _spelled(link: Any) -> str:
     return path
 
 
-def _texts(
-    node: Any, path: str = "", key: str = "", *, only: frozenset[str] | None = None
-) -> Iterator[tuple[str, str, str]]:
-    """Every (path, field name, text) below `node`, audit rows left out (only the fields named
-    `only`, when given: no path is spelled out for the others)."""
+def _texts(node: Any, path: str = "", key: str = "") -> Iterator[tuple[str, str, str]]:
+    """Every (path, field name, text) below `node`, audit rows left out."""
+    found: list[tuple[str, str, str]] = []
+    _gather_texts(node, path, key, found)
+    yield from found
+
+
+def _gather_texts(node: Any, path: str, key: str, found: list[tuple[str, str, str]]) -> None:
     if isinstance(node, dict):
         for inner_key, value in node.items():
             if inner_key in UNLIMITED_UNDER:
                 continue
             if isinstance(value, dict | list):
-                yield from _texts(value, _join(path, inner_key), inner_key, only=only)
-            elif isinstance(value, str) and (only is None or inner_key in only):
-                yield _join(path, inner_key), inner_key, value
+                _gather_texts(value, _join(path, inner_key), inner_key, found)
+            elif isinstance(value, str):
+                found.append((_join(path, inner_key), inner_key, value))
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _texts(value, f"{path}[{index}]", key, only=only)
-    elif isinstance(node, str) and (only is None or key in only):
-        yield path, key, node
+            if isinstance(value, dict | list | str):
+                _gather_texts(value, f"{path}[{index}]", key, found)
+    elif isinstance(node, str):
+        found.append((path, key, node))
 
 
 def length_problems(document: Any) -> Iterator[Problem]:
@@ -156,10 +160,4 @@ def length_problems(document: Any) -> Iterator[Problem]:
 
 
 WEB_FIELDS = frozenset({"url", "website"})
-
-
-def web_address_problems(document: Any) -> Iterator[Problem]:
-    """Every `url` or `website` that is not an http(s) address (`javascript:`, `file:`...)."""
-    for path, _key, text in _texts(document, only=WEB_FIELDS):
-        if text and web_address(text) is None:
-            yield Problem(path, WEB_PROBLEM, "web_address")
+"""The fields that hold a web address (checked by `directory.hsds.record_walk`)."""

@@ -12,7 +12,8 @@ from directory.changes.working import HIDDEN_KEYS
 from directory.errors import FieldError, FieldsRefused, NotAnObject, RecordInvalid
 from directory.hsds.importer import prepare
 from directory.hsds.repository import ensure_taxonomy
-from directory.hsds.tree import SERVICE, Flat, Record, unknown_fields
+from directory.hsds.tree import SERVICE, Flat, Record
+from directory.hsds.walks import unknown_fields
 from directory.limits import length_problems
 
 FORBIDDEN = ("id", "organization_id", "organization")

@@ -36,7 +36,8 @@ from directory.errors import (
 )
 from directory.hsds import merge_patch
 from directory.hsds.audit_events import EventKind, record_event
-from directory.hsds.tree import Record, objects_by_id
+from directory.hsds.tree import Record
+from directory.hsds.walks import objects_by_id
 from directory.taxonomy import (
     PRIVACY_CONFIDENTIAL_ADDRESS,
     code_of,

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from directory.errors import FieldError
-from directory.hsds.tree import Record, objects_by_id
+from directory.hsds.tree import Record
+from directory.hsds.walks import objects_by_id
 from directory.places.distance import haversine_km
 from directory.places.gazetteer import Place, gazetteer
 

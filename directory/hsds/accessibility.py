@@ -79,7 +79,16 @@ def with_answers(location: Mapping[str, Any], stated: Mapping[str, bool]) -> dic
     return {**location, "accessibility": [*kept, *ours]}
 
 
-def _attribute_issues(path: str, attributes: Any, *, placed: bool) -> Iterator[tuple[str, str]]:
+def is_entry(path: str) -> bool:
+    """Whether the object at `path` is an entry of an accessibility list (where `access.`
+    attributes go): `service_at_locations[0].location.accessibility[1]`."""
+    return path.endswith("]") and path.rsplit("[", 1)[0].endswith("accessibility")
+
+
+def attribute_problems(path: str, attributes: Any, *, placed: bool) -> Iterator[tuple[str, str]]:
+    """(field path, message) for the `access.` attributes of one object (`path`: where its
+    `attributes` are) that are not on an accessibility entry (`placed`: they are), or whose
+    value is not `yes` or `no`."""
     for index, attribute in enumerate(attributes if isinstance(attributes, list) else []):
         if not isinstance(attribute, dict) or not _is_access(code_of(attribute)):
             continue
@@ -90,27 +99,7 @@ def _attribute_issues(path: str, attributes: Any, *, placed: bool) -> Iterator[t
             yield f"{here}.value", f"{code_of(attribute)} {ANSWER_PROBLEM}"
 
 
-def problems(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """(field path, message) for every `access.` attribute of a record that is not on a
-    location's accessibility entry, whose value is not `yes` or `no`, or whose code the same
-    location states twice."""
-    if isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from problems(item, f"{path}[{index}]")
-        return
-    if not isinstance(node, dict):
-        return
-    placed = path.endswith("]") and path.rsplit("[", 1)[0].endswith("accessibility")
-    yield from _twice(path, node.get("accessibility"))
-    for key, value in node.items():
-        here = f"{path}.{key}" if path else key
-        if key == "attributes":
-            yield from _attribute_issues(here, value, placed=placed)
-        else:
-            yield from problems(value, here)
-
-
-def _twice(path: str, entries: Any) -> Iterator[tuple[str, str]]:
+def stated_twice(path: str, entries: Any) -> Iterator[tuple[str, str]]:
     """A code stated more than once at one location (the answers could disagree)."""
     seen: set[str] = set()
     for index, item in enumerate(entries if isinstance(entries, list) else []):

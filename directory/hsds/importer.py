@@ -4,8 +4,9 @@ A problem is reported with the record (its position in the file and its id) and 
 and every problem in the file is reported at once, the way ohana-api's importers say "Line N:".
 """
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,14 +16,22 @@ from directory.errors import FieldError, ImportFailed
 from directory.hsds.audit import import_rows
 from directory.hsds.audit_events import add_events, import_events
 from directory.hsds.coarse_points import refresh_coarse_points
-from directory.hsds.repository import ensure_taxonomy, existing_ids, write_flat
+from directory.hsds.import_checks import SHARED_TABLES, FileChecks
+from directory.hsds.repository import (
+    delete_rows,
+    ensure_taxonomy,
+    existing_ids,
+    replaced_ids,
+    upsert_flat,
+)
 from directory.hsds.research_notes import (
     NOTES_KEY,
     notes_field_problems,
     notes_in_records,
     replace_notes,
 )
-from directory.hsds.tree import SERVICE, TABLES, Flat, Issue, Record, flatten
+from directory.hsds.tree import SERVICE, Flat, Issue, Record, flatten
+from directory.hsds.upserts import bulk_writing
 from directory.hsds.validation import record_issues
 from directory.state import bump_version
 from directory.taxonomy import canonical_attribute
@@ -30,8 +39,9 @@ from directory.taxonomy import canonical_attribute
 Progress = Callable[[int], None]
 """Called with the number of records just dealt with."""
 
-SHARED_TABLES = frozenset({"organization", "location", "program", "taxonomy", "taxonomy_term"})
-"""Objects that several records may carry; any other id belongs to exactly one record."""
+BATCH = 2000
+"""Records whose rows are written together: an import holds the rows of one batch at a time
+(and the ids of the whole file)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,32 +59,12 @@ def _where(index: int, record: Any) -> str:
     return f"record {index} (id {record_id})" if record_id else f"record {index}"
 
 
-def _canonical_attributes(node: Any) -> Any:
-    """`node` with every attribute below it (the service's, its locations'...) pointing at our own
-    term for a code we define: a term is recognised by its code alone, whatever its ids."""
-    if isinstance(node, list):
-        return [
-            _canonical_attributes(item) if isinstance(item, dict | list) else item for item in node
-        ]
-    if not isinstance(node, dict):
-        return node
-    normal = {
-        key: _canonical_attributes(value) if isinstance(value, dict | list) else value
-        for key, value in node.items()
-    }
-    attributes = normal.get("attributes")
-    if isinstance(attributes, list):
-        normal["attributes"] = [canonical_attribute(item) for item in attributes]
-    return normal
-
-
-def _canonical(record: Record, now: datetime) -> Record:
-    """The record as it will be stored: every array present, our own taxonomy terms in place of
-    whatever ids the file gave them."""
-    normal: Record = _canonical_attributes(record)
+def _stored_form(record: Record, now: datetime) -> Record:
+    """The record as it will be stored, but for its attributes (`canonical_attribute`, as it is
+    flattened): every array of the service present, modified now."""
+    normal: Record = {**record, "last_modified": now.isoformat()}
     for child in SERVICE.all_children:
         normal.setdefault(child.key, [])
-    normal["last_modified"] = now.isoformat()
     return normal
 
 
@@ -82,64 +72,71 @@ def _issues_to_errors(where: str, issues: Sequence[Issue]) -> list[FieldError]:
     return [FieldError(where, issue.path, issue.message, issue.code) for issue in issues]
 
 
-def _reference_errors(
-    connection: Connection, flats: list[tuple[str, Flat]], merged: Flat
-) -> list[FieldError]:
-    """Every foreign key must name a row of this file or of the database."""
-    wanted: dict[str, set[str]] = {}
-    for _, flat in flats:
-        for table_name, rows in flat.rows.items():
-            for foreign_key in TABLES[table_name].foreign_keys:
-                target = foreign_key.column.table.name
-                for row in rows.values():
-                    value = row.get(foreign_key.parent.name)
-                    if value is not None and value not in merged.rows.get(target, {}):
-                        wanted.setdefault(target, set()).add(value)
-    known = {target: existing_ids(connection, target, ids) for target, ids in wanted.items()}
-    errors = []
-    for where, flat in flats:
-        for table_name, rows in flat.rows.items():
-            for foreign_key in TABLES[table_name].foreign_keys:
-                column, target = foreign_key.parent.name, foreign_key.column.table.name
-                for row_id, row in rows.items():
-                    value = row.get(column)
-                    if value in wanted.get(target, ()) and value not in known.get(target, ()):
-                        path = flat.paths.get((table_name, row_id), "")
-                        field = f"{path}.{column}" if path else column
-                        errors.append(FieldError(where, field, f"no {target} with id {value}"))
-    return errors
+def _take(batch: Flat, flat: Flat, *, paths: bool = False) -> None:
+    """Add the rows of `flat` (given up: they are not copied) and what it replaces to `batch`,
+    and where each row came from if `paths` (the first place wins)."""
+    if paths:
+        for key, where in flat.paths.items():
+            batch.paths.setdefault(key, where)
+    for table, rows in flat.rows.items():
+        into = batch.rows[table]
+        for row_id, row in rows.items():
+            if row_id in into:
+                into[row_id].update(row)
+            else:
+                into[row_id] = row
+    for replaced, ids in flat.replaces.items():
+        batch.replaces[replaced] |= ids
 
 
-def _in_shared_object(path: str) -> bool:
-    """Whether a row sits inside a location (`service_at_locations[0].location.addresses[0]`)."""
-    return ".location." in f".{path}"
+@dataclass
+class _Checking:
+    """The checks of one import as its records pass, and the services they carry so far."""
 
+    checks: FileChecks = field(default_factory=FileChecks)
+    errors: list[FieldError] = field(default_factory=list)
 
-def _duplicate_errors(flats: list[tuple[str, Flat]]) -> list[FieldError]:
-    """Ids used by two records. The children of a location that several services share (its
-    addresses, phones...) appear in each of their records: the same row twice is no duplicate."""
-    owner: dict[tuple[str, str], tuple[str, Flat]] = {}
-    errors = []
-    for where, flat in flats:
-        for table_name, rows in flat.rows.items():
-            if table_name in SHARED_TABLES:
-                continue
-            for row_id, row in rows.items():
-                first, first_flat = owner.setdefault((table_name, row_id), (where, flat))
-                path = flat.paths.get((table_name, row_id), "")
-                if first != where and not (
-                    _in_shared_object(path)
-                    and _in_shared_object(first_flat.paths.get((table_name, row_id), ""))
-                    and first_flat.rows[table_name][row_id] == row
-                ):
-                    errors.append(
-                        FieldError(
-                            where,
-                            f"{path}.id" if path else "id",
-                            f"{row_id} is already used by {first}",
-                        )
-                    )
-    return errors
+    def batches(
+        self, records: Iterable[Any], *, size: int | None, progress: Progress | None
+    ) -> Iterator[tuple[Flat, list[str]]]:
+        """Check `records` (read once, as they come) and flatten them: the rows and service ids
+        of every `size` records (all of them at once when `size` is None)."""
+        now = datetime.now(UTC)
+        batch, batch_ids = Flat(), []
+        for index, record in enumerate(records):
+            where = _where(index, record)
+            issues = record_issues(record)
+            self.errors.extend(
+                FieldError(where, name, text) for name, text in notes_field_problems(record)
+            )
+            if issues:
+                self.errors.extend(_issues_to_errors(where, issues))
+            else:
+                flat = flatten(
+                    _stored_form(record, now), SERVICE, attribute_form=canonical_attribute
+                )
+                self.errors.extend(_issues_to_errors(where, flat.issues))
+                self.checks.add(where, flat)
+                _take(batch, flat, paths=size is None)  # an import's batches: no paths
+                batch_ids.append(record["id"])
+            if progress:
+                progress(1)
+            if size is not None and len(batch_ids) >= size:
+                yield batch, batch_ids
+                batch, batch_ids = Flat(), []
+        if batch_ids:
+            yield batch, batch_ids
+
+    def failed(self) -> bool:
+        return bool(self.errors or self.checks.duplicates)
+
+    def raise_problems(self, connection: Connection, service_ids: Sequence[str]) -> None:
+        """Raise ImportFailed naming every problem of the file, if it has any."""
+        errors = [*self.errors, *self.checks.duplicates, *self.checks.reference_errors(connection)]
+        if not service_ids and not errors:
+            errors.append(FieldError("(file)", "(records)", "no service records"))
+        if errors:
+            raise ImportFailed(f"{len(errors)} problem(s): nothing was imported", errors)
 
 
 def prepare(
@@ -147,34 +144,64 @@ def prepare(
 ) -> tuple[Flat, list[str]]:
     """Check `records` (read once, as they come) and flatten them into rows; raise ImportFailed
     naming every problem."""
-    now = datetime.now(UTC)
-    errors: list[FieldError] = []
-    flats: list[tuple[str, Flat]] = []
-    merged = Flat()
-    service_ids: list[str] = []
-    for index, record in enumerate(records):
-        where = _where(index, record)
-        issues = record_issues(record)
-        errors.extend(
-            FieldError(where, field, text) for field, text in notes_field_problems(record)
-        )
-        if issues:
-            errors.extend(_issues_to_errors(where, issues))
-        else:
-            flat = flatten(_canonical(record, now), SERVICE)
-            errors.extend(_issues_to_errors(where, flat.issues))
-            flats.append((where, flat))
-            merged.merge(flat)
-            service_ids.append(record["id"])
-        if progress:
-            progress(1)
-    errors.extend(_duplicate_errors(flats))
-    errors.extend(_reference_errors(connection, flats, merged))
-    if not service_ids and not errors:
-        errors.append(FieldError("(file)", "(records)", "no service records"))
-    if errors:
-        raise ImportFailed(f"{len(errors)} problem(s): nothing was imported", errors)
+    checking = _Checking()
+    merged, service_ids = Flat(), []
+    for batch, batch_ids in checking.batches(records, size=None, progress=progress):
+        _take(merged, batch, paths=True)
+        service_ids.extend(batch_ids)
+    checking.raise_problems(connection, service_ids)
     return merged, service_ids
+
+
+class _Writer:
+    """Writes an import's rows batch by batch, in the caller's transaction. A batch waits while
+    one of its rows names a row that neither the file so far nor the database holds (a later
+    record may carry it). The stored rows of the collections the records replace are deleted
+    last, but for those that a record lists again."""
+
+    def __init__(
+        self, connection: Connection, checks: FileChecks, *, who: str, now: datetime
+    ) -> None:
+        self.connection, self.checks, self.who, self.now = connection, checks, who, now
+        self.existing: set[str] = set()
+        """The services of the file that were already stored."""
+        self._waiting, self._waiting_ids = Flat(), list[str]()
+        self._stale: dict[str, set[str]] = defaultdict(set)
+        self._shared_written: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, batch: Flat, service_ids: list[str]) -> None:
+        _take(self._waiting, batch)
+        self._waiting_ids.extend(service_ids)
+        if not self.checks.unresolved(self.connection):
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._waiting_ids:
+            return
+        flat = self._waiting
+        existing = existing_ids(self.connection, "service", self._waiting_ids)
+        self.existing |= existing
+        replaced = replaced_ids(self.connection, flat, stored={"service": existing})
+        for table_name, ids in replaced.items():
+            self._stale[table_name] |= {i for i in ids if not self.checks.carries(table_name, i)}
+        for row in import_rows(self._waiting_ids, existing, who=self.who, now=self.now):
+            flat.rows["metadata"][row["id"]] = row
+        upsert_flat(self.connection, flat, completed=self._shared_written)
+        for table_name in SHARED_TABLES:
+            self._shared_written[table_name].update(flat.rows.get(table_name, ()))
+        self._waiting, self._waiting_ids = Flat(), []
+
+    def finish(self) -> None:
+        """Write what waits, then delete what the replaced collections held and no record
+        lists again."""
+        self._flush()
+        delete_rows(
+            self.connection,
+            {
+                table_name: {i for i in ids if not self.checks.carries(table_name, i)}
+                for table_name, ids in self._stale.items()
+            },
+        )
 
 
 def _noting(records: Iterable[Any], carried: list[Any], named: list[Any]) -> Iterator[Any]:
@@ -196,19 +223,27 @@ def import_records(
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Check and write `records` (read once, as they come: a file being read) in the caller's
-    transaction: all, or raise and write none."""
+    transaction: all, or raise and write none (the caller rolls back what was written)."""
     ensure_taxonomy(connection)
     carried: list[Any] = []
     named: list[Any] = []
-    flat, service_ids = prepare(connection, _noting(records, carried, named), progress=progress)
-    existing = existing_ids(connection, "service", service_ids)
     now = datetime.now(UTC)
-    for row in import_rows(service_ids, existing, who=who, now=now):
-        flat.rows["metadata"][row["id"]] = row
-    write_flat(connection, flat)
-    add_events(connection, import_events(named, existing, who=who, now=now))
+    checking = _Checking()
+    writer = _Writer(connection, checking.checks, who=who, now=now)
+    service_ids: list[str] = []
+    noting = _noting(records, carried, named)
+    with bulk_writing(connection):
+        for batch, batch_ids in checking.batches(noting, size=BATCH, progress=progress):
+            service_ids.extend(batch_ids)
+            if not checking.failed():  # nothing more is written once the import must fail
+                writer.add(batch, batch_ids)
+        checking.raise_problems(connection, service_ids)
+        writer.finish()
+    add_events(connection, import_events(named, writer.existing, who=who, now=now))
     refresh_coarse_points(connection)
     noted, notes = notes_in_records(carried)
     replace_notes(connection, service_ids=noted, notes=notes)
     bump_version(connection)
-    return ImportSummary(created=len(set(service_ids) - existing), updated=len(existing))
+    return ImportSummary(
+        created=len(set(service_ids) - writer.existing), updated=len(writer.existing)
+    )

@@ -9,8 +9,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, delete, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from directory.hsds.assembly import Fetch, assemble
 from directory.hsds.models import HSDS_TABLES
@@ -24,6 +33,7 @@ from directory.hsds.tree import (
     Row,
     Shape,
 )
+from directory.hsds.upserts import upsert_rows
 from directory.taxonomy import KNOWN, PRIVACY_CONFIDENTIAL_ADDRESS, TAXONOMIES, term_id, term_record
 
 CHUNK = 500
@@ -61,27 +71,6 @@ def db_fetch(connection: Connection) -> Fetch:
     return fetch
 
 
-def _insert(connection: Connection) -> Any:
-    return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-
-
-def upsert_rows(connection: Connection, table_name: str, rows: Sequence[Row]) -> None:
-    """Insert rows, or replace every column of the rows whose id already exists."""
-    if not rows:
-        return
-    table = TABLES[table_name]
-    columns = list(table.c.keys())
-    statement = _insert(connection)(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=["id"],
-        set_={column: statement.excluded[column] for column in columns if column != "id"},
-    )
-    for chunk in _chunks(rows):
-        connection.execute(
-            statement, [{column: row.get(column) for column in columns} for row in chunk]
-        )
-
-
 def _owned_ids(connection: Connection, level: Mapping[Child, set[str]]) -> dict[str, set[str]]:
     """The ids of the rows these children of these parents are, and of everything they own
     (metadata left out: it is the audit trail), by table: one query per table and level."""
@@ -117,20 +106,76 @@ def _owned_ids(connection: Connection, level: Mapping[Child, set[str]]) -> dict[
     return owned
 
 
+def replaced_ids(
+    connection: Connection, flat: Flat, *, stored: Mapping[str, set[str]] | None = None
+) -> dict[str, set[str]]:
+    """The ids of the stored rows that the collections `flat` replaces hold (and everything they
+    own, the audit trail left out), by table. `stored`: for some tables, the ids of the parents
+    known to be stored; the others own nothing (a foreign key names a stored row) and are not
+    asked about."""
+    replaced: dict[Child, set[str]] = defaultdict(set)
+    for (parent_table, child), parent_ids in flat.replaces.items():
+        if child.shape.table != "metadata":
+            known = stored.get(parent_table) if stored else None
+            replaced[child] |= parent_ids if known is None else parent_ids & known
+    return _owned_ids(connection, {child: ids for child, ids in replaced.items() if ids})
+
+
+def delete_rows(connection: Connection, ids: Mapping[str, Iterable[str]]) -> None:
+    """Delete rows by table and id, children first."""
+    for table_name in reversed(INSERT_ORDER):
+        table = TABLES[table_name]
+        for chunk in _chunks(sorted(ids.get(table_name, ()))):
+            connection.execute(delete(table).where(table.c.id.in_(chunk)))
+
+
+def upsert_flat(
+    connection: Connection, flat: Flat, *, completed: Mapping[str, set[str]] | None = None
+) -> None:
+    """Upsert the rows of `flat`, parents first. A row whose id is in `completed` (by table) was
+    written earlier in this transaction: only the columns it carries change."""
+    for table_name in INSERT_ORDER:
+        rows = flat.rows.get(table_name, {})
+        done = completed.get(table_name, set()) if completed else set()
+        upsert_rows(connection, table_name, [row for key, row in rows.items() if key not in done])
+        update_columns(connection, table_name, [row for key, row in rows.items() if key in done])
+
+
+def update_columns(connection: Connection, table_name: str, rows: Sequence[Row]) -> None:
+    """Set the columns each row carries (and only those) on stored rows of the same id."""
+    by_columns: dict[tuple[str, ...], list[Row]] = defaultdict(list)
+    for row in rows:
+        by_columns[tuple(row)].append(row)
+    table = TABLES[table_name]
+    for columns, group in by_columns.items():
+        changed = [column for column in columns if column != "id"]
+        if not changed:
+            continue
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(
+                {
+                    column: bindparam(f"new_{column}", type_=table.c[column].type)
+                    for column in changed
+                }
+            )
+        )
+        for chunk in _chunks(group):
+            connection.execute(
+                statement,
+                [
+                    {"row_id": row["id"], **{f"new_{column}": row[column] for column in changed}}
+                    for row in chunk
+                ],
+            )
+
+
 def write_flat(connection: Connection, flat: Flat) -> None:
     """Replace the collections `flat` replaces (children first), then upsert its rows, parents
     first."""
-    replaced: dict[Child, set[str]] = defaultdict(set)
-    for (_parent_table, child), parent_ids in flat.replaces.items():
-        if child.shape.table != "metadata":
-            replaced[child] |= parent_ids
-    owned = _owned_ids(connection, replaced)
-    for table_name in reversed(INSERT_ORDER):
-        table = TABLES[table_name]
-        for chunk in _chunks(sorted(owned.get(table_name, ()))):
-            connection.execute(delete(table).where(table.c.id.in_(chunk)))
-    for table_name in INSERT_ORDER:
-        upsert_rows(connection, table_name, list(flat.rows.get(table_name, {}).values()))
+    delete_rows(connection, replaced_ids(connection, flat))
+    upsert_flat(connection, flat)
 
 
 def existing_ids(connection: Connection, table_name: str, ids: Iterable[str]) -> set[str]:

@@ -11,9 +11,10 @@ rows, converting and checking every value, and says which collections the record
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from sqlalchemy import Table
@@ -59,7 +60,7 @@ class Shape:
     annotated: bool = True
     """Carries `attributes` and `metadata`."""
 
-    @property
+    @cached_property
     def all_children(self) -> tuple[Child, ...]:
         if not self.annotated:
             return self.children
@@ -274,24 +275,71 @@ def _python_value(table: str, column: str, value: Any) -> Any:
     return value
 
 
-def flatten(record: Record, shape: Shape, *, path: str = "", into: Flat | None = None) -> Flat:
+AttributeForm = Callable[[Any], Any]
+"""What an attribute is stored as, given as it was sent (the importer's: our own term for a code
+we define)."""
+
+
+def flatten(
+    record: Record,
+    shape: Shape,
+    *,
+    path: str = "",
+    into: Flat | None = None,
+    attribute_form: AttributeForm | None = None,
+) -> Flat:
     """Rows for `record` and everything nested in it, with every conversion problem as an Issue.
 
     An array present in the record replaces the stored collection of that kind; an array left out
     leaves it alone (the importer fills a top-level service's missing arrays with [] first).
+    `attribute_form`, when given, turns every attribute into what is stored before it is read.
     """
     flat = into if into is not None else Flat()
+    _flatten_object(record, shape, path, flat, None, attribute_form)
+    return flat
+
+
+def _row(record: Record, table: str, path: str, flat: Flat, owner: tuple[str, str] | None) -> Row:
+    """The columns of one object, converted; `owner`: the parent's (column, id), which wins over
+    whatever the object says."""
     row: Row = {}
-    for column in columns_of(shape.table):
-        if column in record:
+    for column, is_text in _columns_and_kinds(table):
+        if owner is not None and column == owner[0]:
+            row[column] = owner[1]
+        elif column in record:
+            value = record[column]
+            if is_text and (value is None or isinstance(value, str)):
+                row[column] = value
+                continue
             try:
-                row[column] = _python_value(shape.table, column, record[column])
+                row[column] = _python_value(table, column, value)
             except ValueError as error:
                 flat.issues.append(Issue(f"{path}{column}", str(error)))
+    return row
+
+
+@cache
+def _columns_and_kinds(table: str) -> tuple[tuple[str, bool], ...]:
+    """(column, holds text: neither a number nor a date) for every column of a table, in order."""
+    return tuple(
+        (column, column_type(table, column) not in (float, date, datetime))
+        for column in columns_of(table)
+    )
+
+
+def _flatten_object(
+    record: Record,
+    shape: Shape,
+    path: str,
+    flat: Flat,
+    owner: tuple[str, str] | None,
+    attribute_form: AttributeForm | None,
+) -> None:
+    row = _row(record, shape.table, path, flat, owner)
     row_id = record.get("id")
     if not isinstance(row_id, str):
         flat.issues.append(Issue(f"{path}id", "missing identifier"))
-        return flat
+        return
     for ref in shape.refs:
         target = record.get(ref.key)
         if not isinstance(target, dict):
@@ -300,61 +348,41 @@ def flatten(record: Record, shape: Shape, *, path: str = "", into: Flat | None =
         if named is not None and named != target.get("id"):
             flat.issues.append(Issue(f"{path}{ref.column}", f"does not match {ref.key}.id"))
         row[ref.column] = target.get("id")
-        flatten(target, ref.shape, path=f"{path}{ref.key}.", into=flat)
+        _flatten_object(target, ref.shape, f"{path}{ref.key}.", flat, None, attribute_form)
     flat.rows[shape.table].setdefault(row_id, {}).update(row)
     flat.paths.setdefault((shape.table, row_id), path.rstrip("."))
     for child in shape.all_children:
         items = record.get(child.key)
-        if items is None:
+        if items is not None:
+            flat.replaces[(shape.table, child)].add(row_id)
+            _flatten_children(items, child, shape.table, row_id, path, flat, attribute_form)
+
+
+def _flatten_children(
+    items: Any,
+    child: Child,
+    parent_table: str,
+    parent_id: str,
+    path: str,
+    flat: Flat,
+    attribute_form: AttributeForm | None,
+) -> None:
+    attributes = child.key == "attributes"
+    for index, item in enumerate(items):
+        if attributes and attribute_form is not None:
+            item = attribute_form(item)
+        item_path = f"{path}{child.key}[{index}]."
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            flat.issues.append(Issue(f"{item_path}id", "missing identifier"))
             continue
-        flat.replaces[(shape.table, child)].add(row_id)
-        for index, item in enumerate(items):
-            item_path = f"{path}{child.key}[{index}]."
-            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-                flat.issues.append(Issue(f"{item_path}id", "missing identifier"))
-                continue
-            parent = item.get(child.fk)
-            if parent is not None and parent != row_id:
-                flat.issues.append(
-                    Issue(f"{item_path}{child.fk}", f"should be {row_id} (its parent)")
-                )
-            flatten({**item, child.fk: row_id}, child.shape, path=item_path, into=flat)
-            if child.key == "attributes":  # the holder's table, whatever the record says
-                flat.rows["attribute"][item["id"]]["link_entity"] = shape.table
-            elif child.key == "metadata":
-                flat.rows["metadata"][item["id"]].setdefault("resource_type", shape.table)
-    return flat
-
-
-def unknown_fields(record: Any, shape: Shape, *, path: str = "") -> list[str]:
-    """The paths of the keys in `record` (and the objects nested in it) that `shape` does not
-    have: `unknown_field_xyz`, `phones[0].numbr`."""
-    if not isinstance(record, dict):
-        return []
-    children = {child.key: child.shape for child in shape.all_children}
-    refs = {ref.key: ref.shape for ref in shape.refs}
-    found: list[str] = []
-    for key, value in record.items():
-        here = f"{path}{key}"
-        if key in refs:
-            found.extend(unknown_fields(value, refs[key], path=f"{here}."))
-        elif key in children and isinstance(value, list):
-            for index, item in enumerate(value):
-                found.extend(unknown_fields(item, children[key], path=f"{here}[{index}]."))
-        elif key not in children and key not in TABLES[shape.table].c:
-            found.append(here)
-    return found
-
-
-def objects_by_id(record: Any, into: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Every object of a record (at any depth) that has an id, by that id (the first wins)."""
-    found: dict[str, Any] = {} if into is None else into
-    if isinstance(record, dict):
-        if isinstance(record.get("id"), str):
-            found.setdefault(record["id"], record)
-        for value in record.values():
-            objects_by_id(value, found)
-    elif isinstance(record, list):
-        for value in record:
-            objects_by_id(value, found)
-    return found
+        parent = item.get(child.fk)
+        if parent is not None and parent != parent_id:
+            flat.issues.append(
+                Issue(f"{item_path}{child.fk}", f"should be {parent_id} (its parent)")
+            )
+        owner = (child.fk, parent_id)
+        _flatten_object(item, child.shape, item_path, flat, owner, attribute_form)
+        if attributes:  # the holder's table, whatever the record says
+            flat.rows["attribute"][item["id"]]["link_entity"] = parent_table
+        elif child.key == "metadata":
+            flat.rows["metadata"][item["id"]].setdefault("resource_type", parent_table)

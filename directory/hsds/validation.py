@@ -18,14 +18,15 @@ from typing import Any
 import jsonschema_rs
 import pycountry
 
-from directory.hsds import accessibility
+from directory.hsds.record_walk import Findings, Rule, walk_record
 from directory.hsds.tree import Issue, Record
 from directory.limits import (
     AGE_MAX,
     BEDS_PROBLEM,
+    WEB_PROBLEM,
     beds_from_text,
     structure_problem,
-    web_address_problems,
+    web_address,
 )
 from directory.taxonomy import CAPACITY_BEDS_AVAILABLE, KNOWN, code_of, is_ours
 
@@ -105,19 +106,6 @@ def _schema_code(kind: Any) -> str:
     return SCHEMA_CODES.get(name, "")
 
 
-def _walk(node: Any, path: str = "") -> Iterator[tuple[str, str, Any]]:
-    """Every (path of the parent, key, value) pair below `node`."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield path, key, value
-            if isinstance(value, dict | list):
-                yield from _walk(value, _join(path, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            if isinstance(value, dict | list):
-                yield from _walk(value, f"{path}[{index}]")
-
-
 def _term_issue(path: str, term: dict[str, Any]) -> Issue | None:
     code = term.get("code")
     if not isinstance(code, str) or not is_ours(code) or code in KNOWN:
@@ -156,47 +144,72 @@ def _age_issues(record: Record) -> Iterator[Issue]:
 
 def passerelle_issues(record: Record) -> list[Issue]:
     """Passerelle's own rules, checked on a record that already passed the HSDS schema."""
-    issues = list(_age_issues(record))
-    issues += [Issue(path, text) for path, text in accessibility.problems(record)]
-    for parent, key, value in _walk(record):
-        here = _join(parent, key)
-        if key == "languages" and isinstance(value, list):
-            for index, language in enumerate(value):
-                code = language.get("code") if isinstance(language, dict) else None
-                problem = language_code_problem(code) if isinstance(code, str) else None
-                if problem:
-                    issues.append(Issue(f"{here}[{index}].code", problem, "not_a_language"))
-        elif key == "taxonomy_term" and isinstance(value, dict):
-            issue = _term_issue(here, value)
-            if issue:
-                issues.append(issue)
-        elif key == "attributes" and isinstance(value, list):
-            for index, attribute in enumerate(value):
-                issue = None
-                if isinstance(attribute, dict):
-                    issue = _attribute_value_issue(f"{here}[{index}]", attribute)
-                if issue:
-                    issues.append(issue)
-        elif key in ("location", "locations"):
-            for index, location in enumerate(value if isinstance(value, list) else [value]):
-                where = f"{here}[{index}]" if isinstance(value, list) else here
-                if isinstance(location, dict):
-                    issues.extend(_coordinate_issues(where, location))
-    return issues
+    return _passerelle_issues(record, walk_record(record, _RULES))
+
+
+def _passerelle_issues(record: Record, found: Findings) -> list[Issue]:
+    access = [Issue(path, text) for path, text in found.access]
+    return [*_age_issues(record), *access, *found.rules]
+
+
+def _language_issues(here: str, value: Any, issues: list[Issue]) -> None:
+    if not isinstance(value, list):
+        return
+    for index, language in enumerate(value):
+        code = language.get("code") if isinstance(language, dict) else None
+        problem = language_code_problem(code) if isinstance(code, str) else None
+        if problem:
+            issues.append(Issue(f"{here}[{index}].code", problem, "not_a_language"))
+
+
+def _taxonomy_term_issues(here: str, value: Any, issues: list[Issue]) -> None:
+    issue = _term_issue(here, value) if isinstance(value, dict) else None
+    if issue:
+        issues.append(issue)
+
+
+def _attribute_issues(here: str, value: Any, issues: list[Issue]) -> None:
+    if not isinstance(value, list):
+        return
+    for index, attribute in enumerate(value):
+        issue = None
+        if isinstance(attribute, dict):
+            issue = _attribute_value_issue(f"{here}[{index}]", attribute)
+        if issue:
+            issues.append(issue)
+
+
+def _location_issues(here: str, value: Any, issues: list[Issue]) -> None:
+    for index, location in enumerate(value if isinstance(value, list) else [value]):
+        where = f"{here}[{index}]" if isinstance(value, list) else here
+        if isinstance(location, dict):
+            issues.extend(_coordinate_issues(where, location))
+
+
+_RULES: dict[str, Rule] = {
+    "languages": _language_issues,
+    "taxonomy_term": _taxonomy_term_issues,
+    "attributes": _attribute_issues,
+    "location": _location_issues,
+    "locations": _location_issues,
+}
+"""What is checked under each key, wherever it is in a record."""
 
 
 def record_issues(record: Any) -> list[Issue]:
     """Everything wrong with one service record; an empty list means it can be imported."""
     if not isinstance(record, dict):
         return [Issue("(record)", "expected a JSON object (a service record)")]
-    structure = structure_problem(record)
-    if structure is not None:  # every other check walks the record: stop before they do
+    found = walk_record(record, _RULES)
+    if found.broken:  # nested too deep or a NUL character: say where, and check nothing else
+        structure = structure_problem(record)
+        assert structure is not None, "the walk and structure_problem disagree"
         return [Issue(structure.path, structure.message, structure.code)]
     schema = schema_issues(record)
     flagged = {issue.path for issue in schema}  # "not a URI" already says what to fix there
     addresses = [
-        Issue(item.path, item.message, item.code)
-        for item in web_address_problems(record)
-        if item.path not in flagged
+        Issue(path, WEB_PROBLEM, "web_address")
+        for path, text in found.web_texts
+        if text and web_address(text) is None and path not in flagged
     ]
-    return schema + passerelle_issues(record) + addresses
+    return schema + _passerelle_issues(record, found) + addresses

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from api.deps import LangDep, LangQuery, SettingsDep, request_language
 from api.match_models import MatchRequest, MatchResponse
 from api.matching import MatchService
-from api.page_records import PublicRecords
+from api.page_records import public_records
 from api.ratelimit import rate_limited
 from api.settings import Settings
 from directory.errors import InvalidInput, NotFound
@@ -161,9 +161,8 @@ def _stored_views(request: Request, ids: Sequence[str], lang: str) -> list[Servi
     """Public, active services of `ids`, in that order, as the directory holds them: those that
     changed since this worker last read them, read again in one batch (`api.page_records`)."""
     state = request.app.state
-    if getattr(state, "public_records", None) is None:
-        state.public_records = PublicRecords()
-    records = state.public_records.records(state.engine, ids)
+    with state.engine.connect() as connection:
+        records = public_records(state).records(connection, ids)
     return [service_view(record, lang) for record in records if record.get("status") == "active"]
 
 

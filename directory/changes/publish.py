@@ -6,7 +6,7 @@ same nesting as a read, over those rows in memory), so that the caller need not 
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, select, update
 
 from directory.changes.ownership import validate
 from directory.changes.working import canonical
@@ -14,9 +14,10 @@ from directory.hsds.assembly import assemble, memory_fetch
 from directory.hsds.audit import field_rows
 from directory.hsds.coarse_points import refresh_coarse_points
 from directory.hsds.importer import prepare
-from directory.hsds.repository import write_flat
-from directory.hsds.tree import SERVICE, TABLES, Flat, Record
+from directory.hsds.repository import db_fetch, ensure_taxonomy, records, upsert_rows, write_flat
+from directory.hsds.tree import ATTRIBUTE, SERVICE, TABLES, Flat, Record, flatten
 from directory.state import bump_version
+from directory.taxonomy import code_of
 
 
 def utc_now() -> datetime:
@@ -45,6 +46,36 @@ def write_record(
     refresh_coarse_points(connection)
     bump_version(connection, _services_sharing(connection, new, old))
     return stored_form(flat, str(new["id"]))
+
+
+def write_attribute(
+    connection: Connection, *, old: Record, new: Record, code: str, who: str
+) -> Record:
+    """Publish `new`, which differs from `old` only in the service's one attribute of `code` (free
+    beds): that attribute's row alone is written, the service's write time, and the audit rows
+    of what changed; the rest of the record stays as stored. Returns the record as stored."""
+    service_id = str(new["id"])
+    (written,) = [a for a in new.get("attributes", []) if code_of(a) == code]
+    replaced = [
+        str(a["id"])
+        for a in old.get("attributes", [])
+        if code_of(a) == code and a.get("id") != written["id"]
+    ]
+    attribute, service = TABLES["attribute"], TABLES["service"]
+    now = utc_now()
+    ensure_taxonomy(connection)
+    if replaced:
+        connection.execute(delete(attribute).where(attribute.c.id.in_(replaced)))
+    upsert_rows(
+        connection, "attribute", [flatten(written, ATTRIBUTE).rows["attribute"][written["id"]]]
+    )
+    connection.execute(update(service).where(service.c.id == service_id).values(last_modified=now))
+    upsert_rows(connection, "metadata", field_rows(service_id, old, new, who=who, now=now))
+    bump_version(connection, [service_id])
+    (stored,) = records(db_fetch(connection), ATTRIBUTE, [str(written["id"])])
+    others = [a for a in old.get("attributes", []) if code_of(a) != code]
+    result: Record = canonical({**old, "attributes": [*others, stored]})
+    return result
 
 
 def stored_form(flat: Flat, service_id: str) -> Record:

@@ -87,7 +87,8 @@ def stored_form(flat: Flat, service_id: str) -> Record:
 
 
 def _services_sharing(connection: Connection, new: Record, old: Record | None) -> set[str]:
-    """The service written and every service at one of its locations (theirs changed too)."""
+    """The service written and every service at one of its locations or in its program (their
+    records hold those rows too, and changed with them)."""
     locations = {
         str(link["location"]["id"])
         for record in (new, old or {})
@@ -96,7 +97,8 @@ def _services_sharing(connection: Connection, new: Record, old: Record | None) -
         and isinstance(link.get("location"), dict)
         and link["location"].get("id")
     }
-    sal = TABLES["service_at_location"]
+    programs = {str(program) for record in (new, old or {}) if (program := _program_of(record))}
+    sal, service = TABLES["service_at_location"], TABLES["service"]
     found = {str(new["id"])}
     if locations:
         found.update(
@@ -104,4 +106,15 @@ def _services_sharing(connection: Connection, new: Record, old: Record | None) -
                 select(sal.c.service_id).where(sal.c.location_id.in_(sorted(locations)))
             ).scalars()
         )
+    if programs:
+        found.update(
+            connection.execute(
+                select(service.c.id).where(service.c.program_id.in_(sorted(programs)))
+            ).scalars()
+        )
     return found
+
+
+def _program_of(record: Record) -> object:
+    program = record.get("program")
+    return program.get("id") if isinstance(program, dict) else record.get("program_id")

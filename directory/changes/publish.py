@@ -63,7 +63,7 @@ def write_attribute(
     ]
     attribute, service = TABLES["attribute"], TABLES["service"]
     now = utc_now()
-    ensure_taxonomy(connection)
+    ensure_taxonomy(connection, announce=True)
     if replaced:
         connection.execute(delete(attribute).where(attribute.c.id.in_(replaced)))
     upsert_rows(

@@ -24,6 +24,7 @@ from directory.hsds.tree import (
     Row,
     Shape,
 )
+from directory.state import bump_version
 from directory.taxonomy import KNOWN, PRIVACY_CONFIDENTIAL_ADDRESS, TAXONOMIES, term_id, term_record
 
 CHUNK = 500
@@ -141,9 +142,10 @@ def existing_ids(connection: Connection, table_name: str, ids: Iterable[str]) ->
     return found
 
 
-def ensure_taxonomy(connection: Connection) -> None:
+def ensure_taxonomy(connection: Connection, *, announce: bool = False) -> None:
     """Write Passerelle's taxonomies and every one of their terms as the code defines them: only
-    the rows that are missing or differ (a write takes no lock on the rows it leaves alone)."""
+    the rows that are missing or differ (a write takes no lock on the rows it leaves alone).
+    With `announce`, a row written is a change of everything (every record holds its terms)."""
     taxonomies = [
         {
             "id": taxonomy.id,
@@ -153,17 +155,18 @@ def ensure_taxonomy(connection: Connection) -> None:
         }
         for taxonomy in TAXONOMIES
     ]
+    written = 0
     for table, wanted in (
         ("taxonomy", taxonomies),
         ("taxonomy_term", [term_record(code) for code in KNOWN]),
     ):
         target = TABLES[table]
         stored = {row["id"]: dict(row) for row in connection.execute(select(target)).mappings()}
-        upsert_rows(
-            connection,
-            table,
-            [row for row in wanted if _differs(stored.get(row["id"]), row)],
-        )
+        differing = [row for row in wanted if _differs(stored.get(row["id"]), row)]
+        upsert_rows(connection, table, differing)
+        written += len(differing)
+    if announce and written:
+        bump_version(connection)
 
 
 def _differs(stored: Mapping[str, Any] | None, row: Mapping[str, Any]) -> bool:

@@ -1,13 +1,17 @@
-"""A write that changes rows other services' records hold too (a shared program) records a change
-for each of those services, so that what workers keep of them is read again."""
+"""A write that changes rows other services' records hold too (a shared program, the taxonomy's
+terms) records a change for each of those services (everything, for the terms), so that what
+workers keep of them is read again."""
 
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
-from directory.changes import publish, working
+from directory.changes import at_once, publish, working
 from directory.hsds.importer import import_records
+from directory.hsds.tree import TABLES
 from directory.state import changes_since, current_version
+from directory.taxonomy import NEED_HOUSING, term_id
 from tests.builders import new_id, service_record
-from tests.partner_fixtures import organization
+from tests.partner_fixtures import World, organization
 
 
 def test_editing_a_shared_program_changes_every_service_in_it(engine: Engine) -> None:
@@ -29,3 +33,24 @@ def test_editing_a_shared_program_changes_every_service_in_it(engine: Engine) ->
         sibling = working.published_record(connection, second["id"])
         assert sibling is not None and sibling["program"]["description"] == "B"
     assert changed == {first["id"], second["id"]}
+
+
+def test_writing_terms_the_code_now_defines_otherwise_changes_everything(
+    engine: Engine, world: World
+) -> None:
+    term = TABLES["taxonomy_term"]
+    with engine.begin() as connection:
+        connection.execute(
+            update(term).where(term.c.id == term_id(NEED_HOUSING)).values(name="Old name")
+        )
+        before = current_version(connection)
+        at_once.publish_at_once(
+            connection,
+            organization_id=world.org_a,
+            service_id=world.service_a,
+            edit=at_once.with_beds(1),
+        )
+        changed = {change.service_id for change in changes_since(connection, before)}
+        name = connection.execute(select(term.c.name).where(term.c.id == term_id(NEED_HOUSING)))
+        assert name.scalar_one() != "Old name"
+    assert None in changed

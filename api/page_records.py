@@ -49,8 +49,7 @@ class PublicRecords:
             generation = self.generation
         found: dict[str, Record | None] = dict.fromkeys(missing)
         if missing:
-            fetch = repository.public_fetch(connection)
-            for record in repository.records(fetch, shape, missing):
+            for record in repository.service_records(connection, missing, shape=shape):
                 found[str(record["id"])] = record
         with self.lock:
             known = {key: kept[key] for key in wanted if key in kept}

@@ -247,13 +247,15 @@ def all_service_ids(connection: Connection) -> list[str]:
 
 
 def service_records(
-    connection: Connection, ids: Sequence[str] | None = None, *, include_confidential: bool = False
+    connection: Connection,
+    ids: Sequence[str] | None = None,
+    *,
+    include_confidential: bool = False,
+    shape: Shape = SERVICE,
 ) -> list[Record]:
-    """Full service records (all services when `ids` is None)."""
+    """Service records of `shape`, full by default (all services when `ids` is None)."""
     wanted = all_service_ids(connection) if ids is None else ids
-    return records(
-        fetch_for(connection, include_confidential=include_confidential), SERVICE, wanted
-    )
+    return records(fetch_for(connection, include_confidential=include_confidential), shape, wanted)
 
 
 def count_rows(connection: Connection) -> dict[str, int]:

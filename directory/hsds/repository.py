@@ -7,9 +7,10 @@ thousand services must stay a matter of seconds.
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, delete, func, or_, select
+from sqlalchemy import Connection, Select, bindparam, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from directory.hsds.assembly import Fetch, assemble
@@ -38,12 +39,22 @@ def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]
         yield values[start : start + size]
 
 
-def _any_of(table: Table, pairs: Iterable[tuple[str, Any]]) -> ColumnElement[bool]:
-    """Rows whose value in one of the columns is one of that column's keys: `(column, key)`."""
+def _by_column(pairs: Iterable[tuple[str, Any]]) -> dict[str, list[Any]]:
+    """`(column, key)` pairs as each column's keys, columns in order of their names."""
     by_column: dict[str, list[Any]] = defaultdict(list)
     for column, key in pairs:
         by_column[column].append(key)
-    return or_(*(table.c[column].in_(keys) for column, keys in by_column.items()))
+    return dict(sorted(by_column.items()))
+
+
+@cache
+def _rows_with_any_of(table_name: str, columns: tuple[str, ...]) -> Select[Any]:
+    """Rows whose value in one of `columns` is one of that column's keys (each passed as the
+    list `in_<column>`): built once per table and columns, whatever the keys."""
+    table = TABLES[table_name]
+    return select(table).where(
+        or_(*(table.c[column].in_(bindparam(f"in_{column}", expanding=True)) for column in columns))
+    )
 
 
 def db_fetch(connection: Connection) -> Fetch:
@@ -51,32 +62,37 @@ def db_fetch(connection: Connection) -> Fetch:
     the columns they are looked up in."""
 
     def fetch(table: str, wanted: Mapping[str, Sequence[Any]]) -> list[Row]:
-        target = TABLES[table]
         pairs = [(column, key) for column, keys in wanted.items() for key in dict.fromkeys(keys)]
         rows: dict[Any, Row] = {}
         for chunk in _chunks(pairs):
-            for row in connection.execute(select(target).where(_any_of(target, chunk))):
+            keys = _by_column(chunk)
+            query = _rows_with_any_of(table, tuple(keys))
+            parameters = {f"in_{column}": values for column, values in keys.items()}
+            for row in connection.execute(query, parameters):
                 rows.setdefault(row.id, dict(row._mapping))
         return list(rows.values())
 
     return fetch
 
 
-def _insert(connection: Connection) -> Any:
-    return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+@cache
+def _upsert(dialect: str, table_name: str) -> Any:
+    """The statement that inserts rows of the table or replaces every column of those whose id
+    exists (built once per dialect and table: building it costs more than running it)."""
+    table = TABLES[table_name]
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return statement.on_conflict_do_update(
+        index_elements=["id"],
+        set_={column: statement.excluded[column] for column in table.c.keys() if column != "id"},
+    )
 
 
 def upsert_rows(connection: Connection, table_name: str, rows: Sequence[Row]) -> None:
     """Insert rows, or replace every column of the rows whose id already exists."""
     if not rows:
         return
-    table = TABLES[table_name]
-    columns = list(table.c.keys())
-    statement = _insert(connection)(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=["id"],
-        set_={column: statement.excluded[column] for column in columns if column != "id"},
-    )
+    columns = list(TABLES[table_name].c.keys())
+    statement = _upsert(connection.dialect.name, table_name)
     for chunk in _chunks(rows):
         connection.execute(
             statement, [{column: row.get(column) for column in columns} for row in chunk]

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import LangDep, LangQuery, SettingsDep, request_language
 from api.match_models import MatchRequest, MatchResponse
@@ -138,7 +139,7 @@ async def search(request: Request, settings: SettingsDep, lang: LangDep) -> HTML
             **public.form_context(form, lang),
         )  # fmt: skip
     ids = [result.service.id for result in answer.results]
-    views = {view.id: view for view in _views(request, ids, lang)}
+    views = {view.id: view for view in await run_in_threadpool(_views, request, ids, lang)}
     results = [
         {
             "view": views.get(result.service.id) or public.summary_view(result.service, lang),
@@ -167,8 +168,10 @@ def _stored_views(request: Request, ids: Sequence[str], lang: str) -> list[Servi
 
 
 def _views(request: Request, ids: Sequence[str], lang: str) -> list[ServiceView]:
-    """Public, active services of `ids`, in that order. While the database cannot be reached,
-    what the match index holds of them (fewer details); the fault itself when it holds none."""
+    """Public, active services of `ids`, in that order (it reads the database: async routes call
+    it in a worker thread, so that waiting for a connection never stops the event loop). While
+    the database cannot be reached, what the match index holds of them (fewer details); the
+    fault itself when it holds none."""
     if not ids:
         return []
     try:
@@ -216,7 +219,7 @@ async def referral(request: Request, settings: SettingsDep, lang: LangDep) -> HT
     _mark_page(request)
     sent = await request.form()
     ids = [str(value)[:64] for value in sent.getlist("service") if isinstance(value, str)]
-    views = _views(request, ids[:MAX_SHEET], lang)
+    views = await run_in_threadpool(_views, request, ids[:MAX_SHEET], lang)
     context: dict[str, Any] = {
         "views": views,
         "qr_urls": {view.id: _qr_url(view, settings) for view in views},

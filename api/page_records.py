@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from api.index_feed import ChangeCursor, needs_full_read, present_numbers, read_changes
+from api.index_feed import READ_AT_MOST, ChangeCursor, needs_full_read, present_numbers
 from directory.hsds import repository
 from directory.hsds.tree import SERVICE, Record, Shape
-from directory.state import current_version
+from directory.state import changes_since, current_version
 
 KEEP = 4096
 """Records kept per worker and shape at most (the least recently shown go first)."""
@@ -42,8 +42,8 @@ class PublicRecords:
         """The public records of `ids` in `shape` that exist, in that order, as stored now.
         They are shared: the caller must not change them."""
         wanted = list(dict.fromkeys(ids))
+        self._forget_changed(connection)
         with self.lock:
-            self._forget_changed(connection)
             kept = self.kept.setdefault(shape, OrderedDict())
             missing = [key for key in wanted if key not in kept]
             generation = self.generation
@@ -69,17 +69,29 @@ class PublicRecords:
             kept.popitem(last=False)
 
     def _forget_changed(self, connection: Connection) -> None:
-        if self.cursor is None:
-            self.cursor = ChangeCursor()
+        """Drop what changed since the last look (the query runs outside the lock: every change
+        it finds is dropped, under the lock, before this request reads `generation`)."""
+        with self.lock:
+            cursor = self.cursor
+            after = cursor.cursor if cursor else 0
+        if cursor is None:
             version = current_version(connection)
-            self.cursor.reset(version, present_numbers(connection, version))
-            self._drop(None)
+            started = ChangeCursor()
+            started.reset(version, present_numbers(connection, version))
+            with self.lock:
+                if self.cursor is None:
+                    self.cursor = started
+                    self._drop(None)
             return
-        changes = read_changes(connection, self.cursor)
-        if not changes:
+        found = changes_since(connection, after, limit=READ_AT_MOST)
+        if not found:
             return
-        self._drop(None if needs_full_read(changes) else {str(c.service_id) for c in changes})
-        self.cursor.applied(changes)
+        with self.lock:
+            changes = cursor.new(found)
+            if changes:
+                changed = {str(change.service_id) for change in changes}
+                self._drop(None if needs_full_read(changes) else changed)
+                cursor.applied(changes)
 
     def _drop(self, service_ids: set[str] | None) -> None:
         self.generation += 1

@@ -48,13 +48,22 @@ def _by_column(pairs: Iterable[tuple[str, Any]]) -> dict[str, list[Any]]:
 
 
 @cache
-def _rows_with_any_of(table_name: str, columns: tuple[str, ...]) -> Select[Any]:
-    """Rows whose value in one of `columns` is one of that column's keys (each passed as the
-    list `in_<column>`): built once per table and columns, whatever the keys."""
+def _with_any_of(
+    table_name: str, columns: tuple[str, ...], shown: tuple[str, ...] | None = None
+) -> Select[Any]:
+    """The `shown` columns (every one when None) of the rows whose value in one of `columns` is
+    one of that column's keys (each passed as the list `in_<column>`): built once per table and
+    columns, whatever the keys."""
     table = TABLES[table_name]
-    return select(table).where(
+    query = select(table) if shown is None else select(*(table.c[name] for name in shown))
+    return query.where(
         or_(*(table.c[column].in_(bindparam(f"in_{column}", expanding=True)) for column in columns))
     )
+
+
+def _keys_of(by_column: Mapping[str, Sequence[Any]]) -> dict[str, Sequence[Any]]:
+    """The parameters of a `_with_any_of` query."""
+    return {f"in_{column}": keys for column, keys in by_column.items()}
 
 
 def db_fetch(connection: Connection) -> Fetch:
@@ -66,9 +75,7 @@ def db_fetch(connection: Connection) -> Fetch:
         rows: dict[Any, Row] = {}
         for chunk in _chunks(pairs):
             keys = _by_column(chunk)
-            query = _rows_with_any_of(table, tuple(keys))
-            parameters = {f"in_{column}": values for column, values in keys.items()}
-            for row in connection.execute(query, parameters):
+            for row in connection.execute(_with_any_of(table, tuple(keys)), _keys_of(keys)):
                 rows.setdefault(row.id, dict(row._mapping))
         return list(rows.values())
 
@@ -109,23 +116,19 @@ def _owned_ids(connection: Connection, level: Mapping[Child, set[str]]) -> dict[
             by_table[child.shape.table].append((child, parent_ids))
         following: dict[Child, set[str]] = defaultdict(set)
         for table_name, children in by_table.items():
-            table = TABLES[table_name]
-            columns = sorted({child.fk for child, _ in children})
+            shown = ("id", *sorted({child.fk for child, _ in children}))
             pairs = [
                 (child.fk, key) for child, parent_ids in children for key in sorted(parent_ids)
             ]
-            found: list[Any] = []
+            found: list[dict[str, Any]] = []
             for chunk in _chunks(pairs):
-                condition = or_(
-                    *(
-                        table.c[column].in_([k for c, k in chunk if c == column])
-                        for column in columns
-                    )
+                keys = _by_column(chunk)
+                query = _with_any_of(table_name, tuple(keys), shown)
+                found.extend(
+                    dict(row._mapping) for row in connection.execute(query, _keys_of(keys))
                 )
-                query = select(table.c.id, *(table.c[column] for column in columns))
-                found.extend(connection.execute(query.where(condition)))
             for child, parent_ids in children:
-                ids = {row.id for row in found if row._mapping[child.fk] in parent_ids}
+                ids = {row["id"] for row in found if row[child.fk] in parent_ids}
                 owned[table_name] |= ids
                 for grandchild in child.shape.all_children:
                     if ids and grandchild.shape.table != "metadata":

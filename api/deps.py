@@ -1,6 +1,7 @@
 """FastAPI dependencies, as `Annotated` aliases: the settings, the engine, the request's unit of
-work (`SessionDep`), and the language of the request with its words (`LangDep`, `WordsDep`,
-`PortalWordsDep`), negotiated once per request."""
+work (`SessionDep`), the public records the worker keeps (`KeptRecordsDep`), and the language of
+the request with its words (`LangDep`, `WordsDep`, `PortalWordsDep`), negotiated once per
+request."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api import portal_security as security
+from api.page_records import PublicRecords, public_records
 from api.settings import Settings
 from directory.errors import PasserelleError
 from web.i18n import Translator, negotiate, supported, translator
@@ -56,6 +58,14 @@ def get_connection(engine: EngineDep) -> Iterator[Connection]:
 
 
 ConnectionDep = Annotated[Connection, Depends(get_connection)]
+
+
+def get_kept_records(request: Request) -> PublicRecords:
+    """The public records this worker keeps (`api.page_records`)."""
+    return public_records(request.app.state)
+
+
+KeptRecordsDep = Annotated[PublicRecords, Depends(get_kept_records)]
 
 
 @contextmanager

@@ -1,80 +1,115 @@
-"""The public records the website shows beside a match answer, kept per worker.
+"""Public service records kept per worker: for the website's answers and for `/hsds` reads.
 
-`POST /search` shows ten services or so; reading their full records is about twenty queries
-(one per table, whatever their number). Each worker keeps the public records it has read and,
+`POST /search` shows ten services or so, `GET /hsds/services/{id}` one, a page of `/hsds/services`
+twenty in brief. Reading them is about twenty queries (one per table, whatever their number).
+Each worker keeps the public records it has read, per shape (a full record, a brief one) and,
 per request, reads which services changed since (`directory_change`, one small query, with the
 same care for numbers committed out of order as the index: `api.index_feed.ChangeCursor`):
 those, and only those, are read again, all in one batched read. A change of everything (an
-import, a hand-made fix) drops them all.
+import, a hand-made fix) drops them all. A record is what `repository.public_fetch` gives:
+never a confidential location, nor a suspended service.
 """
 
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Connection
-from sqlalchemy.engine import Engine
 
-from api.index_feed import ChangeCursor, needs_full_read, present_numbers, read_changes
+from api.index_feed import READ_AT_MOST, ChangeCursor, needs_full_read, present_numbers
 from directory.hsds import repository
-from directory.hsds.tree import Record
-from directory.state import current_version
+from directory.hsds.tree import SERVICE, Record, Shape
+from directory.state import changes_since, current_version
 
 KEEP = 4096
-"""Records kept per worker at most (the least recently shown go first)."""
+"""Records kept per worker and shape at most (the least recently shown go first)."""
 
 
 class PublicRecords:
     def __init__(self, keep: int = KEEP) -> None:
         self.keep = keep
-        self.kept: OrderedDict[str, Record | None] = OrderedDict()
-        """Service id -> its public record (None: not public, or no such service)."""
+        self.kept: dict[Shape, OrderedDict[str, Record | None]] = {}
+        """Shape -> service id -> its public record (None: not public, or no such service)."""
         self.cursor: ChangeCursor | None = None
         self.generation = 0
         """Bumped whenever records are dropped: a read that began before is not kept."""
         self.lock = threading.Lock()
 
-    def records(self, engine: Engine, ids: Sequence[str]) -> list[Record]:
-        """The public records of `ids` that exist, in that order, as stored now."""
+    def records(
+        self, connection: Connection, ids: Sequence[str], shape: Shape = SERVICE
+    ) -> list[Record]:
+        """The public records of `ids` in `shape` that exist, in that order, as stored now.
+        They are shared: the caller must not change them."""
         wanted = list(dict.fromkeys(ids))
-        with engine.connect() as connection:
-            with self.lock:
-                self._forget_changed(connection)
-                missing = [key for key in wanted if key not in self.kept]
-                generation = self.generation
-            found: dict[str, Record | None] = dict.fromkeys(missing)
-            if missing:
-                for record in repository.service_records(connection, missing):
-                    found[str(record["id"])] = record
+        self._forget_changed(connection)
         with self.lock:
-            known: dict[str, Record | None] = {k: self.kept[k] for k in wanted if k in self.kept}
+            kept = self.kept.setdefault(shape, OrderedDict())
+            missing = [key for key in wanted if key not in kept]
+            generation = self.generation
+        found: dict[str, Record | None] = dict.fromkeys(missing)
+        if missing:
+            for record in repository.service_records(connection, missing, shape=shape):
+                found[str(record["id"])] = record
+        with self.lock:
+            known = {key: kept[key] for key in wanted if key in kept}
             known.update(found)
             if generation == self.generation:
-                self.kept.update(found)
-                for key in wanted:
-                    if key in self.kept:
-                        self.kept.move_to_end(key)
-                while len(self.kept) > self.keep:
-                    self.kept.popitem(last=False)
+                self._keep(kept, wanted, found)
         return [item for key in wanted if (item := known.get(key)) is not None]
 
+    def _keep(
+        self, kept: OrderedDict[str, Record | None], wanted: list[str], found: dict[str, Any]
+    ) -> None:
+        kept.update(found)
+        for key in wanted:
+            if key in kept:
+                kept.move_to_end(key)
+        while len(kept) > self.keep:
+            kept.popitem(last=False)
+
     def _forget_changed(self, connection: Connection) -> None:
-        if self.cursor is None:
-            self.cursor = ChangeCursor()
+        """Drop what changed since the last look (the query runs outside the lock: every change
+        it finds is dropped, under the lock, before this request reads `generation`)."""
+        with self.lock:
+            cursor = self.cursor
+            after = cursor.cursor if cursor else 0
+        if cursor is None:
             version = current_version(connection)
-            self.cursor.reset(version, present_numbers(connection, version))
-            self._drop(None)
+            started = ChangeCursor()
+            started.reset(version, present_numbers(connection, version))
+            with self.lock:
+                if self.cursor is None:
+                    self.cursor = started
+                    self._drop(None)
             return
-        changes = read_changes(connection, self.cursor)
-        if not changes:
+        found = changes_since(connection, after, limit=READ_AT_MOST)
+        if not found:
             return
-        self._drop(None if needs_full_read(changes) else {str(c.service_id) for c in changes})
-        self.cursor.applied(changes)
+        with self.lock:
+            changes = cursor.new(found)
+            if changes:
+                changed = {str(change.service_id) for change in changes}
+                self._drop(None if needs_full_read(changes) else changed)
+                cursor.applied(changes)
 
     def _drop(self, service_ids: set[str] | None) -> None:
         self.generation += 1
-        if service_ids is None:
-            self.kept.clear()
-            return
-        for key in service_ids:
-            self.kept.pop(key, None)
+        for kept in self.kept.values():
+            if service_ids is None:
+                kept.clear()
+                continue
+            for key in service_ids:
+                kept.pop(key, None)
+
+
+_CREATING = threading.Lock()
+
+
+def public_records(state: Any) -> PublicRecords:
+    """The worker's `PublicRecords`, kept on the app's `state` (made at the first use)."""
+    with _CREATING:
+        if getattr(state, "public_records", None) is None:
+            state.public_records = PublicRecords()
+    kept: PublicRecords = state.public_records
+    return kept

@@ -4,17 +4,30 @@ Confidential addresses never appear: every read goes through `repository.public_
 """
 
 import math
-from collections.abc import Callable
-from datetime import UTC, datetime
-from enum import StrEnum
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import AfterValidator, BaseModel
 from sqlalchemy import Connection
 
-from api.deps import ConnectionDep, SettingsDep
+from api.deps import ConnectionDep, KeptRecordsDep, SettingsDep
+from api.hsds_params import (
+    NDJSON,
+    Format,
+    FormatParam,
+    FullParam,
+    Id,
+    ModifiedAfter,
+    NotOffered,
+    PageNumber,
+    PageOut,
+    PerPage,
+    Root,
+    Text,
+)
 from api.responses import JSONBytes
 from directory.errors import FieldError, InvalidInput, NotFound
 from directory.hsds import paging, repository
@@ -37,51 +50,6 @@ from directory.taxonomy import TERMS
 
 router = APIRouter(prefix="/hsds", tags=["HSDS 3.0"])
 
-MAX_PER_PAGE = 200
-
-
-class Format(StrEnum):
-    json = "json"
-    ndjson = "ndjson"
-
-
-class Root(BaseModel):
-    version: str
-    profile: str
-    openapi_url: str
-
-
-class PageOut(BaseModel):
-    """An HSDS page: `contents` holds HSDS objects of the endpoint's kind."""
-
-    total_items: int
-    total_pages: int
-    page_number: int
-    size: int
-    first_page: bool
-    last_page: bool
-    empty: bool
-    contents: list[dict[str, Any]]
-
-
-NDJSON: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "A page of HSDS objects, or with `format=ndjson` every one, a line each.",
-        "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
-    }
-}
-"""Listings stream newline-delimited JSON when asked: documented so that clients expect it."""
-
-PageNumber = Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1.")]
-PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="Results per page.")]
-FormatParam = Annotated[Format, Query(description="`ndjson` streams every result, unpaged.")]
-Text = Annotated[str | None, Query(max_length=200)]
-Id = Annotated[str | None, Query(max_length=64)]
-NotOffered = Annotated[
-    bool, Query(description="Not offered by this server: `true` is refused (422), never ignored.")
-]
-FullParam = Annotated[bool, Query(description="Fully nested objects.")]
-
 
 def _refuse_if_set(**flags: bool) -> None:
     """A parameter of the HSDS specification this server does not offer: 422 naming it, so
@@ -90,23 +58,6 @@ def _refuse_if_set(**flags: bool) -> None:
     if asked:
         errors = [FieldError("query", name, f"{name}=true is not offered here") for name in asked]
         raise InvalidInput(f"not offered by this server: {', '.join(asked)}", errors)
-
-
-def _in_utc(moment: datetime | None) -> datetime | None:
-    """A time the database can compare: one that exists in UTC (not 0001-01-01T00:00+14:00)."""
-    if moment is None:
-        return None
-    try:
-        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-    except OverflowError:
-        raise ValueError("is outside the years 1 to 9999 once converted to UTC") from None
-
-
-ModifiedAfter = Annotated[
-    datetime | None,
-    Query(description="Only what changed after this time (ISO 8601)."),
-    AfterValidator(_in_utc),
-]
 
 
 def _page(result: paging.Page, contents: list[Record], *, page: int, per_page: int) -> JSONBytes:
@@ -125,21 +76,28 @@ def _page(result: paging.Page, contents: list[Record], *, page: int, per_page: i
     )
 
 
+Reader = Callable[[Sequence[str]], list[Record]]
+"""The records of these ids, in that order."""
+
+
 def _listing(
-    fetch: Fetch,
+    fetch: Callable[[], Fetch],
     shape: Shape,
     paged: Callable[[int, int], paging.Page],
     *,
     page: int,
     per_page: int,
     format: Format,
+    kept: Reader | None = None,
 ) -> JSONBytes | StreamingResponse:
+    """A page of records (read through `kept`, when given), or every one as NDJSON."""
     if format is Format.ndjson:
         everything = paged(1, 10**9)
-        records = repository.records(fetch, shape, everything.ids)
+        records = repository.records(fetch(), shape, everything.ids)
         return StreamingResponse(iter_ndjson(records), media_type="application/x-ndjson")
     result = paged(page, per_page)
-    return _page(result, repository.records(fetch, shape, result.ids), page=page, per_page=per_page)
+    read = kept or (lambda ids: repository.records(fetch(), shape, ids))
+    return _page(result, read(result.ids), page=page, per_page=per_page)
 
 
 def _one(fetch: Fetch, shape: Shape, kind: str, item_id: str) -> JSONBytes:
@@ -194,6 +152,7 @@ def _service_filter(
 @router.get("/services", response_model=PageOut, responses=NDJSON)
 def services(
     connection: ConnectionDep,
+    kept: KeptRecordsDep,
     search: Text = None,
     page: PageNumber = 1,
     per_page: PerPage = 50,
@@ -207,19 +166,25 @@ def services(
 ) -> JSONBytes | StreamingResponse:
     _refuse_if_set(minimal=minimal)
     spec = _service_filter(search, taxonomy_term_id, taxonomy_id, organization_id, modified_after)
+    shape = SERVICE if full else SERVICE_BRIEF
     return _listing(
-        repository.public_fetch(connection),
-        SERVICE if full else SERVICE_BRIEF,
+        partial(repository.public_fetch, connection),
+        shape,
         lambda number, size: paging.service_page(connection, spec, page=number, per_page=size),
         page=page,
         per_page=per_page,
         format=format,
+        kept=lambda ids: kept.records(connection, ids, shape),
     )
 
 
 @router.get("/services/{service_id}", response_model=dict[str, Any])
-def service(connection: ConnectionDep, service_id: str) -> JSONBytes:
-    return _one(repository.public_fetch(connection), SERVICE, "service", service_id)
+def service(connection: ConnectionDep, kept: KeptRecordsDep, service_id: str) -> JSONBytes:
+    # kept by this worker while the service is unchanged (`api.page_records`)
+    found = kept.records(connection, [service_id], SERVICE)
+    if not found:
+        raise NotFound(f"no service with id {service_id}")
+    return JSONBytes(found[0])
 
 
 @router.get("/organizations", response_model=PageOut, responses=NDJSON)
@@ -234,7 +199,7 @@ def organizations(
 ) -> JSONBytes | StreamingResponse:
     _refuse_if_set(full_service=full_service)
     return _listing(
-        repository.public_fetch(connection),
+        partial(repository.public_fetch, connection),
         ORGANIZATION if full else ORGANIZATION_LIST,
         lambda number, size: paging.organization_page(
             connection, search, page=number, per_page=size
@@ -306,7 +271,7 @@ def service_at_locations(
     hidden = _hidden(connection)
     only = _serving(request, connection, hidden, postcode=postcode, proximity=proximity)
     return _listing(
-        repository.public_fetch(connection),
+        partial(repository.public_fetch, connection),
         SERVICE_AT_LOCATION_FULL if full else SERVICE_AT_LOCATION_LIST,
         lambda number, size: paging.service_at_location_page(
             connection, spec, hidden_locations=hidden, page=number, per_page=size, only=only
@@ -336,7 +301,7 @@ def taxonomies(
     format: FormatParam = Format.json,
 ) -> JSONBytes | StreamingResponse:
     return _listing(
-        repository.db_fetch(connection),
+        partial(repository.db_fetch, connection),
         TAXONOMY,
         lambda number, size: paging.simple_page(
             connection, "taxonomy", page=number, per_page=size, search=search
@@ -375,7 +340,7 @@ def taxonomy_terms(
         )
 
     return _listing(
-        repository.db_fetch(connection),
+        partial(repository.db_fetch, connection),
         TAXONOMY_TERM,
         paged,
         page=page,

@@ -14,12 +14,13 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import LangDep, LangQuery, SettingsDep, request_language
 from api.errors import PageError
 from api.match_models import MatchRequest, MatchResponse
 from api.matching import MatchService
-from api.page_records import PublicRecords
+from api.page_records import public_records
 from api.ratelimit import rate_limited
 from api.settings import Settings
 from directory.errors import InvalidInput, NotFound
@@ -139,7 +140,7 @@ async def search(request: Request, settings: SettingsDep, lang: LangDep) -> HTML
             **public.form_context(form, lang),
         )  # fmt: skip
     ids = [result.service.id for result in answer.results]
-    views = {view.id: view for view in _views(request, ids, lang)}
+    views = {view.id: view for view in await run_in_threadpool(_views, request, ids, lang)}
     results = [
         {
             "view": views.get(result.service.id) or public.summary_view(result.service, lang),
@@ -162,15 +163,16 @@ def _stored_views(request: Request, ids: Sequence[str], lang: str) -> list[Servi
     """Public, active services of `ids`, in that order, as the directory holds them: those that
     changed since this worker last read them, read again in one batch (`api.page_records`)."""
     state = request.app.state
-    if getattr(state, "public_records", None) is None:
-        state.public_records = PublicRecords()
-    records = state.public_records.records(state.engine, ids)
+    with state.engine.connect() as connection:
+        records = public_records(state).records(connection, ids)
     return [service_view(record, lang) for record in records if record.get("status") == "active"]
 
 
 def _views(request: Request, ids: Sequence[str], lang: str) -> list[ServiceView]:
-    """Public, active services of `ids`, in that order. While the database cannot be reached,
-    what the match index holds of them (fewer details); the fault itself when it holds none."""
+    """Public, active services of `ids`, in that order (it reads the database: async routes call
+    it in a worker thread, so that waiting for a connection never stops the event loop). While
+    the database cannot be reached, what the match index holds of them (fewer details); the
+    fault itself when it holds none."""
     if not ids:
         return []
     try:
@@ -218,7 +220,7 @@ async def referral(request: Request, settings: SettingsDep, lang: LangDep) -> HT
     _mark_page(request)
     sent = await request.form()
     ids = [str(value)[:64] for value in sent.getlist("service") if isinstance(value, str)]
-    views = _views(request, ids[:MAX_SHEET], lang)
+    views = await run_in_threadpool(_views, request, ids[:MAX_SHEET], lang)
     context: dict[str, Any] = {
         "views": views,
         "qr_urls": {view.id: _qr_url(view, settings) for view in views},

@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 
 from directory.changes import repository as store
 from directory.changes.propose import Outcome, audit, keep_waiting
-from directory.changes.publish import utc_now, write_record
+from directory.changes.publish import utc_now, write_attribute, write_record
 from directory.changes.working import canonical, version_of, working
 from directory.errors import BedsInvalid, ChangeWaiting, NewServiceWaiting
 from directory.hsds.audit_events import EventKind
@@ -27,6 +27,9 @@ class AtOnce:
 
     kind: EventKind
     apply: Callable[[Record], Record]
+    attribute: str | None = None
+    """The code of the one service attribute the edit changes, when that is all it changes (it is
+    then written alone: `publish.write_attribute`)."""
 
     def __call__(self, record: Record) -> Record:
         return self.apply(record)
@@ -47,9 +50,14 @@ def publish_at_once(
     if state.is_new:
         raise NewServiceWaiting()
     new = edit(copy.deepcopy(state.published))
-    published = write_record(
-        connection, old=state.published, new=new, organization_id=state.organization_id, who=who
-    )
+    if edit.attribute is not None:
+        published = write_attribute(
+            connection, old=state.published, new=new, code=edit.attribute, who=who
+        )
+    else:
+        published = write_record(
+            connection, old=state.published, new=new, organization_id=state.organization_id, who=who
+        )
     audit(connection, edit.kind, state, old=state.published, new=new, who=who)
     after = dataclasses.replace(state, published=published, base_version=version_of(published))
     if state.change:
@@ -78,7 +86,7 @@ def with_beds(beds: int) -> AtOnce:
         record["attributes"] = sorted(attributes, key=lambda a: str(a.get("id")))
         return record
 
-    return AtOnce(EventKind.capacity, edit)
+    return AtOnce(EventKind.capacity, edit, attribute=CAPACITY_BEDS_AVAILABLE)
 
 
 def confirmed(today: date) -> AtOnce:

@@ -167,7 +167,7 @@ def validate(
 ) -> Flat:
     """Check a proposed record exactly like an import, plus ownership and tenancy; raise
     RecordInvalid naming each field. Returns the record's rows, ready to write."""
-    ensure_taxonomy(connection)
+    ensure_taxonomy(connection, announce=True)
     flat, _ = prepare(connection, [record])
     before_flat = prepare(connection, [before])[0] if before else None
     errors = ownership_errors(connection, flat, before=before_flat, organization_id=organization_id)

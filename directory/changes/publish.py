@@ -6,7 +6,7 @@ same nesting as a read, over those rows in memory), so that the caller need not 
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, select, update
 
 from directory.changes.ownership import validate
 from directory.changes.working import canonical
@@ -14,9 +14,11 @@ from directory.hsds.assembly import assemble, memory_fetch
 from directory.hsds.audit import field_rows
 from directory.hsds.coarse_points import refresh_coarse_points
 from directory.hsds.importer import prepare
-from directory.hsds.repository import write_flat
-from directory.hsds.tree import SERVICE, TABLES, Flat, Record
+from directory.hsds.repository import db_fetch, ensure_taxonomy, records, write_flat
+from directory.hsds.tree import ATTRIBUTE, SERVICE, TABLES, Flat, Record, flatten
+from directory.hsds.upserts import upsert_rows
 from directory.state import bump_version
+from directory.taxonomy import code_of
 
 
 def utc_now() -> datetime:
@@ -47,6 +49,36 @@ def write_record(
     return stored_form(flat, str(new["id"]))
 
 
+def write_attribute(
+    connection: Connection, *, old: Record, new: Record, code: str, who: str
+) -> Record:
+    """Publish `new`, which differs from `old` only in the service's one attribute of `code` (free
+    beds): that attribute's row alone is written, the service's write time, and the audit rows
+    of what changed; the rest of the record stays as stored. Returns the record as stored."""
+    service_id = str(new["id"])
+    (written,) = [a for a in new.get("attributes", []) if code_of(a) == code]
+    replaced = [
+        str(a["id"])
+        for a in old.get("attributes", [])
+        if code_of(a) == code and a.get("id") != written["id"]
+    ]
+    attribute, service = TABLES["attribute"], TABLES["service"]
+    now = utc_now()
+    ensure_taxonomy(connection, announce=True)
+    if replaced:
+        connection.execute(delete(attribute).where(attribute.c.id.in_(replaced)))
+    upsert_rows(
+        connection, "attribute", [flatten(written, ATTRIBUTE).rows["attribute"][written["id"]]]
+    )
+    connection.execute(update(service).where(service.c.id == service_id).values(last_modified=now))
+    upsert_rows(connection, "metadata", field_rows(service_id, old, new, who=who, now=now))
+    bump_version(connection, [service_id])
+    (stored,) = records(db_fetch(connection), ATTRIBUTE, [str(written["id"])])
+    others = [a for a in old.get("attributes", []) if code_of(a) != code]
+    result: Record = canonical({**old, "attributes": [*others, stored]})
+    return result
+
+
 def stored_form(flat: Flat, service_id: str) -> Record:
     """The working form of the service record made of `flat`'s rows: what a read of them gives."""
     rows = {table: list(found.values()) for table, found in flat.rows.items()}
@@ -56,7 +88,8 @@ def stored_form(flat: Flat, service_id: str) -> Record:
 
 
 def _services_sharing(connection: Connection, new: Record, old: Record | None) -> set[str]:
-    """The service written and every service at one of its locations (theirs changed too)."""
+    """The service written and every service at one of its locations or in its program (their
+    records hold those rows too, and changed with them)."""
     locations = {
         str(link["location"]["id"])
         for record in (new, old or {})
@@ -65,7 +98,8 @@ def _services_sharing(connection: Connection, new: Record, old: Record | None) -
         and isinstance(link.get("location"), dict)
         and link["location"].get("id")
     }
-    sal = TABLES["service_at_location"]
+    programs = {str(program) for record in (new, old or {}) if (program := _program_of(record))}
+    sal, service = TABLES["service_at_location"], TABLES["service"]
     found = {str(new["id"])}
     if locations:
         found.update(
@@ -73,4 +107,15 @@ def _services_sharing(connection: Connection, new: Record, old: Record | None) -
                 select(sal.c.service_id).where(sal.c.location_id.in_(sorted(locations)))
             ).scalars()
         )
+    if programs:
+        found.update(
+            connection.execute(
+                select(service.c.id).where(service.c.program_id.in_(sorted(programs)))
+            ).scalars()
+        )
     return found
+
+
+def _program_of(record: Record) -> object:
+    program = record.get("program")
+    return program.get("id") if isinstance(program, dict) else record.get("program_id")

@@ -7,12 +7,12 @@ thousand services must stay a matter of seconds.
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
-    Table,
+    Select,
     bindparam,
     delete,
     func,
@@ -34,6 +34,7 @@ from directory.hsds.tree import (
     Shape,
 )
 from directory.hsds.upserts import upsert_rows
+from directory.state import bump_version
 from directory.taxonomy import KNOWN, PRIVACY_CONFIDENTIAL_ADDRESS, TAXONOMIES, term_id, term_record
 
 CHUNK = 500
@@ -47,12 +48,31 @@ def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]
         yield values[start : start + size]
 
 
-def _any_of(table: Table, pairs: Iterable[tuple[str, Any]]) -> ColumnElement[bool]:
-    """Rows whose value in one of the columns is one of that column's keys: `(column, key)`."""
+def _by_column(pairs: Iterable[tuple[str, Any]]) -> dict[str, list[Any]]:
+    """`(column, key)` pairs as each column's keys, columns in order of their names."""
     by_column: dict[str, list[Any]] = defaultdict(list)
     for column, key in pairs:
         by_column[column].append(key)
-    return or_(*(table.c[column].in_(keys) for column, keys in by_column.items()))
+    return dict(sorted(by_column.items()))
+
+
+@cache
+def _with_any_of(
+    table_name: str, columns: tuple[str, ...], shown: tuple[str, ...] | None = None
+) -> Select[Any]:
+    """The `shown` columns (every one when None) of the rows whose value in one of `columns` is
+    one of that column's keys (each passed as the list `in_<column>`): built once per table and
+    columns, whatever the keys."""
+    table = TABLES[table_name]
+    query = select(table) if shown is None else select(*(table.c[name] for name in shown))
+    return query.where(
+        or_(*(table.c[column].in_(bindparam(f"in_{column}", expanding=True)) for column in columns))
+    )
+
+
+def _keys_of(by_column: Mapping[str, Sequence[Any]]) -> dict[str, Sequence[Any]]:
+    """The parameters of a `_with_any_of` query."""
+    return {f"in_{column}": keys for column, keys in by_column.items()}
 
 
 def db_fetch(connection: Connection) -> Fetch:
@@ -60,11 +80,11 @@ def db_fetch(connection: Connection) -> Fetch:
     the columns they are looked up in."""
 
     def fetch(table: str, wanted: Mapping[str, Sequence[Any]]) -> list[Row]:
-        target = TABLES[table]
         pairs = [(column, key) for column, keys in wanted.items() for key in dict.fromkeys(keys)]
         rows: dict[Any, Row] = {}
         for chunk in _chunks(pairs):
-            for row in connection.execute(select(target).where(_any_of(target, chunk))):
+            keys = _by_column(chunk)
+            for row in connection.execute(_with_any_of(table, tuple(keys)), _keys_of(keys)):
                 rows.setdefault(row.id, dict(row._mapping))
         return list(rows.values())
 
@@ -81,23 +101,19 @@ def _owned_ids(connection: Connection, level: Mapping[Child, set[str]]) -> dict[
             by_table[child.shape.table].append((child, parent_ids))
         following: dict[Child, set[str]] = defaultdict(set)
         for table_name, children in by_table.items():
-            table = TABLES[table_name]
-            columns = sorted({child.fk for child, _ in children})
+            shown = ("id", *sorted({child.fk for child, _ in children}))
             pairs = [
                 (child.fk, key) for child, parent_ids in children for key in sorted(parent_ids)
             ]
-            found: list[Any] = []
+            found: list[dict[str, Any]] = []
             for chunk in _chunks(pairs):
-                condition = or_(
-                    *(
-                        table.c[column].in_([k for c, k in chunk if c == column])
-                        for column in columns
-                    )
+                keys = _by_column(chunk)
+                query = _with_any_of(table_name, tuple(keys), shown)
+                found.extend(
+                    dict(row._mapping) for row in connection.execute(query, _keys_of(keys))
                 )
-                query = select(table.c.id, *(table.c[column] for column in columns))
-                found.extend(connection.execute(query.where(condition)))
             for child, parent_ids in children:
-                ids = {row.id for row in found if row._mapping[child.fk] in parent_ids}
+                ids = {row["id"] for row in found if row[child.fk] in parent_ids}
                 owned[table_name] |= ids
                 for grandchild in child.shape.all_children:
                     if ids and grandchild.shape.table != "metadata":
@@ -186,9 +202,10 @@ def existing_ids(connection: Connection, table_name: str, ids: Iterable[str]) ->
     return found
 
 
-def ensure_taxonomy(connection: Connection) -> None:
+def ensure_taxonomy(connection: Connection, *, announce: bool = False) -> None:
     """Write Passerelle's taxonomies and every one of their terms as the code defines them: only
-    the rows that are missing or differ (a write takes no lock on the rows it leaves alone)."""
+    the rows that are missing or differ (a write takes no lock on the rows it leaves alone).
+    With `announce`, a row written is a change of everything (every record holds its terms)."""
     taxonomies = [
         {
             "id": taxonomy.id,
@@ -198,17 +215,18 @@ def ensure_taxonomy(connection: Connection) -> None:
         }
         for taxonomy in TAXONOMIES
     ]
+    written = 0
     for table, wanted in (
         ("taxonomy", taxonomies),
         ("taxonomy_term", [term_record(code) for code in KNOWN]),
     ):
         target = TABLES[table]
         stored = {row["id"]: dict(row) for row in connection.execute(select(target)).mappings()}
-        upsert_rows(
-            connection,
-            table,
-            [row for row in wanted if _differs(stored.get(row["id"]), row)],
-        )
+        differing = [row for row in wanted if _differs(stored.get(row["id"]), row)]
+        upsert_rows(connection, table, differing)
+        written += len(differing)
+    if announce and written:
+        bump_version(connection)
 
 
 def _differs(stored: Mapping[str, Any] | None, row: Mapping[str, Any]) -> bool:
@@ -289,13 +307,15 @@ def all_service_ids(connection: Connection) -> list[str]:
 
 
 def service_records(
-    connection: Connection, ids: Sequence[str] | None = None, *, include_confidential: bool = False
+    connection: Connection,
+    ids: Sequence[str] | None = None,
+    *,
+    include_confidential: bool = False,
+    shape: Shape = SERVICE,
 ) -> list[Record]:
-    """Full service records (all services when `ids` is None)."""
+    """Service records of `shape`, full by default (all services when `ids` is None)."""
     wanted = all_service_ids(connection) if ids is None else ids
-    return records(
-        fetch_for(connection, include_confidential=include_confidential), SERVICE, wanted
-    )
+    return records(fetch_for(connection, include_confidential=include_confidential), shape, wanted)
 
 
 def count_rows(connection: Connection) -> dict[str, int]:

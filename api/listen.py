@@ -73,7 +73,11 @@ async def refresh_forever(
     try:
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(woken.wait(), seconds)
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow the
+                # cancellation that stops this loop when its own timeout fires at that moment,
+                # and the app's shutdown then waits for ever
+                async with asyncio.timeout(seconds):
+                    await woken.wait()
             woken.clear()
             try:
                 await asyncio.to_thread(refresh)

@@ -57,6 +57,15 @@ class Listener:
                 self.stopped.wait(RETRY_SECONDS)
 
 
+async def woken_or_timed_out(woken: asyncio.Event, seconds: float) -> None:
+    """Return once `woken` is set or `seconds` have passed; a cancellation always passes on.
+    (Not `asyncio.wait_for`: on Python 3.11 it returns instead of raising when the event is set
+    as the cancellation arrives, and a refresher cancelled then went on for ever.)"""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await woken.wait()
+
+
 async def refresh_forever(
     engine: Engine,
     refresh: Callable[[], bool],
@@ -72,12 +81,7 @@ async def refresh_forever(
         listener = Listener(engine, lambda: loop.call_soon_threadsafe(woken.set)).start()
     try:
         while True:
-            with contextlib.suppress(TimeoutError):
-                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow the
-                # cancellation that stops this loop when its own timeout fires at that moment,
-                # and the app's shutdown then waits for ever
-                async with asyncio.timeout(seconds):
-                    await woken.wait()
+            await woken_or_timed_out(woken, seconds)
             woken.clear()
             try:
                 await asyncio.to_thread(refresh)

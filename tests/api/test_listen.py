@@ -4,14 +4,26 @@ import asyncio
 
 from sqlalchemy import create_engine
 
-from api.listen import refresh_forever
+from api.listen import refresh_forever, woken_or_timed_out
+
+
+def test_a_cancellation_that_lands_with_a_wake_up_is_not_lost() -> None:
+    """A notification and the shutdown together: the wait must end cancelled, not return (with
+    asyncio.wait_for on Python 3.11 it returned, and the refresher went on for ever)."""
+
+    async def wake_and_cancel_together() -> bool:
+        woken = asyncio.Event()
+        task = asyncio.create_task(woken_or_timed_out(woken, 3600))
+        await asyncio.sleep(0)  # the task is waiting
+        woken.set()
+        task.cancel()
+        await asyncio.wait([task], timeout=10)  # a bound on a hang, not a timing
+        return task.cancelled()
+
+    assert asyncio.run(wake_and_cancel_together())
 
 
 def test_the_refresher_stops_at_shutdown_between_and_during_its_refreshes() -> None:
-    """Cancelled at any moment, the refresher ends (the app's shutdown waits for it). A hang
-    was seen once in the suite: asyncio.wait_for, which it used, returns instead of raising
-    when the cancellation and the wake-up land together; this loop does not force that moment,
-    it checks that the loop without wait_for still stops every time."""
     engine = create_engine("sqlite://")  # no notifications: the timer alone wakes it
     refreshed: list[int] = []
     failures: list[str] = []

@@ -14,6 +14,7 @@ from api.body_limit import LimitRequestBody
 from api.head_requests import AnswerHead
 from api.matching import MatchService, places_for_matching
 from api.nul_guard import RejectNulCharacters
+from api.page_records import warm_up
 from api.privacy import PrivacyHeaders
 from api.ratelimit import RateLimits
 from api.routes import curator, docs, health, hsds, match, pages, partner, portal, suggest
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(matching.refresh)
+        await asyncio.to_thread(warm_up, app.state, engine, settings.warm_records)
         refresher = asyncio.create_task(matching.keep_fresh())
         yield
         refresher.cancel()

@@ -10,12 +10,14 @@ import, a hand-made fix) drops them all. A record is what `repository.public_fet
 never a confidential location, nor a suspended service.
 """
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.index_feed import READ_AT_MOST, ChangeCursor, needs_full_read, present_numbers
 from directory.hsds import repository
@@ -24,6 +26,8 @@ from directory.state import changes_since, current_version
 
 KEEP = 4096
 """Records kept per worker and shape at most (the least recently shown go first)."""
+WARM_BATCH = 500
+"""Records read at once when a worker warms up (`PublicRecords.warm`)."""
 
 
 class PublicRecords:
@@ -57,6 +61,18 @@ class PublicRecords:
             if generation == self.generation:
                 self._keep(kept, wanted, found)
         return [item for key in wanted if (item := known.get(key)) is not None]
+
+    def warm(self, connection: Connection, count: int) -> int:
+        """Read the full public records of the first `count` services (by id, at most `keep`)
+        before the worker answers, so that the first reads of them do not wait for the
+        database; how many it keeps. Changes committed meanwhile are caught by the next
+        request's look at `directory_change`, as for any read."""
+        self._forget_changed(connection)
+        ids = repository.all_service_ids(connection)[: min(count, self.keep)]
+        for start in range(0, len(ids), WARM_BATCH):
+            self.records(connection, ids[start : start + WARM_BATCH])
+        with self.lock:
+            return len(self.kept.get(SERVICE, ()))
 
     def _keep(
         self, kept: OrderedDict[str, Record | None], wanted: list[str], found: dict[str, Any]
@@ -103,6 +119,7 @@ class PublicRecords:
                 kept.pop(key, None)
 
 
+log = logging.getLogger("passerelle")
 _CREATING = threading.Lock()
 
 
@@ -113,3 +130,15 @@ def public_records(state: Any) -> PublicRecords:
             state.public_records = PublicRecords()
     kept: PublicRecords = state.public_records
     return kept
+
+
+def warm_up(state: Any, engine: Engine, count: int) -> None:
+    """Fill the worker's kept records at start-up (`PublicRecords.warm`); a database that
+    cannot be read only leaves them cold (each read then reads what it needs)."""
+    if count <= 0:
+        return
+    try:
+        with engine.connect() as connection:
+            public_records(state).warm(connection, count)
+    except SQLAlchemyError as error:
+        log.warning("service records not read ahead: %s", type(error).__name__)

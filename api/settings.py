@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     refresh_seconds: float = Field(
         default=3.0, description="How often each worker checks the directory for changes."
     )
+    warm_records: int = Field(
+        default=4096,
+        ge=0,
+        description="Public service records each worker reads at start-up, before it answers, "
+        "so that the first reads of them are quick (at most 4096; 0: none).",
+    )
     online_geocoder: bool = Field(
         default=False,
         description="Send place names the offline gazetteer does not know to OpenStreetMap's "

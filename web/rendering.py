@@ -37,6 +37,7 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the templates are the package's own: no look at their files per page
     )
     env.globals.update(
         interface_languages=LANGUAGES,

@@ -13,8 +13,8 @@ never a confidential location, nor a suspended service.
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,6 +23,9 @@ from api.index_feed import READ_AT_MOST, ChangeCursor, needs_full_read, present_
 from directory.hsds import repository
 from directory.hsds.tree import SERVICE, Record, Shape
 from directory.state import changes_since, current_version
+
+T = TypeVar("T")
+_UNMADE = object()
 
 KEEP = 4096
 """Records kept per worker and shape at most (the least recently shown go first)."""
@@ -35,6 +38,8 @@ class PublicRecords:
         self.keep = keep
         self.kept: dict[Shape, OrderedDict[str, Record | None]] = {}
         """Shape -> service id -> its public record (None: not public, or no such service)."""
+        self.made: dict[str, tuple[Record, dict[Hashable, Any]]] = {}
+        """Service id -> the kept full record things were made of, and what (`made_of`)."""
         self.cursor: ChangeCursor | None = None
         self.generation = 0
         """Bumped whenever records are dropped: a read that began before is not kept."""
@@ -62,6 +67,41 @@ class PublicRecords:
                 self._keep(kept, wanted, found)
         return [item for key in wanted if (item := known.get(key)) is not None]
 
+    def made_of(
+        self,
+        connection: Connection,
+        ids: Sequence[str],
+        what: Hashable,
+        make: Callable[[Record], T],
+    ) -> list[T]:
+        """`make(record)` for the full public records of `ids` that exist, in that order, kept
+        with the record they were made of: what a page shows of a service (`what` names it,
+        its language included) is made once per version of the record, not once per page.
+        `make` must depend on nothing but the record, and its result must not be changed."""
+        records = self.records(connection, ids)
+        with self.lock:
+            known = [self._made_of(record, what) for record in records]
+        made = [
+            make(r) if item is _UNMADE else item for item, r in zip(known, records, strict=True)
+        ]
+        with self.lock:
+            kept: OrderedDict[str, Record | None] = self.kept.get(SERVICE, OrderedDict())
+            for record, item, before in zip(records, made, known, strict=True):
+                key = str(record["id"])
+                if before is not _UNMADE or kept.get(key) is not record:
+                    continue  # made already, or no longer the version kept
+                entry = self.made.get(key)
+                if entry is None or entry[0] is not record:
+                    entry = self.made[key] = (record, {})
+                entry[1][what] = item
+        return made
+
+    def _made_of(self, record: Record, what: Hashable) -> Any:
+        entry = self.made.get(str(record["id"]))
+        if entry is None or entry[0] is not record:
+            return _UNMADE
+        return entry[1].get(what, _UNMADE)
+
     def warm(self, connection: Connection, count: int) -> int:
         """Read the full public records of the first `count` services (by id, at most `keep`)
         before the worker answers, so that the first reads of them do not wait for the
@@ -82,7 +122,9 @@ class PublicRecords:
             if key in kept:
                 kept.move_to_end(key)
         while len(kept) > self.keep:
-            kept.popitem(last=False)
+            gone, record = kept.popitem(last=False)
+            if record is not None and self.made.get(gone, (None,))[0] is record:
+                del self.made[gone]
 
     def _forget_changed(self, connection: Connection) -> None:
         """Drop what changed since the last look (the query runs outside the lock: every change
@@ -117,6 +159,10 @@ class PublicRecords:
                 continue
             for key in service_ids:
                 kept.pop(key, None)
+        if service_ids is None:
+            self.made.clear()
+        for key in service_ids or ():
+            self.made.pop(key, None)
 
 
 log = logging.getLogger("passerelle")

@@ -102,3 +102,9 @@ def render(name: str, /, *, lang: str, domain: str = "messages", **context: Any)
             **context,
         )
     )
+
+
+def service_facts(view: Any, lang: str) -> Markup:
+    """The public facts of one service (`_service_facts.html`, `view`: a ServiceView) as HTML:
+    the same for every page that shows it, so that a results page can keep them per service."""
+    return Markup(render("_service_facts.html", lang=lang, view=view))

@@ -7,12 +7,14 @@ log holds what a person asked. Nothing from a form is logged or stored.
 
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -25,10 +27,11 @@ from api.ratelimit import rate_limited
 from api.settings import Settings
 from directory.errors import InvalidInput, NotFound
 from directory.faults import UNAVAILABLE, code
+from directory.hsds.tree import Record
 from directory.taxonomy import Need
 from web import public, search_form
 from web.i18n import supported, translator
-from web.rendering import STATIC, embedded_stylesheet, render
+from web.rendering import STATIC, embedded_stylesheet, render, service_facts
 from web.search_form import SearchForm
 from web.service_view import ServiceView, service_view
 
@@ -140,10 +143,10 @@ async def search(request: Request, settings: SettingsDep, lang: LangDep) -> HTML
             **public.form_context(form, lang),
         )  # fmt: skip
     ids = [result.service.id for result in answer.results]
-    views = {view.id: view for view in await run_in_threadpool(_views, request, ids, lang)}
+    shown = {item.view.id: item for item in await run_in_threadpool(_shown, request, ids, lang)}
     results = [
         {
-            "view": views.get(result.service.id) or public.summary_view(result.service, lang),
+            **_as_shown(shown.get(result.service.id), result.service, lang),
             "reasons": result.reasons,
             "cautions": result.cautions,
             "phones": result.phones,
@@ -159,16 +162,42 @@ async def search(request: Request, settings: SettingsDep, lang: LangDep) -> HTML
     )  # fmt: skip
 
 
-def _stored_views(request: Request, ids: Sequence[str], lang: str) -> list[ServiceView]:
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A service as the pages show it: its view, and its facts as HTML (`_service_facts.html`)."""
+
+    view: ServiceView
+    facts: Markup
+
+
+def _shown_of(record: Record, lang: str) -> Shown | None:
+    if record.get("status") != "active":
+        return None
+    view = service_view(record, lang)
+    return Shown(view, service_facts(view, lang))
+
+
+def _as_shown(item: Shown | None, summary: Any, lang: str) -> dict[str, Any]:
+    """What a result shows of its service: as stored, else what the matcher holds of it."""
+    if item is None:
+        view = public.summary_view(summary, lang)
+        item = Shown(view, service_facts(view, lang))
+    return {"view": item.view, "facts": item.facts}
+
+
+def _stored(request: Request, ids: Sequence[str], lang: str) -> list[Shown]:
     """Public, active services of `ids`, in that order, as the directory holds them: those that
-    changed since this worker last read them, read again in one batch (`api.page_records`)."""
+    changed since this worker last read them, read again in one batch, and what is shown of
+    them made once per version and language (`api.page_records`)."""
     state = request.app.state
     with state.engine.connect() as connection:
-        records = public_records(state).records(connection, ids)
-    return [service_view(record, lang) for record in records if record.get("status") == "active"]
+        made = public_records(state).made_of(
+            connection, ids, ("shown", lang), lambda record: _shown_of(record, lang)
+        )
+    return [item for item in made if item is not None]
 
 
-def _views(request: Request, ids: Sequence[str], lang: str) -> list[ServiceView]:
+def _shown(request: Request, ids: Sequence[str], lang: str) -> list[Shown]:
     """Public, active services of `ids`, in that order (it reads the database: async routes call
     it in a worker thread, so that waiting for a connection never stops the event loop). While
     the database cannot be reached, what the match index holds of them (fewer details); the
@@ -176,14 +205,20 @@ def _views(request: Request, ids: Sequence[str], lang: str) -> list[ServiceView]
     if not ids:
         return []
     try:
-        return _stored_views(request, ids, lang)
+        return _stored(request, ids, lang)
     except UNAVAILABLE as error:
         matching: MatchService = request.app.state.matching
         summaries = matching.summaries(ids)
         if not summaries:
             raise
         log.warning("pages from the match index: %s", code(error))
-        return [public.summary_view(summary, lang) for summary in summaries]
+        views = [public.summary_view(summary, lang) for summary in summaries]
+        return [Shown(view, service_facts(view, lang)) for view in views]
+
+
+def _views(request: Request, ids: Sequence[str], lang: str) -> list[ServiceView]:
+    """The views of `_shown`."""
+    return [item.view for item in _shown(request, ids, lang)]
 
 
 @router.get("/services/{service_id}", response_class=HTMLResponse)

@@ -24,7 +24,7 @@ def names_made(engine: Engine, kept: PublicRecords, made: list[str], what: str) 
 
 def test_made_once_per_version_and_again_after_a_change(engine: Engine) -> None:
     load_directory(engine)
-    kept, made = PublicRecords(), []
+    kept, made = PublicRecords(), list[str]()
     first = names_made(engine, kept, made, "en")
     assert len(made) == len(first) > 1
     made.clear()
@@ -47,6 +47,6 @@ def test_made_once_per_version_and_again_after_a_change(engine: Engine) -> None:
 
 def test_nothing_is_kept_made_of_a_record_no_longer_kept(engine: Engine) -> None:
     load_directory(engine)
-    kept, made = PublicRecords(keep=1), []
+    kept, made = PublicRecords(keep=1), list[str]()
     names_made(engine, kept, made, "en")
     assert len(kept.made) <= 1  # only the record still kept

@@ -31,13 +31,16 @@ def bearer_principal(request: Request, session: SessionDep) -> Principal:
     return principal
 
 
-def partner_principal(principal: Annotated[Principal, Depends(bearer_principal)]) -> Principal:
+BearerDep = Annotated[Principal, Depends(bearer_principal)]
+
+
+async def partner_principal(principal: BearerDep) -> Principal:
     if principal.role is not Role.partner or not principal.organization_id:
         raise HTTPException(403, "this endpoint is for partner organisations' tokens")
     return principal
 
 
-def curator_principal(principal: Annotated[Principal, Depends(bearer_principal)]) -> Principal:
+async def curator_principal(principal: BearerDep) -> Principal:
     if principal.role is not Role.curator:
         raise HTTPException(403, "this endpoint is for curators")
     return principal

@@ -1,7 +1,11 @@
 """FastAPI dependencies, as `Annotated` aliases: the settings, the engine, the request's unit of
 work (`SessionDep`), the public records the worker keeps (`KeptRecordsDep`), and the language of
 the request with its words (`LangDep`, `WordsDep`, `PortalWordsDep`), negotiated once per
-request."""
+request.
+
+Those that only look something up are `async def`: FastAPI runs a plain `def` dependency in a
+worker thread, a hop to and fro per dependency and request. Those that may wait for the
+database (a connection from the pool, a session) stay plain functions, in a worker thread."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,12 +23,12 @@ from directory.errors import PasserelleError
 from web.i18n import Translator, negotiate, supported, translator
 
 
-def get_settings_from_app(request: Request) -> Settings:
+async def get_settings_from_app(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
@@ -60,7 +64,7 @@ def get_connection(engine: EngineDep) -> Iterator[Connection]:
 ConnectionDep = Annotated[Connection, Depends(get_connection)]
 
 
-def get_kept_records(request: Request) -> PublicRecords:
+async def get_kept_records(request: Request) -> PublicRecords:
     """The public records this worker keeps (`api.page_records`)."""
     return public_records(request.app.state)
 
@@ -119,12 +123,12 @@ async def negotiated_language(request: Request, lang: LangQuery = None) -> str:
 LangDep = Annotated[str, Depends(negotiated_language)]
 
 
-def public_words(lang: LangDep) -> Translator:
+async def public_words(lang: LangDep) -> Translator:
     """The public site's words (the `messages` catalog) in the request's language."""
     return translator(lang)
 
 
-def portal_words(lang: LangDep) -> Translator:
+async def portal_words(lang: LangDep) -> Translator:
     """The portal's words (the `portal` catalog) in the request's language."""
     return translator(lang, "portal")
 

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -25,6 +26,14 @@ from directory.places.locate import geocode_online
 log = logging.getLogger("passerelle")
 
 
+GIL_SWITCH_SECONDS = 0.0005
+"""How long a thread of a worker may hold the interpreter before another that waits gets it.
+Python's default, 5 ms, is long for a worker whose event loop computes (matching, pages) while
+its threads read the database: each statement a thread sends then waits up to 5 ms for the loop
+to let it go on, so a record read of twenty statements could wait 100 ms with cores idle (seen
+under `benchmarks/load.py`: the workers used under one core of two)."""
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
@@ -37,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        switch = sys.getswitchinterval()
+        sys.setswitchinterval(GIL_SWITCH_SECONDS)
         await asyncio.to_thread(matching.refresh)
         await asyncio.to_thread(warm_up, app.state, engine, settings.warm_records)
         refresher = asyncio.create_task(matching.keep_fresh())
@@ -45,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         with contextlib.suppress(asyncio.CancelledError):
             await refresher
         engine.dispose()
+        sys.setswitchinterval(switch)
 
     app = FastAPI(
         title="Passerelle",

@@ -179,8 +179,9 @@ def public_records(state: Any) -> PublicRecords:
 
 
 def warm_up(state: Any, engine: Engine, count: int) -> None:
-    """Fill the worker's kept records at start-up (`PublicRecords.warm`); a database that
-    cannot be read only leaves them cold (each read then reads what it needs)."""
+    """Fill the worker's kept records at start-up (`PublicRecords.warm`). A database that
+    cannot be read, or a record that cannot be assembled, only leaves them cold: each read then
+    reads what it needs, and answers for itself (the worker starts all the same)."""
     if count <= 0:
         return
     try:
@@ -188,3 +189,5 @@ def warm_up(state: Any, engine: Engine, count: int) -> None:
             public_records(state).warm(connection, count)
     except SQLAlchemyError as error:
         log.warning("service records not read ahead: %s", type(error).__name__)
+    except Exception as error:  # noqa: BLE001 - a bad row must not keep the site from starting
+        log.warning("service records not read ahead (a record: %s)", type(error).__name__)

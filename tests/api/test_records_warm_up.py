@@ -4,6 +4,7 @@ which services changed since, and what it keeps is what a cold read gives: never
 confidential site, nor a suspended service."""
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,8 +15,10 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from api.settings import Settings
+from directory.hsds import repository
 from tests.api.test_hsds_kept import beds
 from tests.directory.test_bundled import RECORDS, codes, load, locations
 
@@ -122,3 +125,31 @@ def test_a_change_after_the_warm_up_is_served(settings: Settings, engine: Engine
 def test_a_negative_warm_up_is_refused_naming_the_setting() -> None:
     with pytest.raises(ValidationError, match="warm_records"):
         Settings(warm_records=-1)
+
+
+@pytest.mark.parametrize(
+    "failure", [OperationalError("SELECT", {}, Exception("down")), KeyError("x")]
+)
+def test_a_warm_up_that_fails_leaves_the_worker_serving_cold(
+    settings: Settings,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    failure: Exception,
+) -> None:
+    load(engine)
+    real = repository.service_records
+    failing = {"on": True}
+
+    def service_records(*args: Any, **kwargs: Any) -> Any:
+        if failing["on"]:
+            raise failure
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(repository, "service_records", service_records)
+    with caplog.at_level(logging.WARNING, logger="passerelle"), started(settings) as client:
+        assert "service records not read ahead" in caplog.text
+        failing["on"] = False
+        assert client.get("/health").status_code == 200
+        answer = client.get(f"/hsds/services/{RECORDS[0]['id']}")
+        assert answer.status_code == 200 and answer.json()["name"] == RECORDS[0]["name"]

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 
@@ -62,15 +62,14 @@ _UPSERTS: dict[tuple[str, str, str], _Upsert] = {}
 """(dialect, driver, table) -> its upsert."""
 
 
-def _upsert(dialect: Dialect, table_name: str) -> _Upsert:
-    key = (dialect.name, dialect.driver, table_name)
+def _upsert(dialect: Dialect, table: Table) -> _Upsert:
+    key = (dialect.name, dialect.driver, table.name)
     if key not in _UPSERTS:
-        _UPSERTS[key] = _compiled_upsert(dialect, table_name)
+        _UPSERTS[key] = _compiled_upsert(dialect, table)
     return _UPSERTS[key]
 
 
-def _compiled_upsert(dialect: Dialect, table_name: str) -> _Upsert:
-    table = TABLES[table_name]
+def _compiled_upsert(dialect: Dialect, table: Table) -> _Upsert:
     insert = (postgresql.insert if dialect.name == "postgresql" else sqlite.insert)(table)
     upsert = insert.on_conflict_do_update(
         index_elements=["id"],
@@ -81,7 +80,7 @@ def _compiled_upsert(dialect: Dialect, table_name: str) -> _Upsert:
     columns = tuple(compiled.binds) if named else tuple(compiled.positiontup or ())
     plain = insert.compile(dialect=dialect, column_keys=list(columns))
     plain_columns = tuple(plain.binds) if named else tuple(plain.positiontup or ())
-    assert plain_columns == columns, f"{table_name}: the insert and the upsert disagree"
+    assert plain_columns == columns, f"{table.name}: the insert and the upsert disagree"
     conversions = tuple(
         table.c[column].type.dialect_impl(dialect).bind_processor(dialect) for column in columns
     )
@@ -93,7 +92,7 @@ def upsert_rows(connection: Connection, table_name: str, rows: Sequence[Row]) ->
     leaves out becomes NULL)."""
     if not rows:
         return
-    upsert = _upsert(connection.dialect, table_name)
+    upsert = _upsert(connection.dialect, TABLES[table_name])
     if len(rows) < BULK_FROM:
         _execute(connection, upsert.sql, upsert, rows)
         return
@@ -111,6 +110,19 @@ def upsert_rows(connection: Connection, table_name: str, rows: Sequence[Row]) ->
         new.sort(key=_row_id)
         _execute(connection, upsert.insert_sql, upsert, new)
     _execute(connection, upsert.sql, upsert, again)
+
+
+def insert_rows(connection: Connection, table: Table, rows: Sequence[Row]) -> None:
+    """Insert rows whose ids no row has yet (new random ids): copied on PostgreSQL from
+    BULK_FROM rows, else one `executemany` of the table's compiled insert."""
+    if not rows:
+        return
+    upsert = _upsert(connection.dialect, table)
+    if connection.dialect.name == "postgresql" and len(rows) >= BULK_FROM:
+        columns = ", ".join(f'"{column}"' for column in upsert.columns)
+        _copy(connection, table.name, columns, upsert.values(rows))
+        return
+    _execute(connection, upsert.insert_sql, upsert, rows)
 
 
 def _row_id(row: Row) -> Any:

@@ -19,6 +19,7 @@ from sqlalchemy import Column, Connection, Select, Text, func, or_, select
 from sqlmodel import Field, SQLModel
 
 from directory.db_types import UTCDateTime
+from directory.hsds.upserts import insert_rows
 
 
 class EventKind(StrEnum):
@@ -130,8 +131,7 @@ def import_events(
 
 
 def add_events(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        connection.execute(AUDIT_EVENT.insert(), list(rows))
+    insert_rows(connection, AUDIT_EVENT, rows)  # each event's id is new
 
 
 def record_event(connection: Connection, **event: Any) -> None:

@@ -6,6 +6,7 @@ records may both carry), never every row: an import's memory is bounded by its b
 """
 
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import cache
 
@@ -65,9 +66,13 @@ class FileChecks:
 
     def carries(self, table_name: str, row_id: str) -> bool:
         """Whether a record checked so far carries this row."""
+        return row_id in self._carried(table_name)
+
+    def _carried(self, table_name: str) -> Container[str]:
+        """The ids of a table that the records checked so far carry."""
         if table_name in SHARED_TABLES:
-            return row_id in self._shared[table_name]
-        return row_id in self._owners[table_name]
+            return self._shared[table_name]
+        return self._owners[table_name]
 
     def _check_duplicates(self, where: str, flat: Flat) -> None:
         """Ids used by two records. The children of a location that several services share (its
@@ -96,9 +101,10 @@ class FileChecks:
     def _note_references(self, where: str, flat: Flat) -> None:
         for table_name, rows in flat.rows.items():
             for column, target in _foreign_keys(table_name):
+                carried = self._carried(target)
                 for row_id, row in rows.items():
                     value = row.get(column)
-                    if value is not None and not self.carries(target, value):
+                    if value is not None and value not in carried:
                         path = flat.paths.get((table_name, row_id), "")
                         field = f"{path}.{column}" if path else column
                         self.pending.append(Reference(where, field, target, value))

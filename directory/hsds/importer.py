@@ -80,6 +80,9 @@ def _take(batch: Flat, flat: Flat, *, paths: bool = False) -> None:
             batch.paths.setdefault(key, where)
     for table, rows in flat.rows.items():
         into = batch.rows[table]
+        if into.keys().isdisjoint(rows):  # mostly: rows of another record's
+            into.update(rows)
+            continue
         for row_id, row in rows.items():
             if row_id in into:
                 into[row_id].update(row)

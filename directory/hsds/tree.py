@@ -40,9 +40,13 @@ class Child:
     key: str
     fk: str
     shape: "Shape"
+    _hash: int = field(init=False, repr=False, compare=False)
 
-    def __hash__(self) -> int:  # asked for every record flattened: not the whole shape's hash
-        return hash((self.key, self.fk, self.shape.table))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.key, self.fk, self.shape.table)))
+
+    def __hash__(self) -> int:  # asked for every object flattened: once, and not the shape's
+        return self._hash
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from api.nul_guard import RejectNulCharacters
 from api.page_records import warm_up
 from api.privacy import PrivacyHeaders
 from api.ratelimit import RateLimits
+from api.reconnect import SpreadConnections
 from api.routes import curator, docs, health, hsds, match, pages, partner, portal, suggest
 from api.settings import Settings, get_settings
 from directory.database import make_engine
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(LimitRequestBody)
     app.add_middleware(PrivacyHeaders)
     app.add_middleware(AnswerHead)
+    app.add_middleware(SpreadConnections, every=settings.reconnect_every)
     app.include_router(health.router)
     app.include_router(docs.router)
     app.include_router(hsds.router)

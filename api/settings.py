@@ -59,6 +59,12 @@ class Settings(BaseSettings):
         description="Public service records each worker reads at start-up, before it answers, "
         "so that the first reads of them are quick (at most 4096; 0: none).",
     )
+    reconnect_every: int = Field(
+        default=50,
+        ge=0,
+        description="Every how many answers a worker closes the connection after its answer, so "
+        "that kept-alive clients spread over the workers (0: never).",
+    )
     online_geocoder: bool = Field(
         default=False,
         description="Send place names the offline gazetteer does not know to OpenStreetMap's "

@@ -17,7 +17,6 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from api.index_feed import READ_AT_MOST, ChangeCursor, needs_full_read, present_numbers
 from directory.hsds import repository
@@ -102,17 +101,14 @@ class PublicRecords:
             return _UNMADE
         return entry[1].get(what, _UNMADE)
 
-    def warm(self, connection: Connection, count: int) -> int:
+    def warm(self, connection: Connection, count: int) -> None:
         """Read the full public records of the first `count` services (by id, at most `keep`)
         before the worker answers, so that the first reads of them do not wait for the
-        database; how many it keeps. Changes committed meanwhile are caught by the next
-        request's look at `directory_change`, as for any read."""
-        self._forget_changed(connection)
+        database. Changes committed meanwhile are caught by the next request's look at
+        `directory_change`, as for any read."""
         ids = repository.all_service_ids(connection)[: min(count, self.keep)]
         for start in range(0, len(ids), WARM_BATCH):
             self.records(connection, ids[start : start + WARM_BATCH])
-        with self.lock:
-            return len(self.kept.get(SERVICE, ()))
 
     def _keep(
         self, kept: OrderedDict[str, Record | None], wanted: list[str], found: dict[str, Any]
@@ -187,7 +183,5 @@ def warm_up(state: Any, engine: Engine, count: int) -> None:
     try:
         with engine.connect() as connection:
             public_records(state).warm(connection, count)
-    except SQLAlchemyError as error:
-        log.warning("service records not read ahead: %s", type(error).__name__)
     except Exception as error:  # noqa: BLE001 - a bad row must not keep the site from starting
-        log.warning("service records not read ahead (a record: %s)", type(error).__name__)
+        log.warning("service records not read ahead: %s", type(error).__name__)

@@ -170,18 +170,20 @@ class Shown:
     facts: Markup
 
 
+def _shown_as(view: ServiceView, lang: str) -> Shown:
+    return Shown(view, service_facts(view, lang))
+
+
 def _shown_of(record: Record, lang: str) -> Shown | None:
     if record.get("status") != "active":
         return None
-    view = service_view(record, lang)
-    return Shown(view, service_facts(view, lang))
+    return _shown_as(service_view(record, lang), lang)
 
 
 def _as_shown(item: Shown | None, summary: Any, lang: str) -> dict[str, Any]:
     """What a result shows of its service: as stored, else what the matcher holds of it."""
     if item is None:
-        view = public.summary_view(summary, lang)
-        item = Shown(view, service_facts(view, lang))
+        item = _shown_as(public.summary_view(summary, lang), lang)
     return {"view": item.view, "facts": item.facts}
 
 
@@ -212,8 +214,7 @@ def _shown(request: Request, ids: Sequence[str], lang: str) -> list[Shown]:
         if not summaries:
             raise
         log.warning("pages from the match index: %s", code(error))
-        views = [public.summary_view(summary, lang) for summary in summaries]
-        return [Shown(view, service_facts(view, lang)) for view in views]
+        return [_shown_as(public.summary_view(summary, lang), lang) for summary in summaries]
 
 
 def _views(request: Request, ids: Sequence[str], lang: str) -> list[ServiceView]:
@@ -229,12 +230,13 @@ def service_page(
     lang: LangDep,
 ) -> HTMLResponse:
     _mark_page(request)
-    views = _views(request, [service_id[:64]], lang)
-    if not views:
+    shown = _shown(request, [service_id[:64]], lang)
+    if not shown:
         raise NotFound(f"No service {service_id!r}")
+    view = shown[0].view
     return page(
-        request, settings, "service.html", lang=lang, view=views[0],
-        switch_path=f"/services/{views[0].id}", outcome_links=settings.referral_outcomes,
+        request, settings, "service.html", lang=lang, view=view, facts=shown[0].facts,
+        switch_path=f"/services/{view.id}", outcome_links=settings.referral_outcomes,
     )  # fmt: skip
 
 
@@ -255,9 +257,11 @@ async def referral(request: Request, settings: SettingsDep, lang: LangDep) -> HT
     _mark_page(request)
     sent = await request.form()
     ids = [str(value)[:64] for value in sent.getlist("service") if isinstance(value, str)]
-    views = await run_in_threadpool(_views, request, ids[:MAX_SHEET], lang)
+    shown = await run_in_threadpool(_shown, request, ids[:MAX_SHEET], lang)
+    views = [item.view for item in shown]
     context: dict[str, Any] = {
         "views": views,
+        "facts": {item.view.id: item.facts for item in shown},
         "qr_urls": {view.id: _qr_url(view, settings) for view in views},
         "today": date.today().isoformat(),
         "base_url": settings.public_base_url,

@@ -40,6 +40,11 @@ class _Upsert:
     named: bool
     """Parameters by name (PostgreSQL's driver) rather than by position (SQLite's)."""
 
+    @property
+    def column_list(self) -> str:
+        """The columns, quoted and in order, for a `COPY` or an `INSERT ... SELECT`."""
+        return ", ".join(f'"{column}"' for column in self.columns)
+
     def values(self, rows: Iterable[Row]) -> list[tuple[Any, ...]]:
         """Each row's values in the order of `columns` (a column a row leaves out: NULL)."""
         converted = [(index, convert) for index, convert in enumerate(self.conversions) if convert]
@@ -100,7 +105,7 @@ def upsert_rows(connection: Connection, table_name: str, rows: Sequence[Row]) ->
     new = [row for row in rows if row["id"] not in stored]
     again = [row for row in rows if row["id"] in stored] if stored else []
     if connection.dialect.name == "postgresql":
-        columns = ", ".join(f'"{column}"' for column in upsert.columns)
+        columns = upsert.column_list
         if new:
             _copy(connection, table_name, columns, upsert.values(new))
         if len(again) >= BULK_FROM:
@@ -119,7 +124,7 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Row]) -> No
         return
     upsert = _upsert(connection.dialect, table)
     if connection.dialect.name == "postgresql" and len(rows) >= BULK_FROM:
-        columns = ", ".join(f'"{column}"' for column in upsert.columns)
+        columns = upsert.column_list
         _copy(connection, table.name, columns, upsert.values(rows))
         return
     _execute(connection, upsert.insert_sql, upsert, rows)

@@ -47,6 +47,12 @@ def test_made_once_per_version_and_again_after_a_change(engine: Engine) -> None:
 
 def test_nothing_is_kept_made_of_a_record_no_longer_kept(engine: Engine) -> None:
     load_directory(engine)
-    kept, made = PublicRecords(keep=1), list[str]()
-    names_made(engine, kept, made, "en")
-    assert len(kept.made) <= 1  # only the record still kept
+    kept = PublicRecords(keep=1)
+    with engine.connect() as connection:
+        first, second = connection.execute(
+            text("SELECT id FROM service ORDER BY id LIMIT 2")
+        ).scalars()
+        assert kept.made_of(connection, [first], "en", lambda record: record["name"])
+        assert set(kept.made) == {first}
+        kept.made_of(connection, [second], "en", lambda record: record["name"])
+    assert set(kept.made) == {second}  # the first record left the kept ones: so did its names
